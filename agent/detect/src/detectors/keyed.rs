@@ -1,0 +1,99 @@
+//! Keyed detectors: values with no shape of their own, found right after a context word
+//! (`password: …`, `Passport No. …`, `MRN …`) or in a table column whose header names them.
+
+use regex::Regex;
+
+use super::{Candidate, CheckFn, Detector};
+use crate::context::{Ctx, CONTEXT_WORDS};
+use crate::document::Document;
+use crate::entity::EntityType;
+use crate::finding::Finding;
+
+/// A keyed rule: which context group introduces the value, how far after the word the value may
+/// start, the value's pattern (anchored at the text after the word; group 1 is the value), and
+/// the check that scores it.
+pub struct KeyedSpec {
+    pub id: &'static str,
+    pub entity: EntityType,
+    pub ctx: Ctx,
+    pub window: usize,
+    pub value: &'static str,
+    /// Pattern a whole table cell must match when the column header names `ctx`; `None` means the
+    /// rule does not read tables.
+    pub cell: Option<&'static str>,
+    pub check: CheckFn,
+    pub tp: &'static [&'static str],
+    pub fp: &'static [&'static str],
+}
+
+pub struct KeyedRule {
+    spec: &'static KeyedSpec,
+    value: Regex,
+    cell: Option<Regex>,
+    anchors: Vec<&'static str>,
+}
+
+impl KeyedRule {
+    pub fn new(spec: &'static KeyedSpec) -> Result<Self, regex::Error> {
+        let anchors = CONTEXT_WORDS
+            .iter()
+            .filter(|(c, _)| *c == spec.ctx)
+            .flat_map(|(_, words)| words.iter().map(|w| w.trim_end_matches('$')))
+            .collect();
+        Ok(KeyedRule {
+            spec,
+            value: Regex::new(spec.value)?,
+            cell: spec.cell.map(Regex::new).transpose()?,
+            anchors,
+        })
+    }
+
+    fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
+        let mut c = Candidate { start, end };
+        if let Some(score) = (self.spec.check)(doc, &mut c) {
+            if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
+                out.push(Finding::new(self.spec.entity, c.start, c.end, score, self.spec.id));
+            }
+        }
+    }
+}
+
+impl Detector for KeyedRule {
+    fn id(&self) -> &str {
+        self.spec.id
+    }
+
+    fn anchors(&self) -> &[&str] {
+        &self.anchors
+    }
+
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let mut last_end = 0;
+        for hit in doc.hits_of(self.spec.ctx) {
+            if hit.end < last_end {
+                continue;
+            }
+            if let Some((s, e)) = super::values_after(doc, hit.end, self.spec.window, &self.value) {
+                last_end = e;
+                self.emit(doc, s, e, out);
+            }
+        }
+        if let Some(cell) = &self.cell {
+            for (s, e) in doc.column_cells(self.spec.ctx) {
+                if let Some(caps) = cell.captures(&doc.text[s..e]) {
+                    if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
+                        self.emit(doc, s + m.start(), s + m.end(), out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn true_positives(&self) -> Vec<(EntityType, &str)> {
+        self.spec.tp.iter().map(|t| (self.spec.entity, *t)).collect()
+    }
+
+    fn false_positives(&self) -> &[&str] {
+        self.spec.fp
+    }
+}

@@ -1,0 +1,175 @@
+//! Detectors: each finds one or a few entity types.
+//!
+//! A [`Detector`] declares *anchors* — literal strings (ASCII case-insensitive) at least one of
+//! which must occur in the text for the detector to run — so the engine's single Aho-Corasick pass
+//! decides which detectors are worth running at all. Most built-in detectors are [`RegexRule`]s:
+//! a pattern compiled once, a `check` that validates each match and scores it from its context,
+//! and the rule's own true- and false-positive examples, which a test runs.
+//!
+//! Modules: [`secret`], [`financial`], [`pii`], [`health`] hold the built-in rules; [`person`]
+//! and [`address`] the non-ML name and street-address finders; [`custom`] the policy-defined
+//! detectors (dictionaries, regexes, exact-data-match sets).
+
+pub mod address;
+pub mod custom;
+pub mod financial;
+pub mod health;
+pub mod keyed;
+pub mod person;
+pub mod pii;
+pub mod secret;
+
+use regex::Regex;
+
+use crate::document::Document;
+use crate::entity::EntityType;
+use crate::finding::Finding;
+
+/// A detector finds values of one or a few entity types in a [`Document`].
+pub trait Detector: Send + Sync {
+    /// Stable id, e.g. `secret.github_token`; reported with every finding.
+    fn id(&self) -> &str;
+    /// Literal anchors (matched ASCII case-insensitively); empty means "always run".
+    fn anchors(&self) -> &[&str];
+    /// Appends findings to `out`. Must not panic on any text.
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>);
+    /// Texts this detector must flag, each with the type it must flag it as.
+    fn true_positives(&self) -> Vec<(EntityType, &str)> {
+        Vec::new()
+    }
+    /// Texts on which this detector must stay silent.
+    fn false_positives(&self) -> &[&str] {
+        &[]
+    }
+}
+
+/// A candidate value under check: its span may be narrowed by the check.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Candidate {
+    pub fn value<'t>(&self, doc: &Document<'t>) -> &'t str {
+        doc.text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// Decides whether a match is a finding: returns its score (or `None` to reject); may narrow the
+/// candidate's span.
+pub type CheckFn = fn(&Document<'_>, &mut Candidate) -> Option<f32>;
+
+/// A declarative rule: a pattern, a check, and its examples.
+pub struct RuleSpec {
+    pub id: &'static str,
+    pub entity: EntityType,
+    /// The value is capture group 1 when the pattern has one, otherwise the whole match.
+    pub pattern: &'static str,
+    pub anchors: &'static [&'static str],
+    pub check: CheckFn,
+    pub tp: &'static [&'static str],
+    pub fp: &'static [&'static str],
+}
+
+/// A [`RuleSpec`] with its regex compiled once.
+pub struct RegexRule {
+    spec: &'static RuleSpec,
+    regex: Regex,
+}
+
+impl RegexRule {
+    pub fn new(spec: &'static RuleSpec) -> Result<Self, regex::Error> {
+        Ok(RegexRule { spec, regex: Regex::new(spec.pattern)? })
+    }
+}
+
+impl Detector for RegexRule {
+    fn id(&self) -> &str {
+        self.spec.id
+    }
+
+    fn anchors(&self) -> &[&str] {
+        self.spec.anchors
+    }
+
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let grouped = self.regex.captures_len() > 1;
+        if grouped {
+            for caps in self.regex.captures_iter(doc.text) {
+                if let Some(m) = caps.get(1) {
+                    self.emit(doc, m.start(), m.end(), out);
+                }
+            }
+        } else {
+            for m in self.regex.find_iter(doc.text) {
+                self.emit(doc, m.start(), m.end(), out);
+            }
+        }
+    }
+
+    fn true_positives(&self) -> Vec<(EntityType, &str)> {
+        self.spec.tp.iter().map(|t| (self.spec.entity, *t)).collect()
+    }
+
+    fn false_positives(&self) -> &[&str] {
+        self.spec.fp
+    }
+}
+
+impl RegexRule {
+    fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
+        let mut c = Candidate { start, end };
+        if let Some(score) = (self.spec.check)(doc, &mut c) {
+            if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
+                out.push(Finding::new(self.spec.entity, c.start, c.end, score, self.spec.id));
+            }
+        }
+    }
+}
+
+/// Finds a value right after a context word: used by detectors whose values have no shape of their
+/// own (passwords, passport numbers, medical record numbers). `value` is matched against the text
+/// that follows the word on the same line, anchored at its start.
+pub fn values_after<'t>(
+    doc: &Document<'t>,
+    hit_end: usize,
+    window: usize,
+    value: &Regex,
+) -> Option<(usize, usize)> {
+    let end = doc.line_end(hit_end);
+    let hi = (hit_end + window).min(end);
+    let mut hi_b = hi;
+    while !doc.text.is_char_boundary(hi_b) {
+        hi_b -= 1;
+    }
+    let slice = doc.text.get(hit_end..hi_b)?;
+    let caps = value.captures(slice)?;
+    let m = caps.get(1).or_else(|| caps.get(0))?;
+    Some((hit_end + m.start(), hit_end + m.end()))
+}
+
+/// Lowers a score when test/example words sit right before the value on its line.
+pub fn damp_negative(doc: &Document<'_>, start: usize, score: f32) -> f32 {
+    if doc.before(start, crate::context::Ctx::Negative, 32) {
+        score - 0.3
+    } else {
+        score
+    }
+}
+
+/// All built-in rule-based detectors, compiled. Errors here are bugs in our own patterns, caught by
+/// the test suite.
+pub fn builtin() -> Result<Vec<Box<dyn Detector>>, regex::Error> {
+    let mut out: Vec<Box<dyn Detector>> = Vec::new();
+    for spec in secret::RULES.iter().chain(financial::RULES).chain(pii::RULES).chain(health::RULES) {
+        out.push(Box::new(RegexRule::new(spec)?));
+    }
+    for spec in secret::KEYED.iter().chain(financial::KEYED).chain(pii::KEYED).chain(health::KEYED) {
+        out.push(Box::new(keyed::KeyedRule::new(spec)?));
+    }
+    out.push(Box::new(person::PersonDetector::new()?));
+    out.push(Box::new(address::AddressDetector::new()?));
+    out.push(Box::new(health::ConditionDetector::new()?));
+    Ok(out)
+}

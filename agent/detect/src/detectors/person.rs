@@ -1,0 +1,201 @@
+//! PERSON (non-ML first version): names after honorifics, greetings, sign-offs and labels
+//! (`Patient:`, `From:`), in name columns of tables, CJK names after name labels, and
+//! "known first name + capitalised word" pairs from the bundled name lists. The ONNX model
+//! (a separate detector) finds the rest; the engine combines both.
+
+use regex::Regex;
+use std::collections::HashSet;
+
+use super::Detector;
+use crate::context::Ctx;
+use crate::document::Document;
+use crate::entity::EntityType;
+use crate::finding::Finding;
+
+const FIRST_NAMES: &str = include_str!("../../data/first_names.txt");
+const SURNAMES: &str = include_str!("../../data/surnames.txt");
+
+/// Capitalised words that are never (part of) a person's name in the patterns below.
+const NOT_NAMES: &[&str] = &[
+    "The", "This", "That", "These", "Those", "There", "Here", "Team", "All", "Everyone", "Sir", "Madam", "Sirs",
+    "Support", "Customer", "Customers", "Service", "Services", "Hiring", "Manager", "Folks", "Guys", "Colleagues",
+    "Friends", "Friend", "Partner", "Partners", "Admin", "Administrator", "User", "Users", "Inc", "Ltd", "LLC", "GmbH",
+    "AG", "SA", "SAS", "SARL", "SRL", "SpA", "BV", "NV", "Corp", "Corporation", "Company", "Co", "Group", "Holdings",
+    "Bank", "Insurance", "Hospital", "Clinic", "University", "School", "Department", "Dept", "Office", "Street",
+    "Road", "Avenue", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Please", "Thanks", "Thank", "Regards", "Best", "Kind", "Hello", "Hi", "Dear",
+    "Yes", "No", "Not", "None", "Unknown", "Pending", "Name", "Patient", "Employee", "Client", "Account", "Holder",
+    "Order", "Invoice", "Ticket", "Re", "Fwd", "Subject", "Date", "Time", "Total", "Amount", "Status", "Note", "Notes",
+    "Summary", "Update", "Meeting", "Project", "Product", "Sales", "Marketing", "Finance", "Legal", "Engineering",
+    "Security", "Operations", "Board", "Committee", "Council", "Agency", "Ministry", "Government", "City", "County",
+    "State", "Republic", "Kingdom", "United", "North", "South", "East", "West", "New", "Old", "General", "Global",
+    "International", "National", "Foundation", "Trust", "Fund", "Capital", "Partners", "Solutions", "Systems",
+    "Technologies", "Labs", "Software", "Cloud", "Data", "Health", "Medical", "Care", "Pharma", "Energy", "Motors",
+    "Airlines", "Logistics", "Consulting", "Associates", "Controls", "Stanley", "Chase", "Sachs", "Fargo",
+    "Morgan", "Goldman", "Wells", "Johnson", "Sons", "Brothers", "Bros", "Hotel", "Restaurant", "Cafe", "Store",
+    "Shop", "Market", "Mall", "Center", "Centre", "Park", "Airport", "Station", "Church", "Museum", "Library",
+    "Visa", "Mastercard", "Amex", "Stripe", "Google", "Microsoft", "Amazon", "Apple", "Slack", "Jira", "GitHub",
+    "Teams", "Zoom", "Outlook", "Gmail", "Excel", "Word", "PowerPoint", "Chrome", "Firefox", "Linux", "Windows",
+    "Mac", "Android", "Iphone", "Python", "Java", "Rust", "Go", "Docker", "Kubernetes", "Azure", "AWS", "API",
+    "Hope", "Looking", "Following", "Attached", "Please", "Happy", "Good", "Morning", "Afternoon", "Evening",
+    "Herr", "Frau", "Madame", "Monsieur", "Señor", "Señora", "Signor", "Signora", "Team", "Kunde", "Kundin",
+    "Damen", "Herren", "Mesdames", "Messieurs", "Todos", "Tutti", "Allemaal", "Iedereen",
+];
+
+const COMPANY_SUFFIXES: &[&str] = &[
+    "Inc", "Inc.", "Ltd", "Ltd.", "LLC", "GmbH", "AG", "SA", "SAS", "S.A.", "SARL", "SRL", "S.r.l.", "SpA", "S.p.A.",
+    "BV", "B.V.", "NV", "N.V.", "Corp", "Corp.", "Corporation", "Company", "Co.", "Group", "Holdings", "PLC", "plc",
+    "LLP", "Limited", "KG", "OHG", "Bank", "Controls", "Stanley", "Partners", "Associates", "Solutions",
+];
+
+pub struct PersonDetector {
+    first: HashSet<&'static str>,
+    surnames: HashSet<&'static str>,
+    not_names: HashSet<&'static str>,
+    honorific: Regex,
+    salutation: Regex,
+    label: Regex,
+    signoff: Regex,
+    pair: Regex,
+    cjk: Regex,
+    cell: Regex,
+}
+
+/// A capitalised name word: `O'Brien`, `Jean-Luc`, `Müller`, `McDonald`.
+const NAME_WORD: &str = r"\p{Lu}[\p{Ll}\p{Lu}'’\-]*\p{Ll}[\p{Ll}'’\-]*";
+
+impl PersonDetector {
+    pub fn new() -> Result<Self, regex::Error> {
+        let list = |s: &'static str| s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let w = NAME_WORD;
+        let particle = r"(?:(?:van der|van den|van de|van|von|de la|de los|del|de|da|dos|das|di|du|le|la|bin|al|ibn)\s+)?";
+        let name = format!(r"({w}(?:\s+{particle}{w}){{0,2}})");
+        Ok(PersonDetector {
+            first: list(FIRST_NAMES),
+            surnames: list(SURNAMES),
+            not_names: NOT_NAMES.iter().copied().collect(),
+            honorific: Regex::new(&format!(
+                r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Dra|Mevr|Dhr)\.?\s+{particle}{name}"
+            ))?,
+            salutation: Regex::new(&format!(
+                r"(?:\b(?i:dear|hi|hello|hey|hallo|bonjour|hola|ciao|olá|ola|oi|beste|liebe|lieber|cher|chère|caro|cara|estimado|estimada|gentile|hoi|moin|servus|salut|thanks|thank you|danke|merci|gracias|grazie|obrigad[oa])),?\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra|Sig|Dott)\.?\s+)?{name}\s*[,!:.\n]"
+            ))?,
+            label: Regex::new(&format!(
+                r#"(?m)(?:^|[\s,;|"{{(])(?i:name|full name|full_name|patient|patient name|employee|employee name|customer|customer name|passenger|contact|contact person|client|applicant|candidate|beneficiary|account holder|account name|cardholder|card holder|name on card|insured|policyholder|tenant|guest|signed|signature|attn|from|to|cc|owner|prepared by|approved by|submitted by|requested by|assigned to|reported by|reviewer|employee|emergency contact|next of kin|spouse|guarantor|nom|nom complet|nombre|nombre completo|nome|nome completo|vorname|nachname|kunde|patientin|paciente|paziente|titular|ordered by|referred by|attending|physician|provider|dr)\s*["']?\s*[:=]\s*["']?(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra)\.?\s+)?{name}"#
+            ))?,
+            signoff: Regex::new(&format!(
+                r"(?i:regards|best|thanks|thank you|cheers|sincerely|cordially|respectfully|warmly|mit freundlichen grüßen|viele grüße|beste grüße|gruß|cordialement|bien à vous|saludos|un saludo|atentamente|distinti saluti|cordiali saluti|saluti|met vriendelijke groet|groeten|atenciosamente|abraços)[,!.]?[ \t]*\r?\n[ \t]*{name}"
+            ))?,
+            pair: Regex::new(&format!(r"\b({w})\s+({particle}{w})(?:\s+({w}))?\b"))?,
+            cjk: Regex::new(
+                r"(?:氏名|姓名|患者|名前|联系人|客户|申请人|担当|お名前|被保険者|乗客)\s*[:：]?\s*([\p{Han}\p{Hiragana}\p{Katakana}]{1,4}(?:[ 　][\p{Han}\p{Hiragana}\p{Katakana}]{1,4})?)",
+            )?,
+            cell: Regex::new(&format!(r"^{name}$"))?,
+        })
+    }
+
+    /// A candidate is a name when every word is capitalised and none is a known non-name.
+    fn plausible(&self, s: &str) -> bool {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        !words.is_empty()
+            && words.iter().all(|w| !self.not_names.contains(w.trim_end_matches(['.', ',']))
+                && !COMPANY_SUFFIXES.contains(w))
+    }
+
+    fn push(&self, doc: &Document<'_>, s: usize, mut e: usize, score: f32, out: &mut Vec<Finding>) {
+        // Never end on punctuation or whitespace.
+        while e > s && doc.text.as_bytes()[e - 1].is_ascii_punctuation() {
+            e -= 1;
+        }
+        if e > s && self.plausible(&doc.text[s..e]) {
+            out.push(Finding::new(EntityType::Person, s, e, score, "pii.person"));
+        }
+    }
+
+    /// Trims a captured name to the words that follow it on the same line only.
+    fn first_line(doc: &Document<'_>, s: usize, e: usize) -> usize {
+        memchr::memchr(b'\n', &doc.text.as_bytes()[s..e]).map_or(e, |i| s + i)
+    }
+}
+
+impl Detector for PersonDetector {
+    fn id(&self) -> &str {
+        "pii.person"
+    }
+
+    fn anchors(&self) -> &[&str] {
+        &[]
+    }
+
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let text = doc.text;
+        for re in [&self.honorific, &self.salutation, &self.label, &self.signoff] {
+            for caps in re.captures_iter(text) {
+                if let Some(m) = caps.get(1) {
+                    let e = Self::first_line(doc, m.start(), m.end());
+                    self.push(doc, m.start(), e, 0.8, out);
+                }
+            }
+        }
+        for caps in self.pair.captures_iter(text) {
+            let (Some(a), Some(b)) = (caps.get(1), caps.get(2)) else { continue };
+            let first = self.first.contains(a.as_str());
+            let last_known = self.surnames.contains(b.as_str().rsplit(' ').next().unwrap_or(""));
+            if !first || self.not_names.contains(b.as_str()) {
+                continue;
+            }
+            if COMPANY_SUFFIXES.contains(&b.as_str()) {
+                continue;
+            }
+            // A third capitalised word is part of the name only when it is a known surname.
+            let mut end = b.end();
+            if let Some(c) = caps.get(3) {
+                if COMPANY_SUFFIXES.contains(&c.as_str()) {
+                    continue;
+                }
+                if self.surnames.contains(c.as_str()) && !text[b.end()..c.start()].contains('\n') {
+                    end = c.end();
+                }
+            }
+            if text[a.start()..end].contains('\n') {
+                continue;
+            }
+            let score = if last_known { 0.85 } else { 0.7 };
+            self.push(doc, a.start(), end, score, out);
+        }
+        for caps in self.cjk.captures_iter(text) {
+            if let Some(m) = caps.get(1) {
+                out.push(Finding::new(EntityType::Person, m.start(), m.end(), 0.8, "pii.person"));
+            }
+        }
+        for (s, e) in doc.column_cells(Ctx::Name) {
+            let header = doc.column_header(s).unwrap_or("").to_ascii_lowercase();
+            if ["company", "product", "file", "host", "user", "item", "project", "org", "bank", "street", "city",
+                "domain", "app", "service", "account name", "vendor", "merchant", "plan", "event", "model", "brand"]
+                .iter()
+                .any(|w| header.contains(w))
+            {
+                continue;
+            }
+            if self.cell.is_match(&text[s..e]) {
+                self.push(doc, s, e, 0.85, out);
+            }
+        }
+    }
+
+    fn true_positives(&self) -> Vec<(EntityType, &str)> {
+        vec![
+            (EntityType::Person, "Dear Ms. Weber, thank you for your order."),
+            (EntityType::Person, "Hi Tom, can you check this?"),
+            (EntityType::Person, "Patient: Maria Rossi, 54 y/o"),
+            (EntityType::Person, "first_name,last_name,email\nJane,Doe,jd@northwind.io"),
+            (EntityType::Person, "Best regards,\nSophie Martin"),
+            (EntityType::Person, "氏名: 佐藤 花子"),
+        ]
+    }
+
+    fn false_positives(&self) -> &[&str] {
+        &["We met with Johnson Controls and Morgan Stanley today.", "Dear Team, the build is green.", "Hi all, see below."]
+    }
+}

@@ -1,0 +1,559 @@
+//! PII family (structured part): e-mail addresses, phone numbers, US SSNs, national IDs with
+//! checksums, IP addresses, and the keyed detectors for birth dates, passports and driving licences.
+//! Names and addresses live in [`super::person`] and [`super::address`].
+
+use super::financial::number_bounded;
+use super::keyed::KeyedSpec;
+use super::{damp_negative, Candidate, RuleSpec};
+use crate::context::Ctx;
+use crate::document::Document;
+use crate::entity::EntityType;
+use crate::validate::national_id as nid;
+use crate::validate::{all_same_digit, digits, is_sequential, valid_date};
+
+const ROLE_MAILBOXES: &[&str] = &[
+    "support", "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "billing", "security", "info", "privacy",
+    "admin", "administrator", "sales", "contact", "help", "helpdesk", "hello", "team", "hr", "jobs", "careers", "abuse",
+    "postmaster", "webmaster", "hostmaster", "marketing", "press", "media", "legal", "compliance", "accounts",
+    "accounting", "finance", "payroll", "it", "ops", "devops", "notifications", "notification", "alerts", "alert",
+    "mailer-daemon", "service", "services", "office", "feedback", "newsletter", "news", "dev", "root", "git",
+    "enquiries", "inquiries", "orders", "shop", "store", "reception", "recruiting", "talent", "partners",
+    "customerservice", "customer.service", "customercare", "service-desk", "servicedesk", "dpo", "gdpr", "ceo",
+    "bounce", "bounces", "reply", "updates", "team-lead", "all", "everyone", "staff", "procurement", "invoices",
+    "invoice", "ap", "ar", "receivables", "payables", "treasury", "audit", "risk", "data", "analytics", "reports",
+    "system", "daemon", "nobody", "test", "user", "username", "email", "name", "firstname.lastname", "first.last",
+    "you", "someone", "me", "example", "sample", "demo",
+];
+
+const RESERVED_DOMAINS: &[&str] = &[
+    "example.com", "example.org", "example.net", "example.edu", "localhost", "yourcompany.com", "yourdomain.com",
+    "company.com", "domain.com", "email.com", "test.com", "mycompany.com", "acme.example", "invalid", "test",
+    "example", "local", "localdomain", "users.noreply.github.com", "noreply.github.com",
+];
+
+fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let (local, domain) = v.rsplit_once('@')?;
+    let local_l = local.to_ascii_lowercase();
+    let domain_l = domain.to_ascii_lowercase();
+    if ROLE_MAILBOXES.contains(&local_l.as_str()) || local_l.starts_with("noreply") || local_l.starts_with("no-reply") {
+        return None;
+    }
+    if RESERVED_DOMAINS.iter().any(|d| domain_l == *d || domain_l.ends_with(&format!(".{d}"))) {
+        return None;
+    }
+    // `user@host` inside a URL's authority or an scp path is not a mailbox.
+    let before = &doc.text[doc.line_start(c.start)..c.start];
+    if before.ends_with("://") || doc.byte_at(c.end) == Some(b':') && doc.byte_at(c.end + 1) == Some(b'/') {
+        return None;
+    }
+    // Image/asset names like `logo@2x.png` and package specs like `pkg@1.2.3`.
+    let tld = domain_l.rsplit('.').next().unwrap_or("");
+    if matches!(tld, "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "js" | "ts" | "css" | "json" | "map") {
+        return None;
+    }
+    Some(0.96)
+}
+
+/// Country calling codes (ITU E.164 assignments, 1–3 digits).
+fn country_code_len(d: &[u8]) -> Option<usize> {
+    let n = |k: usize| d.iter().take(k).fold(0u32, |a, &x| a * 10 + x as u32);
+    let one = [1, 7];
+    let two = [20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58,
+        60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98];
+    if d.is_empty() {
+        return None;
+    }
+    if one.contains(&n(1)) {
+        return Some(1);
+    }
+    if d.len() >= 2 && two.contains(&n(2)) {
+        return Some(2);
+    }
+    let three = n(3);
+    if d.len() >= 3 && (200..=999).contains(&three) && d[0] != 0 {
+        return Some(3);
+    }
+    None
+}
+
+/// `dd.mm.yyyy`, `yyyy-mm-dd`, `mm/dd/yy` and friends.
+pub(crate) fn looks_like_date(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['.', '-', '/', ' ']).filter(|p| !p.is_empty()).collect();
+    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let num = |i: usize| parts[i].parse::<u32>().unwrap_or(0);
+    match lens.as_slice() {
+        [4, 1..=2, 1..=2] => valid_date(num(0), num(1), num(2)),
+        [1..=2, 1..=2, 4] | [1..=2, 1..=2, 2] => {
+            valid_date(2000, num(1), num(0)) || valid_date(2000, num(0), num(1))
+        }
+        _ => false,
+    }
+}
+
+fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    // Split off an extension.
+    let lower = v.to_ascii_lowercase();
+    let main_end = ["ext", "x", "#"].iter().filter_map(|m| lower.find(m)).min().unwrap_or(v.len());
+    let main = &v[..main_end];
+    let d = digits(main);
+    if !(7..=15).contains(&d.len()) || all_same_digit(main) || is_sequential(main) {
+        return None;
+    }
+    if !number_bounded(doc, c.start, c.end) || looks_like_date(main.trim()) {
+        return None;
+    }
+    // Dotted quads are IPs or versions; four-digit years separated by dashes are dates.
+    if main.split('.').count() >= 4 || v.bytes().filter(|b| *b == b'.').count() >= 1 && doc.byte_before(c.start) == Some(b'v') {
+        return None;
+    }
+    let before = doc.byte_before(c.start);
+    if matches!(before, Some(b'#' | b'$' | b'=' | b'/' | b'\\' | b'v' | b'V' | b'@')) {
+        return None;
+    }
+    let has_sep = main.bytes().any(|b| matches!(b, b' ' | b'-' | b'.' | b'(' | b')'));
+    let phone_ctx = doc.near(c.start, c.end, Ctx::Phone);
+    let reference = doc.before(c.start, Ctx::Reference, 32) || doc.column_is(c.start, Ctx::Reference);
+    let mut score: f32 = if main.starts_with('+') || main.starts_with("00") {
+        let intl = if main.starts_with('+') { &d[..] } else { &d[2..] };
+        match country_code_len(intl) {
+            Some(_) if intl.len() >= 8 => 0.9,
+            _ => return None,
+        }
+    } else if d[0] == 0 && has_sep {
+        0.75
+    } else if d.len() == 10 && has_sep && (2..=9).contains(&d[0]) && (2..=9).contains(&d[3]) {
+        // NANP: area code and exchange start with 2–9.
+        0.8
+    } else if d.len() == 11 && d[0] == 1 && has_sep {
+        0.8
+    } else if phone_ctx {
+        0.6
+    } else {
+        return None;
+    };
+    if phone_ctx {
+        score += 0.1;
+    }
+    if reference {
+        score -= 0.45;
+    }
+    // Mostly-unseparated long runs without context are more often IDs than phone numbers.
+    if !has_sep && !main.starts_with('+') && !phone_ctx {
+        score -= 0.3;
+    }
+    // Something else claims it: a labelled ID or account right before.
+    if [Ctx::Ssn, Ctx::NationalId, Ctx::BankAccount, Ctx::Card, Ctx::Passport, Ctx::Mrn, Ctx::Routing, Ctx::DriverLicense]
+        .iter()
+        .any(|&x| doc.before(c.start, x, 24))
+        && !phone_ctx
+    {
+        score -= 0.4;
+    }
+    Some(score.min(0.97))
+}
+
+fn check_ssn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if !number_bounded(doc, c.start, c.end) || !nid::us_ssn(v) || is_sequential(v) {
+        return None;
+    }
+    let ctx = doc.context(c.start, Ctx::Ssn);
+    let dashed = v.contains('-');
+    let score = match (dashed, ctx) {
+        (_, true) => 0.99,
+        (true, false) => {
+            if doc.before(c.start, Ctx::Reference, 32) || doc.before(c.start, Ctx::Phone, 24) {
+                return None;
+            }
+            0.8
+        }
+        (false, false) => return None,
+    };
+    Some(damp_negative(doc, c.start, score))
+}
+
+/// A national ID check with its context words: validated IDs of a distinctive shape score high on
+/// their own; bare digit runs that only a checksum distinguishes need a context word.
+fn national(doc: &Document<'_>, c: &Candidate, valid: bool, distinctive: bool) -> Option<f32> {
+    if !valid || !number_bounded(doc, c.start, c.end) {
+        return None;
+    }
+    let v = c.value(doc);
+    if all_same_digit(v) && digits(v).len() > 3 || is_sequential(v) {
+        return None;
+    }
+    let ctx = doc.context(c.start, Ctx::NationalId) || doc.before(c.start, Ctx::TaxId, 32);
+    let score = match (distinctive, ctx) {
+        (_, true) => 0.97,
+        (true, false) => 0.85,
+        (false, false) => return None,
+    };
+    Some(damp_negative(doc, c.start, score))
+}
+
+fn check_nino(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::uk_nino(c.value(doc)), true)
+}
+fn check_steuer_id(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    national(doc, c, nid::de_steuer_id(v), v.contains(' '))
+}
+fn check_nir(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::fr_nir(c.value(doc)), true)
+}
+fn check_dni(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::es_dni_nie(c.value(doc)), true)
+}
+fn check_codice_fiscale(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::it_codice_fiscale(c.value(doc)), true)
+}
+fn check_bsn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::nl_bsn(c.value(doc)), false)
+}
+fn check_aadhaar(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    national(doc, c, nid::in_aadhaar(v), v.contains(' ') || v.contains('-'))
+}
+fn check_pan(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::in_pan(c.value(doc)), true)
+}
+fn check_cpf(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    national(doc, c, nid::br_cpf(v), v.contains('.'))
+}
+fn check_cn_id(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::cn_resident_id(c.value(doc)), true)
+}
+fn check_my_number(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::jp_my_number(c.value(doc)), false)
+}
+fn check_rrn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    national(doc, c, nid::kr_rrn(c.value(doc)), true)
+}
+
+fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let octets: Vec<u32> = v.split('.').filter_map(|o| o.parse().ok()).collect();
+    if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
+        return None;
+    }
+    let t = doc.text.as_bytes();
+    // Part of a longer dotted number (a version such as 10.0.22631.2861.5) or a word.
+    let glued_left = doc.byte_before(c.start).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        || (doc.byte_before(c.start) == Some(b'/') && c.start >= 2 && t[c.start - 2].is_ascii_alphabetic());
+    let glued_right = doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || (doc.byte_at(c.end) == Some(b'.') && t.get(c.end + 1).is_some_and(u8::is_ascii_digit));
+    if glued_left || glued_right {
+        return None;
+    }
+    let a = octets[0];
+    let mask_octet = |o: u32| matches!(o, 0 | 128 | 192 | 224 | 240 | 248 | 252 | 254 | 255);
+    if a == 127 || a == 0 || a >= 224 || (a == 255 && octets.iter().all(|&o| mask_octet(o))) {
+        return None;
+    }
+    // Version strings: preceded by "version", "v", "build" on the line.
+    let line_before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
+    let tail = &line_before[line_before.len().saturating_sub(16)..];
+    if tail.contains("version") || tail.contains("ver ") || tail.contains("build") || tail.trim_end().ends_with('v') {
+        return None;
+    }
+    Some(0.93)
+}
+
+fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let addr = v.split('%').next().unwrap_or(v);
+    let parsed: std::net::Ipv6Addr = addr.parse().ok()?;
+    if parsed.is_loopback() || parsed.is_unspecified() {
+        return None;
+    }
+    let glued = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || b == b':' || b == b'_');
+    if glued(doc.byte_before(c.start)) || glued(doc.byte_at(c.end)) {
+        return None;
+    }
+    // Needs at least three groups with a letter or a `::` to tell it from times and MACs.
+    let groups = addr.split(':').filter(|g| !g.is_empty()).count();
+    if groups < 3 && !addr.contains("::") {
+        return None;
+    }
+    Some(0.9)
+}
+
+fn check_uk_licence(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    if !doc.word_bounded(c.start, c.end) {
+        return None;
+    }
+    let v = c.value(doc).as_bytes();
+    // Month digit 0/1/5/6 (5/6 for women), day 01–31.
+    let month = (v[6] - b'0') * 10 + (v[7] - b'0');
+    let month = if month > 50 { month - 50 } else { month };
+    let day = (v[8] - b'0') * 10 + (v[9] - b'0');
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(if doc.context(c.start, Ctx::DriverLicense) { 0.97 } else { 0.8 })
+}
+
+pub static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "pii.email",
+        entity: EntityType::Email,
+        pattern: r"[\p{L}\p{N}](?:[\p{L}\p{N}._%+'-]{0,63})@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[A-Za-z]{2,24}\b",
+        anchors: &["@"],
+        check: check_email,
+        tp: &["mail jane.doe@acme-corp.com", "maria.rossi@libero.it", "contact: j.smith+crm@northwind.co.uk"],
+        fp: &["support@acme-corp.com", "noreply@github.com", "john@example.com", "you@yourcompany.com", "admin@localhost",
+            "logo@2x.png"],
+    },
+    RuleSpec {
+        id: "pii.phone",
+        entity: EntityType::Phone,
+        pattern: r"(?:\+|\b00)[1-9][0-9]{0,2}(?:[ .\-]?\(?0?\)?)?(?:[ .\-]?\(?[0-9]{1,5}\)?)(?:[ .\-]?[0-9]{1,5}){1,5}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?|\(?\b[0-9]{2,5}\)?[ .\-/]?[0-9]{2,8}(?:[ .\-][0-9]{2,5}){0,4}(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,6})?",
+        anchors: &[],
+        check: check_phone,
+        tp: &["call me at +1-636-208-3778x35337", "Tel: (0114) 4960907", "+49(0)7483378876", "mobile 080-1706-6907",
+            "(415) 555-0132", "+44 20 7946 0958", "Tél. : 01 42 68 53 00"],
+        fp: &["order 4539 1488 0343", "on 12.03.2024", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "build 2024-05-01",
+            "ticket 1234567890", "1234567"],
+    },
+    RuleSpec {
+        id: "pii.us_ssn",
+        entity: EntityType::UsSsn,
+        pattern: r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b|\b[0-9]{3} [0-9]{2} [0-9]{4}\b|\b[0-9]{9}\b",
+        anchors: &[],
+        check: check_ssn,
+        tp: &["SSN: 536-90-4399", "social security number 536904399", "536-90-4399"],
+        fp: &["666-12-3456", "***-**-4399", "EIN 12-3456789", "order 536-90-4399", "536904399"],
+    },
+    RuleSpec {
+        id: "pii.uk_nino",
+        entity: EntityType::NationalId,
+        pattern: r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b",
+        anchors: &[],
+        check: check_nino,
+        tp: &["NI number: AB 38 29 47 C", "JK 61 80 24 D"],
+        fp: &["GB123456C", "AB123456E"],
+    },
+    RuleSpec {
+        id: "pii.de_steuer_id",
+        entity: EntityType::NationalId,
+        pattern: r"\b[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b",
+        anchors: &[],
+        check: check_steuer_id,
+        tp: &["Steuer-ID: 86095742719", "Steuerliche IdNr. 86 095 742 719"],
+        fp: &["86095742719", "Steuer-ID: 86095742718"],
+    },
+    RuleSpec {
+        id: "pii.fr_nir",
+        entity: EntityType::NationalId,
+        pattern: r"\b[1-478] ?[0-9]{2} ?[0-9]{2} ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}\b",
+        anchors: &[],
+        check: check_nir,
+        tp: &["NIR : 1 85 05 78 006 084 91"],
+        fp: &["1 85 05 78 006 084 92"],
+    },
+    RuleSpec {
+        id: "pii.es_dni_nie",
+        entity: EntityType::NationalId,
+        pattern: r"\b(?:[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z])\b",
+        anchors: &[],
+        check: check_dni,
+        tp: &["DNI: 48291736Q", "NIE Y7305128C"],
+        fp: &["12345678A"],
+    },
+    RuleSpec {
+        id: "pii.it_codice_fiscale",
+        entity: EntityType::NationalId,
+        pattern: r"\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b",
+        anchors: &[],
+        check: check_codice_fiscale,
+        tp: &["Codice fiscale: RSSMRA85T10A562S"],
+        fp: &["RSSMRA85T10A562T"],
+    },
+    RuleSpec {
+        id: "pii.nl_bsn",
+        entity: EntityType::NationalId,
+        pattern: r"\b[0-9]{4}\.?[0-9]{2}\.?[0-9]{3}\b|\b[0-9]{9}\b",
+        anchors: &["bsn", "burgerservicenummer", "sofinummer", "national id", "id number"],
+        check: check_bsn,
+        tp: &["BSN: 123456782", "burgerservicenummer 111222333"],
+        fp: &["123456782", "BSN: 123456789"],
+    },
+    RuleSpec {
+        id: "pii.in_aadhaar",
+        entity: EntityType::NationalId,
+        pattern: r"\b[2-9][0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{4}\b",
+        anchors: &[],
+        check: check_aadhaar,
+        tp: &["Aadhaar: 2345 6789 0124"],
+        fp: &["1234 5678 9012"],
+    },
+    RuleSpec {
+        id: "pii.in_pan",
+        entity: EntityType::NationalId,
+        pattern: r"\b[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]\b",
+        anchors: &[],
+        check: check_pan,
+        tp: &["PAN: ABCPE1234F"],
+        fp: &["ABCXE1234F"],
+    },
+    RuleSpec {
+        id: "pii.br_cpf",
+        entity: EntityType::NationalId,
+        pattern: r"\b[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}\b|\b[0-9]{11}\b",
+        anchors: &[],
+        check: check_cpf,
+        tp: &["CPF: 529.982.247-25", "cpf 52998224725"],
+        fp: &["111.111.111-11", "529.982.247-26", "52998224725"],
+    },
+    RuleSpec {
+        id: "pii.cn_resident_id",
+        entity: EntityType::NationalId,
+        pattern: r"\b[1-9][0-9]{16}[0-9Xx]\b",
+        anchors: &[],
+        check: check_cn_id,
+        tp: &["身份证号 11010519491231002X"],
+        fp: &["110105194912310021"],
+    },
+    RuleSpec {
+        id: "pii.jp_my_number",
+        entity: EntityType::NationalId,
+        pattern: r"\b[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}\b",
+        anchors: &["my number", "マイナンバー", "個人番号", "national id", "id number"],
+        check: check_my_number,
+        tp: &["マイナンバー: 1234 5678 9018"],
+        fp: &["123456789018"],
+    },
+    RuleSpec {
+        id: "pii.kr_rrn",
+        entity: EntityType::NationalId,
+        pattern: r"\b[0-9]{6}-[1-8][0-9]{6}\b",
+        anchors: &[],
+        check: check_rrn,
+        tp: &[],
+        fp: &["901301-1234568"],
+    },
+    RuleSpec {
+        id: "pii.ipv4",
+        entity: EntityType::IpAddress,
+        pattern: r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
+        anchors: &["."],
+        check: check_ipv4,
+        tp: &["client 203.0.113.45 connected", "host: 10.12.4.7", "192.168.1.20"],
+        fp: &["127.0.0.1", "0.0.0.0", "255.255.255.0", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "1.2.3.4.5"],
+    },
+    RuleSpec {
+        id: "pii.ipv6",
+        entity: EntityType::IpAddress,
+        pattern: r"(?i)(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}(?::[0-9a-f]{1,4}){1,7}|(?:[0-9a-f]{1,4}:){2,7}:|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}",
+        anchors: &[":"],
+        check: check_ipv6,
+        tp: &["from 2001:db8:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a"],
+        fp: &["::1", "12:30:45", "00:1a:2b:3c:4d:5e"],
+    },
+    RuleSpec {
+        id: "pii.uk_driving_licence",
+        entity: EntityType::DriverLicense,
+        pattern: r"\b[A-Z9]{5}[0-9][0-9]{5}[A-Z9]{2}[0-9][A-Z]{2}\b",
+        anchors: &[],
+        check: check_uk_licence,
+        tp: &["Driving licence: MORGA753116SM9IJ"],
+        fp: &["MORGA759916SM9IJ"],
+    },
+];
+
+/// Dates in the formats people write them: numeric with `.`/`-`/`/`, ISO, month names in several
+/// languages, `12MAR84` (APIS), and CJK `1984年3月12日`.
+pub const DATE: &str = r"(?i)(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8})";
+
+fn check_dob(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (v[..4].parse().ok()?, v[4..6].parse().ok()?, v[6..].parse().ok()?);
+        if !valid_date(y, m, d) || !(1900..=2030).contains(&y) {
+            return None;
+        }
+    }
+    let trailing_digit = doc.byte_at(c.end).is_some_and(|b| b.is_ascii_digit());
+    (!trailing_digit).then_some(0.95)
+}
+
+fn check_passport(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let nd = v.bytes().filter(u8::is_ascii_digit).count();
+    if nd < 5 || !doc.word_bounded(c.start, c.end) || all_same_digit(v) && nd == v.len() {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.93))
+}
+
+fn check_driver_license(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let nd = v.bytes().filter(u8::is_ascii_digit).count();
+    if nd < 4 || !doc.word_bounded(c.start, c.end) || looks_like_date(v) {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+pub static KEYED: &[KeyedSpec] = &[
+    KeyedSpec {
+        id: "pii.date_of_birth",
+        entity: EntityType::DateOfBirth,
+        ctx: Ctx::Dob,
+        window: 40,
+        value: const_format_dob(),
+        cell: Some(r"^(.{6,24})$"),
+        check: check_dob_cell_or_value,
+        tp: &["DOB: 03/12/1984", "Date of birth: March 12, 1984", "Geburtsdatum: 12.03.1984", "né le 12 mars 1984"],
+        fp: &["Invoice date: 03/12/2024", "DOB: unknown"],
+    },
+    KeyedSpec {
+        id: "pii.passport",
+        entity: EntityType::Passport,
+        ctx: Ctx::Passport,
+        window: 40,
+        value: r"^[^\n\r]{0,24}?\b([A-Z0-9]{1,3}[0-9][A-Z0-9]{4,7})\b",
+        cell: Some(r"^([A-Z0-9]{6,10})$"),
+        check: check_passport,
+        tp: &["Passport No.: 533380006", "passport number C01X00T47", "Reisepass: C4J7R2N91"],
+        fp: &["passport photo attached", "Passport: expires 2031"],
+    },
+    KeyedSpec {
+        id: "pii.driver_license",
+        entity: EntityType::DriverLicense,
+        ctx: Ctx::DriverLicense,
+        window: 40,
+        value: r"^[^\n\r0-9]{0,24}?\b([A-Z]{0,3}[0-9][A-Z0-9\-]{4,18}[A-Z0-9])\b",
+        cell: Some(r"^([A-Z0-9\-]{5,20})$"),
+        check: check_driver_license,
+        tp: &["Driver's license: D1234567", "DL# S530-4412-8821", "Führerschein-Nr. B072RRE2I55"],
+        fp: &["driver license expires 2027-01-01"],
+    },
+];
+
+const fn const_format_dob() -> &'static str {
+    // The value pattern: skip the rest of the label (`:`, `(DD/MM/YYYY)`, `is`), then a DATE.
+    r"(?i)^[^\n\r0-9]{0,24}?((?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8}))"
+}
+
+fn check_dob_cell_or_value(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    // A table cell must itself be a date.
+    let v = c.value(doc);
+    let re = date_regex();
+    let m = re.find(v)?;
+    if m.start() != 0 || m.end() != v.len() {
+        return None;
+    }
+    check_dob(doc, c)
+}
+
+fn date_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(DATE).expect("DATE pattern is valid"))
+}

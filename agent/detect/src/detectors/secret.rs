@@ -1,0 +1,508 @@
+//! SECRET family: vendor credentials with recognisable formats, PEM private keys, JWTs, connection
+//! strings, and the keyed detectors for passwords and generic secrets.
+
+use super::keyed::KeyedSpec;
+use super::{damp_negative, Candidate, RuleSpec};
+use crate::context::Ctx;
+use crate::document::Document;
+use crate::entity::EntityType;
+use crate::validate::secret::{github_token_checksum, is_hex, is_placeholder, jwt, looks_random, pem_private_key_body};
+use crate::validate::{char_classes, shannon_entropy};
+
+/// A token is bounded when no token character touches it on either side.
+fn token_bounded(doc: &Document<'_>, c: &Candidate) -> bool {
+    let tok = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    !tok(doc.byte_before(c.start)) && !tok(doc.byte_at(c.end))
+}
+
+/// Shared check for vendor tokens: bounded, not a placeholder, random-looking body.
+fn vendor(doc: &Document<'_>, c: &mut Candidate, score: f32) -> Option<f32> {
+    let v = c.value(doc);
+    if !token_bounded(doc, c) || is_placeholder(v) || shannon_entropy(v) < 3.0 {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, score))
+}
+
+fn check_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    vendor(doc, c, 0.95)
+}
+
+fn check_aws_access_key(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.contains("EXAMPLE") {
+        return None;
+    }
+    vendor(doc, c, 0.97)
+}
+
+fn check_github(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.starts_with("github_pat_") {
+        return vendor(doc, c, 0.97);
+    }
+    if !token_bounded(doc, c) || !github_token_checksum(v) {
+        return None;
+    }
+    Some(0.99)
+}
+
+fn check_jwt(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    if !token_bounded(doc, c) || !jwt(c.value(doc)) {
+        return None;
+    }
+    Some(0.97)
+}
+
+fn check_pem(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let body_start = v.find("KEY-----").map(|i| i + 8)?;
+    let body_end = v.rfind("-----END").unwrap_or(v.len());
+    let body = v.get(body_start..body_end)?;
+    if !pem_private_key_body(body) {
+        return None;
+    }
+    // A block without END (a truncated paste) is still a key, but say we are less sure.
+    Some(if v.contains("-----END") { 0.99 } else { 0.9 })
+}
+
+fn check_slack_webhook(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if is_placeholder(v) || v.matches('/').count() < 6 {
+        return None;
+    }
+    Some(0.98)
+}
+
+fn check_azure_storage(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let tok = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    if tok(doc.byte_before(c.start)) || tok(doc.byte_at(c.end)) || !looks_random(v, 80) || char_classes(v) < 3 {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.95))
+}
+
+fn check_generic_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    vendor(doc, c, 0.92)
+}
+
+/// Telegram bot tokens: `<bot id>:<35 chars>`; the id must not be a time or a port.
+fn check_telegram(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let (_, secret) = v.split_once(':')?;
+    if !looks_random(secret, 30) || char_classes(secret) < 3 {
+        return None;
+    }
+    vendor(doc, c, 0.85)
+}
+
+/// Connection strings must carry a credential that is not a placeholder.
+fn check_uri_dsn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let mut v = c.value(doc);
+    // Trailing punctuation that ends a sentence or a quoted string is not part of the DSN.
+    while let Some(last) = v.chars().last() {
+        if matches!(last, '.' | ',' | ')' | ']' | '}' | '>' | ';' | '\\') {
+            c.end -= last.len_utf8();
+            v = &v[..v.len() - last.len_utf8()];
+        } else {
+            break;
+        }
+    }
+    let scheme_end = v.find("://")?;
+    let rest = &v[scheme_end + 3..];
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let password = if let Some(at) = authority.rfind('@') {
+        let userinfo = &authority[..at];
+        userinfo.split_once(':').map(|(_, p)| p)
+    } else {
+        None
+    };
+    let query_pw = v.to_ascii_lowercase().find("password=").map(|i| {
+        let tail = &v[i + 9..];
+        tail.split(['&', ';', ' ']).next().unwrap_or("")
+    });
+    let pw = password.or(query_pw)?;
+    if pw.is_empty() || is_placeholder(pw) || matches!(pw.to_ascii_lowercase().as_str(), "password" | "pass" | "pwd" | "secret") {
+        return None;
+    }
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.eq_ignore_ascii_case("HOST") || host.starts_with("HOST:") {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.96))
+}
+
+fn check_kv_dsn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let lower = v.to_ascii_lowercase();
+    let i = lower.find("password=").map(|i| i + 9).or_else(|| lower.find("pwd=").map(|i| i + 4))?;
+    let pw = v[i..].split(';').next().unwrap_or("").trim();
+    if pw.is_empty() || is_placeholder(pw) {
+        return None;
+    }
+    // Trim a trailing `;` that only closes the string.
+    let trimmed = v.trim_end_matches([';', ' ']);
+    c.end = c.start + trimmed.len();
+    Some(0.95)
+}
+
+pub static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "secret.private_key",
+        entity: EntityType::PrivateKey,
+        pattern: r#"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,."'-]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]{64,})"#,
+        anchors: &["-----begin"],
+        check: check_pem,
+        tp: &["-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+LQmlQ\nYx2eqzDV+xeG8kx/sQFV18S5JhzGeIJNA72wSeukEPojtqUyX2J0CciPBh7eqclQ\n-----END PRIVATE KEY-----"],
+        fp: &["-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
+            "-----BEGIN PRIVATE KEY-----\n...your key here...\n-----END PRIVATE KEY-----"],
+    },
+    RuleSpec {
+        id: "secret.aws_access_key",
+        entity: EntityType::AwsAccessKey,
+        pattern: r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}",
+        anchors: &["akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "anpa", "anva", "aipa"],
+        check: check_aws_access_key,
+        tp: &["aws_access_key_id = AKIAT4SYWB5WKH7DNSIP"],
+        fp: &["AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
+    },
+    RuleSpec {
+        id: "secret.github_token",
+        entity: EntityType::GithubToken,
+        pattern: r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+        anchors: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+        check: check_github,
+        tp: &["token: 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", "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",
+            "GH_TOKEN=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"],
+        fp: &["ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IM"],
+    },
+    RuleSpec {
+        id: "secret.gitlab_token",
+        entity: EntityType::GitlabToken,
+        pattern: r"(?:glpat|gldt|glrt|glcbt|glffct|glsoat)-[A-Za-z0-9_-]{20,40}|glptt-[0-9a-f]{40}|gloas-[0-9a-f]{64}",
+        anchors: &["glpat-", "gldt-", "glrt-", "glptt-", "gloas-", "glcbt-", "glffct-", "glsoat-"],
+        check: check_vendor,
+        tp: &["GITLAB_TOKEN=glpat-6j5IXAAjlsHUqJoUD-_Y"],
+        fp: &["glpat-xxxxxxxxxxxxxxxxxxxx", "glpat-<your-token-here>"],
+    },
+    RuleSpec {
+        id: "secret.slack_token",
+        entity: EntityType::SlackToken,
+        pattern: r"xox[baprse]-[0-9]{6,14}-[0-9A-Za-z-]{8,80}|xapp-[0-9]-[A-Z0-9]{6,14}-[0-9]{6,14}-[a-z0-9]{20,80}|xoxe\.xox[bp]-[0-9]-[A-Za-z0-9-]{40,200}|xoxe-[0-9]-[A-Za-z0-9-]{40,200}",
+        anchors: &["xox", "xapp-"],
+        check: check_vendor,
+        tp: &["SLACK_BOT_TOKEN=xoxb-020776426565-1505561304451-zy3Lex7BWr2drgd1QsO7jprB"],
+        fp: &["xoxb-your-token-here", "xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx"],
+    },
+    RuleSpec {
+        id: "secret.slack_webhook",
+        entity: EntityType::SlackWebhook,
+        pattern: r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,120}",
+        anchors: &["hooks.slack.com"],
+        check: check_slack_webhook,
+        tp: &["url: https://hooks.slack.com/services/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"],
+        fp: &["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+    },
+    RuleSpec {
+        id: "secret.stripe_key",
+        entity: EntityType::StripeKey,
+        pattern: r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,247}",
+        anchors: &["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
+        check: check_vendor,
+        tp: &["Stripe.api_key = 'sk_live_OzdmenCkhvMdgaKjIg8xNbe3'"],
+        fp: &["pk_live_OzdmenCkhvMdgaKjIg8xNbe3", "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "cus_OzdmenCkhvMdga"],
+    },
+    RuleSpec {
+        id: "secret.openai_api_key",
+        entity: EntityType::OpenaiApiKey,
+        pattern: r"sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{80,200}",
+        anchors: &["sk-"],
+        check: check_vendor,
+        tp: &["OPENAI_API_KEY=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",
+            "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"],
+        fp: &["sk-...your-key-here", "sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    },
+    RuleSpec {
+        id: "secret.anthropic_api_key",
+        entity: EntityType::AnthropicApiKey,
+        pattern: r"sk-ant-(?:api|admin|sid)[0-9]{2}-[A-Za-z0-9_-]{80,120}",
+        anchors: &["sk-ant-"],
+        check: check_vendor,
+        tp: &["ANTHROPIC_API_KEY=sk-ant-api03-J59FHz5r1pY4OjE2jBMptUsGr7CmY_uCu3ZR1zTOlUcR64cXQLioDnkHIfxIq2HZt-PlJhx2jIclHkCiHp6bR1IqfEouHAA"],
+        fp: &["sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"],
+    },
+    RuleSpec {
+        id: "secret.google_api_key",
+        entity: EntityType::GoogleApiKey,
+        pattern: r"AIza[0-9A-Za-z_-]{35}",
+        anchors: &["aiza"],
+        check: check_vendor,
+        tp: &["const key = \"AIzagxzNNAL5wIScGebcy8F5n3-YNBDRzrZSgqb\";"],
+        fp: &["AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
+    },
+    RuleSpec {
+        id: "secret.azure_storage_key",
+        entity: EntityType::AzureKey,
+        pattern: r"[A-Za-z0-9+/]{86}==",
+        anchors: &["=="],
+        check: check_azure_storage,
+        tp: &["DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=jG3uhkWKFLf6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP/tKsf2rcDkdfrUnW5gcF+Ha6ili8GjHEAD6==;EndpointSuffix=core.windows.net"],
+        fp: &["AccountKey=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="],
+    },
+    RuleSpec {
+        id: "secret.azure_entra_secret",
+        entity: EntityType::AzureKey,
+        pattern: r"[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+        anchors: &["q~"],
+        check: check_vendor,
+        tp: &["client_secret: F2y8Q~j9KfzjsQGMrb9h_ImB_LK777pzNk8cL"],
+        fp: &["abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    },
+    RuleSpec {
+        id: "secret.jwt",
+        entity: EntityType::Jwt,
+        pattern: r"ey[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        anchors: &["eyj", "eyi", "ewog"],
+        check: check_jwt,
+        tp: &["Authorization: Bearer eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAidS0xMDI5IiwgImVtYWlsIjogIm1hcmlhLnJvc3NpQGxpYmVyby5pdCIsICJpYXQiOiAxNzE2MDAwMDAwfQ.yD7CHLn-xC_1hsYgBds1ghxY5OokvQyx7eNWVQ4vnak"],
+        fp: &["eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.notasignaturebutlong"],
+    },
+    RuleSpec {
+        id: "secret.connection_uri",
+        entity: EntityType::ConnectionString,
+        pattern: r#"(?i)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|cockroachdb|couchbases?|neo4j(?:\+s)?|bolt|nats|kafka|ldaps?|smtps?|ftps?|sftp|jdbc:[a-z0-9]+(?::[a-z0-9]+)?|postgresql\+[a-z0-9]+|mysql\+[a-z0-9]+)://[^\s'"`<>]{4,512}"#,
+        anchors: &["://"],
+        check: check_uri_dsn,
+        tp: &["DATABASE_URL=postgres://app:S3cr3t!pw@db.internal:5432/orders",
+            "mongodb+srv://svc:Qx7hPz2kLm@cluster0.ab1cd.mongodb.net/prod?retryWrites=true",
+            "jdbc:postgresql://db01:5432/sales?user=etl&password=Tr0ub4dor3"],
+        fp: &["postgres://USER:PASSWORD@HOST:5432/DBNAME", "mysql://root@127.0.0.1/test", "redis://localhost:6379/0",
+            "postgres://user:${DB_PASSWORD}@db:5432/app"],
+    },
+    RuleSpec {
+        id: "secret.connection_kv",
+        entity: EntityType::ConnectionString,
+        pattern: r#"(?i)(?:(?:Server|Data Source|Host|Address|Addr|Network Address|Driver|Provider|DSN|Database|Initial Catalog|User ID|UID|User Id|Username|User|Port|Encrypt|TrustServerCertificate|Integrated Security|Persist Security Info|MultipleActiveResultSets|Connection Timeout|SslMode|Trusted_Connection|Dbq|DefaultEndpointsProtocol|AccountName)\s*=\s*(?:\{[^}\r\n]*\}|[^;"'\r\n]*);\s*)+(?:[A-Za-z_ ]{1,40}=\s*(?:\{[^}\r\n]*\}|[^;"'\r\n]*);\s*)*?(?:Password|Pwd)\s*=\s*(?:\{[^}\r\n]*\}|[^;"'\r\n]+)(?:;\s*[A-Za-z_ ]{1,40}=\s*(?:\{[^}\r\n]*\}|[^;"'\r\n]*))*;?"#,
+        anchors: &["password=", "pwd=", "password =", "pwd ="],
+        check: check_kv_dsn,
+        tp: &["Server=tcp:sql01.corp.local,1433;Database=Payroll;User ID=svc_payroll;Password=Wint3r!2024;Encrypt=True;",
+            "Driver={ODBC Driver 18 for SQL Server};Server=10.2.3.4;Uid=report;Pwd=K8s#pq11;"],
+        fp: &["Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=<password>;"],
+    },
+    RuleSpec {
+        id: "secret.vendor_token",
+        entity: EntityType::GenericSecret,
+        pattern: r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|key-[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_-]{50,}|hv[sb]\.[A-Za-z0-9_-]{24,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|dckr_pat_[A-Za-z0-9_-]{27}|sntr[ysu]s?_[A-Za-z0-9+/=_-]{40,}|whsec_[A-Za-z0-9+/=]{24,}|SK[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|lin_api_[A-Za-z0-9]{40}|NRAK-[A-Z0-9]{27}|glc_[A-Za-z0-9+/]{32,}=*|FLWSECK-[a-f0-9]{32}-X|pscale_tkn_[A-Za-z0-9_.-]{32,}|tfp_[A-Za-z0-9_.-]{40,}|EAA[A-Za-z0-9]{100,}|ya29\.[A-Za-z0-9_-]{30,}|AC[0-9a-f]{32}:[0-9a-f]{32}",
+        anchors: &["sg.", "key-", "npm_", "pypi-", "hvs.", "hvb.", "shpat_", "shpca_", "shppa_", "shpss_", "dckr_pat_", "sntr",
+            "whsec_", "sk", "dop_v1_", "xkeysib-", "lin_api_", "nrak-", "glc_", "flwseck-", "pscale_tkn_", "tfp_", "eaa", "ya29."],
+        check: check_generic_vendor,
+        tp: &["SENDGRID_API_KEY=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",
+            "//registry.npmjs.org/:_authToken=npm_PTt9iOqHOBSWhgetH8LmyqoYMaaItDr9uP14"],
+        fp: &["key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "npm_install_dependencies_for_the_project_now"],
+    },
+    RuleSpec {
+        id: "secret.bot_token",
+        entity: EntityType::GenericSecret,
+        pattern: r"[0-9]{8,10}:[A-Za-z0-9_-]{35}|[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
+        anchors: &["bot", "token", "telegram", "discord"],
+        check: check_telegram_or_discord,
+        tp: &["TELEGRAM_BOT_TOKEN=5834710392:AAHk3x_Pq9LmZr2TvW8yNb4Cd6Ef1Gh7Ij0"],
+        fp: &["bot started at 12345678:abcdefghijabcdefghijabcdefghijabcde"],
+    },
+];
+
+fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.contains(':') {
+        check_telegram(doc, c)
+    } else {
+        let first = v.split('.').next().unwrap_or("");
+        if !looks_random(first, 24) {
+            return None;
+        }
+        vendor(doc, c, 0.85)
+    }
+}
+
+/// A value after `key: ` / `key=` / `key is`: optional quotes, then the token. Group 1 is the value.
+const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b)\s*["'`]?([^\s"'`,;<>]{6,200})"#;
+
+fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
+    while c.end > c.start {
+        match doc.byte_at(c.end - 1) {
+            Some(b'.' | b',' | b')' | b']' | b'}' | b'!' | b'?') if c.end - c.start > 1 => {
+                // Keep `!`/`?` when the value is clearly a password that ends with one.
+                let b = doc.byte_at(c.end - 1);
+                if matches!(b, Some(b'!' | b'?')) && doc.byte_at(c.end).is_none_or(|n| n.is_ascii_whitespace() || n == b'"' || n == b'\'') {
+                    break;
+                }
+                c.end -= 1;
+            }
+            _ => break,
+        }
+    }
+}
+
+const NOT_PASSWORDS: &[&str] = &[
+    "required", "optional", "incorrect", "invalid", "expired", "changed", "updated", "protected", "manager",
+    "policy", "reset", "hashed", "hidden", "encrypted", "forgot", "forgotten", "please", "should", "must",
+    "field", "string", "password", "passwords", "secret", "null", "none", "true", "false", "undefined",
+    "length", "strength", "requirements", "complexity", "rotation", "settings", "prompt", "authentication",
+    "process.env", "getenv", "environ", "config", "input", "value", "empty", "unchanged", "same", "login",
+];
+
+fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    strip_trailing_punct(doc, c);
+    let v = c.value(doc);
+    let lower = v.to_ascii_lowercase();
+    if is_placeholder(v) || NOT_PASSWORDS.iter().any(|w| lower == *w) || v.len() < 6 {
+        return None;
+    }
+    // Code rather than a value: a call, an attribute path, a variable.
+    if looks_like_call(v) || v.contains("::") || v.starts_with("self.") || v.starts_with("this.") || v.starts_with("req.")
+        || v.starts_with("config.") || v.starts_with("settings.") || v.starts_with("env.")
+    {
+        return None;
+    }
+    let classes = char_classes(v);
+    let entropy = shannon_entropy(v);
+    if classes < 2 || entropy < 2.3 || (classes == 2 && v.len() < 8 && !v.bytes().any(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    if v.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    strip_trailing_punct(doc, c);
+    let v = c.value(doc);
+    if is_placeholder(v) || v.len() < 16 || looks_like_call(v) || v.contains("://") || v.starts_with("arn:") {
+        return None;
+    }
+    if v.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '-' || ch == '.') {
+        return None;
+    }
+    // UUIDs are identifiers, not secrets, unless a vendor uses them as keys (handled elsewhere).
+    if looks_like_uuid(v) {
+        return None;
+    }
+    let random = if is_hex(v) { v.len() >= 24 && shannon_entropy(v) >= 3.0 } else { looks_random(v, 16) && char_classes(v) >= 2 && shannon_entropy(v) >= 3.5 };
+    if !random {
+        return None;
+    }
+    // Digests are public by design.
+    let line = doc.line_at(c.start).to_ascii_lowercase();
+    if ["sha256", "sha1", "sha512", "md5", "checksum", "digest", "integrity", "commit", "hash:"].iter().any(|w| line.contains(w))
+        && is_hex(v)
+    {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.8))
+}
+
+/// `getToken()`, `os.getenv("X")`, `config.get(...)`: code, not a value.
+fn looks_like_call(v: &str) -> bool {
+    match v.find('(') {
+        Some(i) => i > 0 && v[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'),
+        None => false,
+    }
+}
+
+fn looks_like_uuid(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 36 && b[8] == b'-' && b[13] == b'-' && b[18] == b'-' && b[23] == b'-'
+        && v.bytes().filter(|&x| x != b'-').all(|x| x.is_ascii_hexdigit())
+}
+
+fn check_aws_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.len() != 40 || is_placeholder(v) || is_hex(v) || char_classes(v) < 3 || shannon_entropy(v) < 4.0 {
+        return None;
+    }
+    Some(0.93)
+}
+
+fn check_uuid_key(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    (looks_like_uuid(v) && !is_placeholder(v)).then_some(0.85)
+}
+
+fn check_hex32_key(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    (is_hex(v) && shannon_entropy(v) >= 3.0 && !is_placeholder(v)).then_some(0.88)
+}
+
+pub static KEYED: &[KeyedSpec] = &[
+    KeyedSpec {
+        id: "secret.password",
+        entity: EntityType::Password,
+        ctx: Ctx::Password,
+        window: 64,
+        value: KEYED_VALUE,
+        cell: Some(r"^(\S{6,64})$"),
+        check: check_password,
+        tp: &["DB_PASSWORD=Wint3r!2024", "password: Summer2024!", "your temporary password is Xk9#pq2Lm"],
+        fp: &["password: ${DB_PASSWORD}", "password: changeme", "Password is required", "PASSWORD=********",
+            "password = os.environ['DB_PASSWORD']"],
+    },
+    KeyedSpec {
+        id: "secret.keyed_secret",
+        entity: EntityType::GenericSecret,
+        ctx: Ctx::SecretKey,
+        window: 64,
+        value: KEYED_VALUE,
+        cell: None,
+        check: check_keyed_secret,
+        tp: &["SECRET_KEY = 'k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l'", "hmac_key: 7f770d9106fd287db7f1adbc60926f69e3c1a2b4"],
+        fp: &["api_key: <YOUR_API_KEY>", "secret: ${{ secrets.DEPLOY_KEY }}", "token = getToken()",
+            "sha256 digest key: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    },
+    KeyedSpec {
+        id: "secret.aws_secret_key",
+        entity: EntityType::AwsSecretKey,
+        ctx: Ctx::Aws,
+        window: 80,
+        value: r#"^[A-Za-z_\-\s]{0,40}["']?\s*(?::=|=>|=|:)?\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        cell: Some(r"^([A-Za-z0-9/+]{40})$"),
+        check: check_aws_secret,
+        tp: &["aws_secret_access_key = YY+kv5ZJr3J1TWDtkwtDDb/xHKas1VOqg6YYZYn9"],
+        fp: &["aws_secret_access_key = da39a3ee5e6b4b0d3255bfef95601890afd80709"],
+    },
+    KeyedSpec {
+        id: "secret.azure_cognitive_key",
+        entity: EntityType::AzureKey,
+        ctx: Ctx::Azure,
+        window: 80,
+        value: r#"^[A-Za-z_\-\s]{0,40}["']?\s*(?::=|=>|=|:)?\s*["']?([0-9a-f]{32})(?:[^0-9A-Za-z]|$)"#,
+        cell: None,
+        check: check_hex32_key,
+        tp: &["AZURE_OPENAI_KEY=7f770d9106fd287db7f1adbc60926f69"],
+        fp: &["AZURE_OPENAI_KEY=00000000000000000000000000000000"],
+    },
+    KeyedSpec {
+        id: "secret.datadog_key",
+        entity: EntityType::GenericSecret,
+        ctx: Ctx::Datadog,
+        window: 48,
+        value: r#"^[A-Za-z_\-\s]{0,24}["']?\s*(?::=|=>|=|:)?\s*["']?([0-9a-f]{32}|[0-9a-f]{40})(?:[^0-9A-Za-z]|$)"#,
+        cell: None,
+        check: check_hex32_key,
+        tp: &["DD_API_KEY=7f770d9106fd287db7f1adbc60926f69"],
+        fp: &["DD_API_KEY=<api key>"],
+    },
+    KeyedSpec {
+        id: "secret.heroku_key",
+        entity: EntityType::GenericSecret,
+        ctx: Ctx::Heroku,
+        window: 48,
+        value: r#"^[A-Za-z_\-\s]{0,24}["']?\s*(?::=|=>|=|:)?\s*["']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"#,
+        cell: None,
+        check: check_uuid_key,
+        tp: &["HEROKU_API_KEY=4f1c2b9e-7d3a-4e5f-9a8b-1c2d3e4f5a6b"],
+        fp: &["HEROKU_APP=my-app"],
+    },
+];
+

@@ -1,0 +1,225 @@
+//! The [`Engine`]: compiled detectors plus one multi-pattern prefilter.
+//!
+//! A scan is one Aho-Corasick pass over the text that finds every context word and every detector
+//! anchor; detectors whose anchors are absent are skipped. The detectors that run append findings;
+//! overlaps are resolved deterministically ([`crate::finding::resolve_overlaps`]); findings under
+//! the engine's minimum score are dropped; document categories are derived last. Nothing is
+//! compiled per call: an `Engine` is built once and shared (`Send + Sync`).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::{BTreeMap, HashSet};
+
+use crate::category::Categorizer;
+use crate::context::{Ctx, CONTEXT_WORDS};
+use crate::detectors::{self, custom::CustomSpec, Detector};
+use crate::document::{CtxHit, Document};
+use crate::entity::Category;
+use crate::error::{ConfigErrors, EngineError};
+use crate::finding::{resolve_overlaps, Finding};
+
+/// The result of scanning one text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub categories: Vec<Category>,
+}
+
+/// What a prefilter pattern means: context words (with boundary rules) and/or detector anchors.
+#[derive(Debug, Default, Clone)]
+struct PatternMeaning {
+    ctx: Vec<(Ctx, bool)>,
+    detectors: Vec<usize>,
+}
+
+/// Builds an [`Engine`].
+pub struct EngineBuilder {
+    min_score: f32,
+    custom: Vec<CustomSpec>,
+    extra: Vec<Box<dyn Detector>>,
+    builtin: bool,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true }
+    }
+}
+
+impl EngineBuilder {
+    /// Findings scoring below this are not reported (default 0.5).
+    pub fn min_score(mut self, s: f32) -> Self {
+        self.min_score = s.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Adds policy-defined detectors.
+    pub fn custom(mut self, specs: impl IntoIterator<Item = CustomSpec>) -> Self {
+        self.custom.extend(specs);
+        self
+    }
+
+    /// Adds a detector of another crate (e.g. the ONNX model) behind the same trait.
+    pub fn detector(mut self, d: Box<dyn Detector>) -> Self {
+        self.extra.push(d);
+        self
+    }
+
+    /// Leaves out the built-in detectors (custom detectors only).
+    pub fn without_builtin(mut self) -> Self {
+        self.builtin = false;
+        self
+    }
+
+    pub fn build(self) -> Result<Engine, EngineError> {
+        let mut dets: Vec<Box<dyn Detector>> = if self.builtin { detectors::builtin()? } else { Vec::new() };
+        let mut errors = ConfigErrors::default();
+        let mut ids = HashSet::new();
+        for spec in &self.custom {
+            if !ids.insert(spec.id().to_string()) {
+                return Err(EngineError::DuplicateId(spec.id().to_string()));
+            }
+            match spec.compile() {
+                Ok(d) => dets.push(d),
+                Err(e) => errors.0.extend(e.0),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(EngineError::Custom(errors));
+        }
+        dets.extend(self.extra);
+
+        // One pattern table for context words and anchors; short anchors go to memchr instead.
+        let mut table: BTreeMap<String, PatternMeaning> = BTreeMap::new();
+        for (ctx, words) in CONTEXT_WORDS {
+            for w in *words {
+                let right = w.ends_with('$');
+                let key = w.trim_end_matches('$').to_ascii_lowercase();
+                table.entry(key).or_default().ctx.push((*ctx, right));
+            }
+        }
+        let mut always = Vec::new();
+        let mut short: Vec<(Vec<u8>, usize)> = Vec::new();
+        for (i, d) in dets.iter().enumerate() {
+            if d.anchors().is_empty() {
+                always.push(i);
+            }
+            for a in d.anchors() {
+                if a.len() <= 2 {
+                    short.push((a.to_ascii_lowercase().into_bytes(), i));
+                } else {
+                    table.entry(a.to_ascii_lowercase()).or_default().detectors.push(i);
+                }
+            }
+        }
+        let patterns: Vec<&String> = table.keys().collect();
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| EngineError::Prefilter(e.to_string()))?;
+        let meanings = table.into_values().collect();
+        Ok(Engine {
+            detectors: dets,
+            prefilter,
+            meanings,
+            always,
+            short,
+            min_score: self.min_score,
+            categorizer: Categorizer::new().map_err(|e| EngineError::Prefilter(e.to_string()))?,
+        })
+    }
+}
+
+/// The detection engine. Build once, scan many texts, share across threads.
+pub struct Engine {
+    detectors: Vec<Box<dyn Detector>>,
+    prefilter: AhoCorasick,
+    meanings: Vec<PatternMeaning>,
+    always: Vec<usize>,
+    short: Vec<(Vec<u8>, usize)>,
+    min_score: f32,
+    categorizer: Categorizer,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("detectors", &self.detector_ids()).field("min_score", &self.min_score).finish()
+    }
+}
+
+impl Engine {
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// The engine with every built-in detector and default settings.
+    pub fn new() -> Result<Engine, EngineError> {
+        EngineBuilder::default().build()
+    }
+
+    pub fn detector_ids(&self) -> Vec<&str> {
+        self.detectors.iter().map(|d| d.id()).collect()
+    }
+
+    pub fn detectors(&self) -> &[Box<dyn Detector>] {
+        &self.detectors
+    }
+
+    /// Scans `text`: findings sorted by position, overlaps resolved, plus document categories.
+    pub fn scan(&self, text: &str) -> ScanResult {
+        let findings = self.findings(text);
+        let categories = self.categorizer.categorize(text, &findings);
+        ScanResult { findings, categories }
+    }
+
+    /// Findings only (no categories).
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        let (doc, run) = self.prefilter_pass(text);
+        let mut raw = Vec::new();
+        for (i, d) in self.detectors.iter().enumerate() {
+            if run[i] {
+                d.detect(&doc, &mut raw);
+            }
+        }
+        raw.retain(|f| f.score >= self.min_score && f.end <= text.len() && f.start < f.end);
+        resolve_overlaps(raw)
+    }
+
+    /// The single multi-pattern pass: context hits and which detectors to run.
+    fn prefilter_pass<'t>(&self, text: &'t str) -> (Document<'t>, Vec<bool>) {
+        let bytes = text.as_bytes();
+        let mut run = vec![false; self.detectors.len()];
+        for &i in &self.always {
+            run[i] = true;
+        }
+        let mut hits = Vec::new();
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let meaning = &self.meanings[m.pattern().as_usize()];
+            for &d in &meaning.detectors {
+                run[d] = true;
+            }
+            if meaning.ctx.is_empty() {
+                continue;
+            }
+            let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphabetic() || !bytes[m.start()].is_ascii_alphabetic();
+            if !left_ok {
+                continue;
+            }
+            let right_free = bytes.get(m.end()).is_none_or(|b| !b.is_ascii_alphabetic());
+            for &(ctx, needs_right) in &meaning.ctx {
+                if !needs_right || right_free {
+                    hits.push(CtxHit { start: m.start(), end: m.end(), ctx });
+                }
+            }
+        }
+        for (needle, d) in &self.short {
+            if !run[*d]
+                && (memchr::memmem::find(bytes, needle).is_some()
+                    || memchr::memmem::find(bytes, &needle.to_ascii_uppercase()).is_some())
+            {
+                run[*d] = true;
+            }
+        }
+        (Document::new(text, hits), run)
+    }
+}

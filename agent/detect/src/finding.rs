@@ -1,0 +1,136 @@
+//! Findings and the deterministic resolution of overlapping findings.
+
+use serde::Serialize;
+use std::borrow::Cow;
+
+use crate::entity::{EntityType, Family};
+
+/// One sensitive value found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The taxonomy type (`CUSTOM` for a policy's own detectors).
+    #[serde(rename = "type")]
+    pub entity: EntityType,
+    /// UTF-8 byte offset of the first byte of the value.
+    pub start: usize,
+    /// UTF-8 byte offset one past the last byte of the value.
+    pub end: usize,
+    /// Confidence in `[0, 1]`.
+    pub score: f32,
+    /// The detector that produced this finding, e.g. `secret.github_token`.
+    pub detector: Cow<'static, str>,
+    /// For custom detectors: the policy rule's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+}
+
+impl Finding {
+    pub fn new(entity: EntityType, start: usize, end: usize, score: f32, detector: impl Into<Cow<'static, str>>) -> Self {
+        Finding { entity, start, end, score: score.clamp(0.0, 1.0), detector: detector.into(), rule_id: None }
+    }
+
+    pub fn family(&self) -> Family {
+        self.entity.family()
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    pub fn overlaps(&self, other: &Finding) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// The value in `text` (empty if the span does not fit the text).
+    pub fn value<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// How strongly a type claims a span when findings overlap. Whole structures that contain other
+/// values (a PEM block, a connection string, a JWT, a webhook URL) come first, so the outer value is
+/// kept, as the taxonomy labels it; then types with validated formats; then contextual guesses.
+pub fn priority(t: EntityType) -> u8 {
+    use EntityType::*;
+    match t {
+        PrivateKey => 100,
+        ConnectionString | SlackWebhook => 95,
+        Jwt => 90,
+        AwsAccessKey | GithubToken | GitlabToken | SlackToken | StripeKey | OpenaiApiKey | AnthropicApiKey
+        | GoogleApiKey => 85,
+        AzureKey => 82,
+        Iban | CreditCard => 80,
+        Address => 75,
+        NationalId | UsSsn => 70,
+        Email => 68,
+        AwsSecretKey => 66,
+        GenericSecret => 64,
+        Password => 62,
+        UsRoutingNumber | SwiftBic => 60,
+        Passport | DriverLicense | MedicalRecordNumber | DateOfBirth => 55,
+        BankAccount => 50,
+        IpAddress => 45,
+        Phone => 40,
+        Custom => 35,
+        HealthCondition => 30,
+        Person => 25,
+    }
+}
+
+/// Resolves overlapping findings deterministically: when two findings overlap, the one that
+/// contains the other wins if its type claims whole structures, otherwise the higher priority,
+/// then the longer span, then the higher score, then the earlier start, then the detector id.
+/// Custom findings never suppress built-in ones and vice versa: a policy can match a value that a
+/// built-in type also matches, and both are reported.
+pub fn resolve_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.retain(|f| !f.is_empty());
+    findings.sort_by(|a, b| {
+        priority(b.entity)
+            .cmp(&priority(a.entity))
+            .then(b.len().cmp(&a.len()))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.start.cmp(&b.start))
+            .then(a.detector.cmp(&b.detector))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        let custom = f.entity == EntityType::Custom;
+        let clash = kept
+            .iter()
+            .any(|k| (k.entity == EntityType::Custom) == custom && k.overlaps(&f) && !(custom && k.rule_id != f.rule_id));
+        if !clash {
+            kept.push(f);
+        }
+    }
+    kept.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.entity.cmp(&b.entity)));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outer_structure_wins() {
+        let cs = Finding::new(EntityType::ConnectionString, 0, 40, 0.9, "a");
+        let pw = Finding::new(EntityType::Password, 20, 28, 0.99, "b");
+        let ip = Finding::new(EntityType::IpAddress, 29, 38, 0.9, "c");
+        let out = resolve_overlaps(vec![pw, ip, cs.clone()]);
+        assert_eq!(out, vec![cs]);
+    }
+
+    #[test]
+    fn deterministic_regardless_of_input_order() {
+        let a = Finding::new(EntityType::Phone, 0, 12, 0.8, "p");
+        let b = Finding::new(EntityType::CreditCard, 0, 16, 0.9, "c");
+        let c = Finding::new(EntityType::Email, 20, 30, 0.9, "e");
+        let one = resolve_overlaps(vec![a.clone(), b.clone(), c.clone()]);
+        let two = resolve_overlaps(vec![c, b, a]);
+        assert_eq!(one, two);
+        assert_eq!(one.len(), 2);
+    }
+}

@@ -1,0 +1,44 @@
+//! Every built-in detector's own true- and false-positive examples, run through the full engine
+//! (so prefilter anchors and overlap resolution are exercised too).
+
+use promptwall_detect::Engine;
+
+#[test]
+fn every_detector_flags_its_true_positives() {
+    let engine = Engine::new().expect("engine builds");
+    let mut failures = Vec::new();
+    for d in engine.detectors() {
+        for (ty, text) in d.true_positives() {
+            let found = engine.findings(text);
+            if !found.iter().any(|f| f.entity == ty) {
+                failures.push(format!("{}: missed {ty} in {text:?}; got {:?}", d.id(),
+                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} misses:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_detector_stays_silent_on_its_false_positives() {
+    let engine = Engine::new().expect("engine builds");
+    let mut failures = Vec::new();
+    for d in engine.detectors() {
+        for text in d.false_positives() {
+            let found: Vec<_> = engine.findings(text).into_iter().filter(|f| f.detector == d.id()).collect();
+            if !found.is_empty() {
+                failures.push(format!("{}: flagged {:?} in {text:?}", d.id(),
+                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} false alarms:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_detector_has_examples() {
+    let engine = Engine::new().expect("engine builds");
+    for d in engine.detectors() {
+        assert!(!d.true_positives().is_empty() || d.id() == "pii.kr_rrn", "{} has no true-positive examples", d.id());
+    }
+}
