@@ -271,7 +271,22 @@ fn find_table_headers(text: &str) -> Vec<TableHeader> {
 
 fn header_from(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option<TableHeader> {
     let line = &text[hs..he];
-    if line.len() > 2000 {
+    if line.len() > 2000 || line.len() < 3 {
+        return None;
+    }
+    // Cheap reject: a header has at least two delimiters of one kind.
+    let mut counts = [0u8; 4];
+    for b in line.bytes() {
+        let k = match b {
+            b',' => 0,
+            b'\t' => 1,
+            b';' => 2,
+            b'|' => 3,
+            _ => continue,
+        };
+        counts[k] = counts[k].saturating_add(1);
+    }
+    if counts.iter().all(|&c| c < 2) {
         return None;
     }
     let row = &text.as_bytes()[rs..re];

@@ -6,7 +6,8 @@
 //! the engine's minimum score are dropped; document categories are derived last. Nothing is
 //! compiled per call: an `Engine` is built once and shared (`Send + Sync`).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::RegexSet;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::category::Categorizer;
@@ -98,10 +99,18 @@ impl EngineBuilder {
             }
         }
         let mut always = Vec::new();
+        let mut gated = Vec::new();
+        let mut gate_patterns = Vec::new();
         let mut short: Vec<(Vec<u8>, usize)> = Vec::new();
         for (i, d) in dets.iter().enumerate() {
             if d.anchors().is_empty() {
-                always.push(i);
+                match d.as_regex_rule() {
+                    Some(rule) => {
+                        gated.push(i);
+                        gate_patterns.push(rule.pattern().to_string());
+                    }
+                    None => always.push(i),
+                }
             }
             for a in d.anchors() {
                 if a.len() <= 2 {
@@ -113,16 +122,20 @@ impl EngineBuilder {
         }
         let patterns: Vec<&String> = table.keys().collect();
         let prefilter = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| EngineError::Prefilter(e.to_string()))?;
         let meanings = table.into_values().collect();
+        let gate = RegexSet::new(&gate_patterns)?;
         Ok(Engine {
             detectors: dets,
             prefilter,
             meanings,
             always,
+            gated,
+            gate,
             short,
             min_score: self.min_score,
             categorizer: Categorizer::new().map_err(|e| EngineError::Prefilter(e.to_string()))?,
@@ -136,6 +149,9 @@ pub struct Engine {
     prefilter: AhoCorasick,
     meanings: Vec<PatternMeaning>,
     always: Vec<usize>,
+    /// Anchorless regex rules, run only on chunks where the multi-pattern `gate` says they match.
+    gated: Vec<usize>,
+    gate: RegexSet,
     short: Vec<(Vec<u8>, usize)>,
     min_score: f32,
     categorizer: Categorizer,
@@ -181,8 +197,30 @@ impl Engine {
                 d.detect(&doc, &mut raw);
             }
         }
+        self.run_gated(&doc, &mut raw);
         raw.retain(|f| f.score >= self.min_score && f.end <= text.len() && f.start < f.end);
         resolve_overlaps(raw)
+    }
+
+    /// Runs the anchorless regex rules chunk by chunk: one multi-pattern pass per chunk says which
+    /// rules match there at all; only those run, and only on that chunk (plus an overlap so that
+    /// values crossing the chunk's end are seen whole).
+    fn run_gated(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let text = doc.text;
+        let mut start = 0;
+        while start < text.len() {
+            let end = char_floor(text, (start + CHUNK).min(text.len())).max(start + 1).min(text.len());
+            let end = if text.is_char_boundary(end) { end } else { char_ceil(text, end) };
+            let ext_end = char_floor(text, (end + OVERLAP).min(text.len()));
+            let ext_end = ext_end.max(end);
+            let matched = self.gate.matches(&text[start..ext_end]);
+            for k in matched.iter() {
+                if let Some(rule) = self.detectors[self.gated[k]].as_regex_rule() {
+                    rule.detect_in(doc, start, end, ext_end, out);
+                }
+            }
+            start = end;
+        }
     }
 
     /// The single multi-pattern pass: context hits and which detectors to run.
@@ -201,7 +239,11 @@ impl Engine {
             if meaning.ctx.is_empty() {
                 continue;
             }
-            let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphabetic() || !bytes[m.start()].is_ascii_alphabetic();
+            // A word starts after a non-letter, or at a camelCase hump (`webhookSecret`, `ddApiKey`).
+            let left_ok = m.start() == 0
+                || !bytes[m.start() - 1].is_ascii_alphabetic()
+                || !bytes[m.start()].is_ascii_alphabetic()
+                || (bytes[m.start() - 1].is_ascii_lowercase() && bytes[m.start()].is_ascii_uppercase());
             if !left_ok {
                 continue;
             }
@@ -222,4 +264,24 @@ impl Engine {
         }
         (Document::new(text, hits), run)
     }
+}
+
+/// Chunk size for the gated rules: small enough that a chunk rarely holds many kinds of values,
+/// large enough that per-chunk overhead stays negligible.
+const CHUNK: usize = 2048;
+/// How far past its chunk a gated rule may look: longer than any anchorless value.
+const OVERLAP: usize = 128;
+
+fn char_floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }

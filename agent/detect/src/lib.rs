@@ -27,6 +27,7 @@ pub mod entity;
 pub mod error;
 pub mod finding;
 pub mod redact;
+pub mod sample;
 pub mod validate;
 
 pub use detectors::custom::{edm_hash, CustomSpec, Normalize, Validator};

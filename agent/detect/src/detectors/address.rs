@@ -56,7 +56,7 @@ impl AddressDetector {
             r"|[\p{L}.'\- ]{2,30},?\s+[0-9]{5}",
             r")",
         );
-        Ok(AddressDetector { street: Regex::new(&street)?, tail: Regex::new(tail)? })
+        Ok(AddressDetector { street: Regex::new(&super::ascii_boundaries(&street))?, tail: Regex::new(&super::ascii_boundaries(tail))? })
     }
 }
 

@@ -23,15 +23,18 @@ const TEST_CARDS: &[&str] = &[
 pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bool {
     let t = doc.text.as_bytes();
     let digit_at = |i: usize| t.get(i).is_some_and(u8::is_ascii_digit);
+    // A comma continues a number only as a thousands separator (`1,234`), not between CSV cells.
+    let thousands_after = |i: usize| (0..3).all(|k| digit_at(i + k)) && !digit_at(i + 3);
     let left_ok = start == 0 || {
         let b = t[start - 1];
         !(b.is_ascii_alphanumeric() || b == b'_')
-            && !((b == b'-' || b == b'.' || b == b'/' || b == b',') && start >= 2 && digit_at(start - 2))
+            && !((b == b'-' || b == b'.' || b == b'/') && start >= 2 && digit_at(start - 2))
     };
     let right_ok = end >= t.len() || {
         let b = t[end];
         !(b.is_ascii_alphanumeric() || b == b'_')
-            && !((b == b'-' || b == b'.' || b == b'/' || b == b',') && digit_at(end + 1))
+            && !((b == b'-' || b == b'.' || b == b'/') && digit_at(end + 1))
+            && !(b == b',' && thousands_after(end + 1) && t.get(end + 4) != Some(&b','))
     };
     left_ok && right_ok
 }
@@ -151,7 +154,7 @@ pub static RULES: &[RuleSpec] = &[
         id: "financial.us_routing_number",
         entity: EntityType::UsRoutingNumber,
         pattern: r"\b\d{9}\b",
-        anchors: &["routing", "aba", "rtn", "transit", "ach"],
+        anchors: &[],
         check: check_routing,
         tp: &["Routing number: 021000021", "ABA 011401533"],
         fp: &["order 021000021", "Routing number: 021000022"],

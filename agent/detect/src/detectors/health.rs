@@ -82,13 +82,16 @@ impl Detector for ConditionDetector {
     }
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        if !Self::about_a_person(doc) {
+            return;
+        }
         let mut found = Vec::new();
         for m in self.matcher.find_iter(doc.text) {
             if doc.word_bounded(m.start(), m.end()) {
                 found.push((m.start(), m.end()));
             }
         }
-        if found.is_empty() || !Self::about_a_person(doc) {
+        if found.is_empty() {
             return;
         }
         for (s, e) in found {

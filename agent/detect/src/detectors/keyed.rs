@@ -49,10 +49,10 @@ impl KeyedRule {
     }
 
     fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
-        let mut c = Candidate { start, end };
+        let mut c = Candidate { start, end, retype: None };
         if let Some(score) = (self.spec.check)(doc, &mut c) {
             if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
-                out.push(Finding::new(self.spec.entity, c.start, c.end, score, self.spec.id));
+                out.push(Finding::new(c.retype.unwrap_or(self.spec.entity), c.start, c.end, score, self.spec.id));
             }
         }
     }

@@ -41,6 +41,11 @@ pub trait Detector: Send + Sync {
     fn false_positives(&self) -> &[&str] {
         &[]
     }
+    /// The rule behind this detector when it is a plain regex rule, so the engine can gate it with
+    /// its multi-pattern pass instead of running it over the whole text.
+    fn as_regex_rule(&self) -> Option<&RegexRule> {
+        None
+    }
 }
 
 /// A candidate value under check: its span may be narrowed by the check.
@@ -48,6 +53,8 @@ pub trait Detector: Send + Sync {
 pub struct Candidate {
     pub start: usize,
     pub end: usize,
+    /// Set by a check that recognises the value as a more specific type than its rule's.
+    pub retype: Option<EntityType>,
 }
 
 impl Candidate {
@@ -80,8 +87,41 @@ pub struct RegexRule {
 
 impl RegexRule {
     pub fn new(spec: &'static RuleSpec) -> Result<Self, regex::Error> {
-        Ok(RegexRule { spec, regex: Regex::new(spec.pattern)? })
+        Ok(RegexRule { spec, regex: Regex::new(&ascii_boundaries(spec.pattern))? })
     }
+
+    /// The compiled pattern (word boundaries made ASCII-only, which keeps the DFA fast).
+    pub fn pattern(&self) -> &str {
+        self.regex.as_str()
+    }
+
+    /// Runs the rule on matches that start in `from..to`, looking at most up to `ext_end`.
+    /// Assertions such as `\b` see the text before `from`, so results equal a whole-text run for
+    /// every match shorter than `ext_end - to`.
+    pub fn detect_in(&self, doc: &Document<'_>, from: usize, to: usize, ext_end: usize, out: &mut Vec<Finding>) {
+        let hay = &doc.text[..ext_end];
+        let grouped = self.regex.captures_len() > 1;
+        let mut pos = from;
+        while pos < to {
+            let Some(caps) = self.regex.captures_at(hay, pos) else { break };
+            let Some(m) = caps.get(0) else { break };
+            if m.start() >= to {
+                break;
+            }
+            let v = if grouped { caps.iter().skip(1).flatten().next().unwrap_or(m) } else { m };
+            self.emit(doc, v.start(), v.end(), out);
+            pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+            while pos < hay.len() && !hay.is_char_boundary(pos) {
+                pos += 1;
+            }
+        }
+    }
+}
+
+/// `\b` in our patterns means an ASCII word boundary: values are ASCII, and a Unicode-aware
+/// boundary would make the regex engine leave its fast DFA on non-ASCII text.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 impl Detector for RegexRule {
@@ -97,7 +137,8 @@ impl Detector for RegexRule {
         let grouped = self.regex.captures_len() > 1;
         if grouped {
             for caps in self.regex.captures_iter(doc.text) {
-                if let Some(m) = caps.get(1) {
+                // The value is the first group that took part in the match.
+                if let Some(m) = caps.iter().skip(1).flatten().next() {
                     self.emit(doc, m.start(), m.end(), out);
                 }
             }
@@ -115,14 +156,18 @@ impl Detector for RegexRule {
     fn false_positives(&self) -> &[&str] {
         self.spec.fp
     }
+
+    fn as_regex_rule(&self) -> Option<&RegexRule> {
+        Some(self)
+    }
 }
 
 impl RegexRule {
     fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
-        let mut c = Candidate { start, end };
+        let mut c = Candidate { start, end, retype: None };
         if let Some(score) = (self.spec.check)(doc, &mut c) {
             if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
-                out.push(Finding::new(self.spec.entity, c.start, c.end, score, self.spec.id));
+                out.push(Finding::new(c.retype.unwrap_or(self.spec.entity), c.start, c.end, score, self.spec.id));
             }
         }
     }
@@ -168,6 +213,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Detector>>, regex::Error> {
     for spec in secret::KEYED.iter().chain(financial::KEYED).chain(pii::KEYED).chain(health::KEYED) {
         out.push(Box::new(keyed::KeyedRule::new(spec)?));
     }
+    out.push(Box::new(pii::EmailDetector));
     out.push(Box::new(person::PersonDetector::new()?));
     out.push(Box::new(address::AddressDetector::new()?));
     out.push(Box::new(health::ConditionDetector::new()?));

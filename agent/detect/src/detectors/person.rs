@@ -3,6 +3,7 @@
 //! "known first name + capitalised word" pairs from the bundled name lists. The ONNX model
 //! (a separate detector) finds the rest; the engine combines both.
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::collections::HashSet;
 
@@ -57,7 +58,10 @@ pub struct PersonDetector {
     salutation: Regex,
     label: Regex,
     signoff: Regex,
-    pair: Regex,
+    /// Known first names, matched case-sensitively; each hit is checked for a following surname.
+    first_names: AhoCorasick,
+    /// The words after a first name: an optional particle, a surname, maybe a second surname.
+    rest: Regex,
     cjk: Regex,
     cell: Regex,
 }
@@ -75,19 +79,23 @@ impl PersonDetector {
             first: list(FIRST_NAMES),
             surnames: list(SURNAMES),
             not_names: NOT_NAMES.iter().copied().collect(),
-            honorific: Regex::new(&format!(
+            honorific: Regex::new(&super::ascii_boundaries(&format!(
                 r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Dra|Mevr|Dhr)\.?\s+{particle}{name}"
-            ))?,
-            salutation: Regex::new(&format!(
+            )))?,
+            salutation: Regex::new(&super::ascii_boundaries(&format!(
                 r"(?:\b(?i:dear|hi|hello|hey|hallo|bonjour|hola|ciao|olá|ola|oi|beste|liebe|lieber|cher|chère|caro|cara|estimado|estimada|gentile|hoi|moin|servus|salut|thanks|thank you|danke|merci|gracias|grazie|obrigad[oa])),?\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra|Sig|Dott)\.?\s+)?{name}\s*[,!:.\n]"
-            ))?,
+            )))?,
             label: Regex::new(&format!(
-                r#"(?m)(?:^|[\s,;|"{{(])(?i:name|full name|full_name|patient|patient name|employee|employee name|customer|customer name|passenger|contact|contact person|client|applicant|candidate|beneficiary|account holder|account name|cardholder|card holder|name on card|insured|policyholder|tenant|guest|signed|signature|attn|from|to|cc|owner|prepared by|approved by|submitted by|requested by|assigned to|reported by|reviewer|employee|emergency contact|next of kin|spouse|guarantor|nom|nom complet|nombre|nombre completo|nome|nome completo|vorname|nachname|kunde|patientin|paciente|paziente|titular|ordered by|referred by|attending|physician|provider|dr)\s*["']?\s*[:=]\s*["']?(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra)\.?\s+)?{name}"#
+                r#"(?i:name|full name|full_name|patient|patient name|employee|employee name|customer|customer name|passenger|contact|contact person|client|applicant|candidate|beneficiary|account holder|account name|cardholder|card holder|name on card|insured|policyholder|tenant|guest|signed|signature|attn|from|to|cc|owner|prepared by|approved by|submitted by|requested by|assigned to|reported by|reviewer|employee|emergency contact|next of kin|spouse|guarantor|nom|nom complet|nombre|nombre completo|nome|nome completo|vorname|nachname|kunde|patientin|paciente|paziente|titular|ordered by|referred by|attending|physician|provider|dr)\s*["']?\s*[:=]\s*["']?(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra)\.?\s+)?{name}"#
             ))?,
             signoff: Regex::new(&format!(
                 r"(?i:regards|best|thanks|thank you|cheers|sincerely|cordially|respectfully|warmly|mit freundlichen grüßen|viele grüße|beste grüße|gruß|cordialement|bien à vous|saludos|un saludo|atentamente|distinti saluti|cordiali saluti|saluti|met vriendelijke groet|groeten|atenciosamente|abraços)[,!.]?[ \t]*\r?\n[ \t]*{name}"
             ))?,
-            pair: Regex::new(&format!(r"\b({w})\s+({particle}{w})(?:\s+({w}))?\b"))?,
+            first_names: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(FIRST_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
+                .map_err(|e| regex::Error::Syntax(e.to_string()))?,
+            rest: Regex::new(&format!(r"^[ \t]+({particle}{w})(?:[ \t]+({w}))?"))?,
             cjk: Regex::new(
                 r"(?:氏名|姓名|患者|名前|联系人|客户|申请人|担当|お名前|被保険者|乗客)\s*[:：]?\s*([\p{Han}\p{Hiragana}\p{Katakana}]{1,4}(?:[ 　][\p{Han}\p{Hiragana}\p{Katakana}]{1,4})?)",
             )?,
@@ -132,37 +140,45 @@ impl Detector for PersonDetector {
         let text = doc.text;
         for re in [&self.honorific, &self.salutation, &self.label, &self.signoff] {
             for caps in re.captures_iter(text) {
+                // Labels and greetings start a word: `Name:` but not `Filename:`.
+                let starts_word = caps.get(0).is_some_and(|m0| {
+                    doc.byte_before(m0.start()).is_none_or(|b| !b.is_ascii_alphanumeric())
+                });
+                if !starts_word {
+                    continue;
+                }
                 if let Some(m) = caps.get(1) {
                     let e = Self::first_line(doc, m.start(), m.end());
                     self.push(doc, m.start(), e, 0.8, out);
                 }
             }
         }
-        for caps in self.pair.captures_iter(text) {
-            let (Some(a), Some(b)) = (caps.get(1), caps.get(2)) else { continue };
-            let first = self.first.contains(a.as_str());
-            let last_known = self.surnames.contains(b.as_str().rsplit(' ').next().unwrap_or(""));
-            if !first || self.not_names.contains(b.as_str()) {
+        for m in self.first_names.find_iter(text) {
+            if !doc.word_bounded(m.start(), m.end()) {
                 continue;
             }
-            if COMPANY_SUFFIXES.contains(&b.as_str()) {
+            let Some(caps) = self.rest.captures(&text[m.end()..]) else { continue };
+            let Some(b) = caps.get(1) else { continue };
+            let surname = b.as_str();
+            if self.not_names.contains(surname) || COMPANY_SUFFIXES.contains(&surname) {
                 continue;
             }
+            let last_known = self.surnames.contains(surname.rsplit(' ').next().unwrap_or(""));
+            let mut end = m.end() + b.end();
             // A third capitalised word is part of the name only when it is a known surname.
-            let mut end = b.end();
-            if let Some(c) = caps.get(3) {
+            if let Some(c) = caps.get(2) {
                 if COMPANY_SUFFIXES.contains(&c.as_str()) {
                     continue;
                 }
-                if self.surnames.contains(c.as_str()) && !text[b.end()..c.start()].contains('\n') {
-                    end = c.end();
+                if self.surnames.contains(c.as_str()) {
+                    end = m.end() + c.end();
                 }
             }
-            if text[a.start()..end].contains('\n') {
+            if !doc.word_bounded(m.start(), end) {
                 continue;
             }
             let score = if last_known { 0.85 } else { 0.7 };
-            self.push(doc, a.start(), end, score, out);
+            self.push(doc, m.start(), end, score, out);
         }
         for caps in self.cjk.captures_iter(text) {
             if let Some(m) = caps.get(1) {

@@ -80,7 +80,15 @@ fn check_azure_storage(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if tok(doc.byte_before(c.start)) || tok(doc.byte_at(c.end)) || !looks_random(v, 80) || char_classes(v) < 3 {
         return None;
     }
-    Some(damp_negative(doc, c.start, 0.95))
+    // A SHA-512 digest is 88 base64 characters too: subresource-integrity strings, lockfiles.
+    let before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
+    if before.ends_with("sha512-") || before.ends_with("sha512:") || before.contains("integrity") || before.contains("checksum")
+        || before.contains("digest") || before.contains("hash")
+    {
+        return None;
+    }
+    let azure = doc.before(c.start, Ctx::Azure, 120) || doc.before(c.start, Ctx::SecretKey, 48);
+    Some(damp_negative(doc, c.start, if azure { 0.97 } else { 0.8 }))
 }
 
 fn check_generic_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -302,6 +310,15 @@ pub static RULES: &[RuleSpec] = &[
         fp: &["key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "npm_install_dependencies_for_the_project_now"],
     },
     RuleSpec {
+        id: "secret.cli_password",
+        entity: EntityType::Password,
+        pattern: r#"(?:mysql|mysqldump|mysqladmin|mariadb|sshpass|redis-cli|smbclient|mongosh|mongo|sqlcmd|ldapsearch)[^\n]*?\s(?:-p|-a|--pass|-P|-w|-U\s+\S+%)(?:'([^'\n]{4,128})'|"([^"\n]{4,128})"|([^\s'"-][^\s'"]{3,127}))"#,
+        anchors: &["mysql", "mariadb", "sshpass", "redis-cli", "smbclient", "mongo", "sqlcmd", "ldapsearch"],
+        check: check_cli_password,
+        tp: &["mysql -h 10.0.0.5 -u app -p'Summer@35!!' crm", "sshpass -p Xk9#pq2Lm ssh deploy@host"],
+        fp: &["mysql -h db -u app -p crm", "mysql -u root -p$MYSQL_ROOT_PASSWORD"],
+    },
+    RuleSpec {
         id: "secret.bot_token",
         entity: EntityType::GenericSecret,
         pattern: r"[0-9]{8,10}:[A-Za-z0-9_-]{35}|[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
@@ -326,7 +343,7 @@ fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f3
 }
 
 /// A value after `key: ` / `key=` / `key is`: optional quotes, then the token. Group 1 is the value.
-const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b)\s*["'`]?([^\s"'`,;<>]{6,200})"#;
+const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'`])([^\s"'`,;<>]{6,200})"#;
 
 fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
     while c.end > c.start {
@@ -353,6 +370,12 @@ const NOT_PASSWORDS: &[&str] = &[
 ];
 
 fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    // In a query string or form body the value ends at the next `&`.
+    if key_in_query(doc, c.start) || doc.line_at(c.start).contains("&password=") {
+        if let Some(i) = c.value(doc).find('&') {
+            c.end = c.start + i;
+        }
+    }
     strip_trailing_punct(doc, c);
     let v = c.value(doc);
     let lower = v.to_ascii_lowercase();
@@ -376,9 +399,56 @@ fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     Some(damp_negative(doc, c.start, 0.9))
 }
 
+/// The key name right before a keyed value (`refresh_token` in `"refresh_token": "…"`) and the
+/// byte offset where it starts.
+fn key_before<'t>(doc: &Document<'t>, value_start: usize) -> (usize, &'t str) {
+    let ls = doc.line_start(value_start);
+    let line = &doc.text[ls..value_start];
+    let trimmed = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ':' | '=' | '>' | ','));
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    (ls + start, &trimmed[start..])
+}
+
+/// Whether the key is a URL query parameter (`?token=` / `&token=`): one-time links in logs.
+fn key_in_query(doc: &Document<'_>, value_start: usize) -> bool {
+    let (key_start, key) = key_before(doc, value_start);
+    !key.is_empty() && matches!(key_start.checked_sub(1).and_then(|i| doc.byte_at(i)), Some(b'?' | b'&'))
+}
+
+fn check_cli_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if is_placeholder(v) || v.len() < 4 {
+        return None;
+    }
+    Some(0.9)
+}
+
 fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     strip_trailing_punct(doc, c);
     let v = c.value(doc);
+    let key = key_before(doc, c.start).1.to_ascii_lowercase();
+    // Identifiers and public values named like secrets: `private_key_id`, `client_id`,
+    // `STRIPE_PUBLISHABLE_KEY`, `pk_live_…`.
+    if key.ends_with("_id") || key.ends_with("-id") || key.ends_with("id\"") || key.ends_with("keyid") || key.ends_with("tokenid")
+        || key.contains("publishable") || key.contains("public") || v.starts_with("pk_") || key_in_query(doc, c.start)
+    {
+        return None;
+    }
+    // A 40-character base64 secret next to an AWS access key id is the AWS secret access key.
+    if v.len() == 40 && !is_hex(v) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+') {
+        let lo = c.start.saturating_sub(400);
+        let window = doc.text.get(lo..c.start).unwrap_or("");
+        if window.contains("AKIA") || window.contains("ASIA") || doc.before(c.start, Ctx::Aws, 400) {
+            if let Some(s) = check_aws_secret(doc, c) {
+                c.retype = Some(EntityType::AwsSecretKey);
+                return Some(s);
+            }
+        }
+    }
     if is_placeholder(v) || v.len() < 16 || looks_like_call(v) || v.contains("://") || v.starts_with("arn:") {
         return None;
     }

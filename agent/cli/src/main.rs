@@ -1,0 +1,38 @@
+//! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
+//! lives in the library crates.
+
+mod scan;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "promptwall", version, about = "Data-loss prevention for AI chat: find sensitive data before it leaves the laptop.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files, folders or standard input for sensitive data.
+    Scan(scan::ScanArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`promptwall scan … | head`) is not an error worth a message.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("promptwall: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! `promptwall scan`: human table, `--json` for one document, `--jsonl` for the batch contract of
+//! `shared/taxonomy.md`, `--redact` for the text with findings replaced.
+//!
+//! Input handling: files and folders (walked recursively, symlinks not followed) or standard
+//! input. Invalid UTF-8 is decoded lossily with a warning (offsets then refer to the decoded
+//! text); inputs over `--max-bytes` are refused with a message, never truncated silently.
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use promptwall_detect::{mask_for_display, redact, Engine, EntityType, Family, Finding, RedactStyle, ScanResult};
+use serde_json::{json, Value};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan; `-` or nothing reads standard input.
+    pub paths: Vec<PathBuf>,
+    /// One JSON document for the whole input (an array when several files are given).
+    #[arg(long, conflicts_with_all = ["jsonl", "redact"])]
+    pub json: bool,
+    /// Batch mode: JSON lines `{"id", "text"}` on stdin, one result line each (see shared/taxonomy.md).
+    #[arg(long, conflicts_with = "redact")]
+    pub jsonl: bool,
+    /// Print the input with every finding replaced.
+    #[arg(long)]
+    pub redact: bool,
+    /// Redaction style: `tag` ([EMAIL]), `mask` (keep last 4), `hash` (keyed hash, see --hash-key-env).
+    #[arg(long, value_enum, default_value_t = Style::Tag)]
+    pub style: Style,
+    /// Environment variable holding the key for `--style hash` (default PROMPTWALL_REDACT_KEY).
+    #[arg(long, default_value = "PROMPTWALL_REDACT_KEY")]
+    pub hash_key_env: String,
+    /// Report only findings scoring at least this much (0–1).
+    #[arg(long, default_value_t = 0.5)]
+    pub min_score: f32,
+    /// Largest input accepted per document, in bytes.
+    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    pub max_bytes: u64,
+    /// Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Exit with status 1 when anything was found (for CI and hooks).
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Say which detectors and models are in use.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Style {
+    Tag,
+    Mask,
+    Hash,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// One input: a display name and its text.
+struct Input {
+    name: String,
+    text: String,
+}
+
+pub fn run(args: ScanArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.min_score) {
+        anyhow::bail!("--min-score must be between 0 and 1 (got {})", args.min_score);
+    }
+    let engine = Engine::builder().min_score(args.min_score).build().context("building the detection engine")?;
+    if args.verbose {
+        eprintln!(
+            "promptwall: {} detectors loaded (structured detectors only: no ML model is configured, so PERSON, ADDRESS and HEALTH_CONDITION come from name lists, address grammar and a condition dictionary)",
+            engine.detector_ids().len()
+        );
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.jsonl {
+        jsonl(&engine, &mut out, args.max_bytes)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let inputs = collect_inputs(&args)?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut any = false;
+    let mut docs = Vec::new();
+    for input in &inputs {
+        let result = engine.scan(&input.text);
+        any |= !result.findings.is_empty();
+        if args.json {
+            docs.push(document_json(Some(&input.name), &result, &input.text));
+        } else if args.redact {
+            let key = std::env::var(&args.hash_key_env).unwrap_or_default();
+            if matches!(args.style, Style::Hash) && key.is_empty() {
+                anyhow::bail!("--style hash needs a key in ${} (so hashes cannot be reversed by guessing values)", args.hash_key_env);
+            }
+            let style = match args.style {
+                Style::Tag => RedactStyle::Tag,
+                Style::Mask => RedactStyle::Mask,
+                Style::Hash => RedactStyle::Hash,
+            };
+            out.write_all(redact(&input.text, &result.findings, style, key.as_bytes()).as_bytes())?;
+        } else {
+            table(&mut out, &input.name, &input.text, &result, color, inputs.len() > 1)?;
+        }
+    }
+    if args.json {
+        let v = if docs.len() == 1 { docs.pop().unwrap_or(Value::Null) } else { Value::Array(docs) };
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(if args.exit_code && any { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn collect_inputs(args: &ScanArgs) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut buf = Vec::new();
+        io::stdin().lock().take(args.max_bytes + 1).read_to_end(&mut buf).context("reading standard input")?;
+        inputs.push(Input { name: "<stdin>".into(), text: decode("<stdin>", buf, args.max_bytes)? });
+    }
+    for p in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        walk(p, args.max_bytes, &mut inputs)?;
+    }
+    Ok(inputs)
+}
+
+fn walk(path: &Path, max: u64, inputs: &mut Vec<Input>) -> Result<()> {
+    let meta = std::fs::symlink_metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("{}: cannot list folder", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == ".git" {
+                continue;
+            }
+            walk(&e, max, inputs)?;
+        }
+        return Ok(());
+    }
+    if meta.file_type().is_symlink() {
+        eprintln!("promptwall: {}: symbolic link not followed", path.display());
+        return Ok(());
+    }
+    if !meta.is_file() {
+        eprintln!("promptwall: {}: not a regular file, skipped", path.display());
+        return Ok(());
+    }
+    if meta.len() > max {
+        anyhow::bail!("{}: {} bytes is over the --max-bytes limit of {max}", path.display(), meta.len());
+    }
+    let buf = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let name = path.display().to_string();
+    let text = decode(&name, buf, max)?;
+    inputs.push(Input { name, text });
+    Ok(())
+}
+
+fn decode(name: &str, buf: Vec<u8>, max: u64) -> Result<String> {
+    if buf.len() as u64 > max {
+        anyhow::bail!("{name}: input is over the --max-bytes limit of {max} bytes");
+    }
+    match String::from_utf8(buf) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            eprintln!("promptwall: {name}: not valid UTF-8 (first bad byte at offset {at}); scanning with invalid bytes replaced by U+FFFD, so offsets refer to the decoded text");
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
+
+fn finding_json(f: &Finding) -> Value {
+    let mut v = json!({
+        "type": f.entity.as_str(),
+        "start": f.start,
+        "end": f.end,
+        "score": (f64::from(f.score) * 1000.0).round() / 1000.0,
+        "family": f.family().as_str(),
+        "detector": f.detector,
+    });
+    if let Some(id) = &f.rule_id {
+        v["rule_id"] = json!(id);
+    }
+    v
+}
+
+fn document_json(name: Option<&str>, r: &ScanResult, text: &str) -> Value {
+    let findings: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = finding_json(f);
+            let (line, col) = line_col(text, f.start);
+            v["line"] = json!(line);
+            v["column"] = json!(col);
+            v["masked"] = json!(mask_for_display(f.value(text)));
+            v
+        })
+        .collect();
+    let mut v = json!({ "findings": findings, "categories": r.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>() });
+    if let Some(n) = name {
+        v["source"] = json!(n);
+    }
+    v
+}
+
+/// The `--jsonl` contract: one output line per input line, same order, flushed as it goes.
+fn jsonl(engine: &Engine, out: &mut impl Write, max: u64) -> Result<()> {
+    let stdin = io::stdin();
+    let mut reader = stdin.lock();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).context("reading standard input")?;
+        if n == 0 {
+            break;
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let reply = jsonl_line(engine, &line, max);
+        serde_json::to_writer(&mut *out, &reply)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Answers one `--jsonl` input line (public to the crate for tests and fuzzing).
+pub(crate) fn jsonl_line(engine: &Engine, line: &[u8], max: u64) -> Value {
+    if line.len() as u64 > max {
+        return json!({ "id": Value::Null, "error": format!("line is over the --max-bytes limit of {max} bytes") });
+    }
+    let parsed: Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => return json!({ "id": Value::Null, "error": format!("not valid JSON: {e}") }),
+    };
+    let id = parsed.get("id").cloned().unwrap_or(Value::Null);
+    let Some(text) = parsed.get("text").and_then(Value::as_str) else {
+        return json!({ "id": id, "error": "missing string field `text`" });
+    };
+    let r = engine.scan(text);
+    json!({
+        "id": id,
+        "findings": r.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "categories": r.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text[..pos.min(text.len())];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn family_color(t: EntityType) -> &'static str {
+    match t.family() {
+        Family::Secret => "\x1b[1;31m",
+        Family::Financial => "\x1b[1;33m",
+        Family::Pii => "\x1b[1;36m",
+        Family::Health => "\x1b[1;35m",
+        Family::Custom => "\x1b[1;34m",
+    }
+}
+
+fn table(out: &mut impl Write, name: &str, text: &str, r: &ScanResult, color: bool, show_name: bool) -> io::Result<()> {
+    let (bold, dim, reset) = if color { ("\x1b[1m", "\x1b[2m", "\x1b[0m") } else { ("", "", "") };
+    if show_name {
+        writeln!(out, "{bold}{name}{reset}")?;
+    }
+    if r.findings.is_empty() {
+        writeln!(out, "{dim}no sensitive data found{reset}")?;
+    } else {
+        writeln!(out, "{bold}{:<22} {:>9}  {:<28} {:>5}{reset}", "TYPE", "LINE:COL", "VALUE (masked)", "SCORE")?;
+        for f in &r.findings {
+            let (line, col) = line_col(text, f.start);
+            let ty = f.rule_id.as_deref().map_or_else(|| f.entity.as_str().to_string(), |id| format!("CUSTOM:{id}"));
+            let (c, e) = if color { (family_color(f.entity), reset) } else { ("", "") };
+            let masked: String = mask_for_display(f.value(text)).chars().take(28).collect();
+            writeln!(out, "{c}{ty:<22}{e} {:>9}  {masked:<28} {:>5.2}", format!("{line}:{col}"), f.score)?;
+        }
+    }
+    let cats: Vec<&str> = r.categories.iter().map(|c| c.as_str()).collect();
+    writeln!(out, "{dim}{} finding(s); categories: {}{reset}", r.findings.len(), cats.join(", "))?;
+    if show_name {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_contract_shapes() {
+        let engine = Engine::new().unwrap();
+        let ok = jsonl_line(&engine, br#"{"id": "a1", "text": "mail jane.doe@acme-corp.com"}"#, 1 << 20);
+        assert_eq!(ok["id"], "a1");
+        assert_eq!(ok["findings"][0]["type"], "EMAIL");
+        assert_eq!(ok["findings"][0]["start"], 5);
+        assert_eq!(ok["findings"][0]["end"], 27);
+        assert!(ok["categories"].is_array());
+        let bad = jsonl_line(&engine, b"{not json", 1 << 20);
+        assert!(bad["id"].is_null() && bad["error"].is_string());
+        let no_text = jsonl_line(&engine, br#"{"id": 7, "text": 3}"#, 1 << 20);
+        assert_eq!(no_text["id"], 7);
+        assert!(no_text["error"].is_string());
+        let big = jsonl_line(&engine, br#"{"id": 1, "text": "xxxxxxxx"}"#, 4);
+        assert!(big["error"].is_string());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+}
