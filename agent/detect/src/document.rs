@@ -18,9 +18,15 @@ pub struct CtxHit {
 #[derive(Debug, Clone)]
 struct TableHeader {
     line_start: usize,
+    /// The cell delimiter; [`ALIGNED`] for space-aligned columns (terminal output, manifests).
     delim: u8,
     cells: Vec<(usize, usize)>,
+    /// For aligned tables: the character column where each header cell starts.
+    cols: Vec<usize>,
 }
+
+/// Marks a header of a space-aligned table.
+const ALIGNED: u8 = 0;
 
 /// A text under scan plus the context the prefilter found in it.
 #[derive(Debug)]
@@ -62,6 +68,19 @@ impl<'a> Document<'a> {
         let lo = self.lookback_limit(pos, window);
         let idx = self.hits.partition_point(|h| h.start < pos);
         self.hits[..idx].iter().rev().take_while(|h| h.end + 256 >= lo).any(|h| h.ctx == ctx && h.end <= pos && h.end >= lo)
+    }
+
+    /// Of the groups in `among`, the one whose word ends closest before `pos` (within `window`,
+    /// across at most one line break): when `SSN:` and `Driver's license:` both precede a number,
+    /// the nearer label names it.
+    pub fn nearest_before(&self, pos: usize, window: usize, among: &[Ctx]) -> Option<Ctx> {
+        let lo = self.lookback_limit(pos, window);
+        let idx = self.hits.partition_point(|h| h.start < pos);
+        self.hits[..idx]
+            .iter()
+            .filter(|h| h.end <= pos && h.end >= lo && among.contains(&h.ctx))
+            .max_by_key(|h| h.end)
+            .map(|h| h.ctx)
     }
 
     /// Whether a word of `ctx` is within `window` bytes after `end` on the same line.
@@ -119,33 +138,60 @@ impl<'a> Document<'a> {
             let mut line_start = self.line_end(header.line_start) + 1;
             while line_start < self.text.len() {
                 let line_end = self.line_end(line_start);
-                let line = &self.text.as_bytes()[line_start..line_end];
-                if !line.contains(&header.delim) {
-                    break;
-                }
-                let mut col = 0;
-                let mut cs = line_start;
-                let mut quoted = false;
-                for i in 0..=line.len() {
-                    let b = line.get(i).copied();
-                    if b == Some(b'"') {
-                        quoted = !quoted;
-                    }
-                    if b.is_none() || (b == Some(header.delim) && !quoted) {
-                        if cols.contains(&col) {
-                            let (s, e) = trim_cell(self.text, cs, line_start + i);
-                            if s < e {
-                                out.push((s, e));
-                            }
-                        }
-                        col += 1;
-                        cs = line_start + i + 1;
+                let Some(cells) = self.row_cells(header, line_start, line_end) else { break };
+                for (i, (s, e)) in cells.into_iter().enumerate() {
+                    if cols.contains(&i) && s < e {
+                        out.push((s, e));
                     }
                 }
                 line_start = line_end + 1;
             }
         }
         out
+    }
+
+    /// The cells of a data row under `header` (trimmed), or `None` when the line is not a row of
+    /// that table (the table has ended).
+    fn row_cells(&self, header: &TableHeader, line_start: usize, line_end: usize) -> Option<Vec<(usize, usize)>> {
+        let line = &self.text[line_start..line_end];
+        if header.delim == ALIGNED {
+            let tokens = aligned_tokens(line);
+            let aligned = tokens.iter().filter(|t| header.cols.contains(&t.0)).count();
+            if tokens.len() < 3 || aligned * 2 < tokens.len().min(header.cols.len()) {
+                return None;
+            }
+            let mut cells = vec![(0usize, 0usize); header.cols.len()];
+            for (col, bs, be) in tokens {
+                // The nearest header column: data is often a little off its title.
+                let k = (0..header.cols.len()).min_by_key(|&i| header.cols[i].abs_diff(col)).unwrap_or(0);
+                let (s, e) = (line_start + bs, line_start + be);
+                cells[k] = if cells[k].0 < cells[k].1 { (cells[k].0, e) } else { (s, e) };
+            }
+            return Some(cells);
+        }
+        let bytes = line.as_bytes();
+        if !bytes.contains(&header.delim) {
+            return None;
+        }
+        // SQL value tuples quote with single quotes; CSV with double quotes.
+        let sql = line.trim_start().starts_with('(');
+        let mut cells = Vec::new();
+        let mut cs = line_start;
+        let mut quote: Option<u8> = None;
+        for i in 0..=bytes.len() {
+            let b = bytes.get(i).copied();
+            match (quote, b) {
+                (Some(q), Some(x)) if x == q => quote = None,
+                (None, Some(b'"')) => quote = Some(b'"'),
+                (None, Some(b'\'')) if sql => quote = Some(b'\''),
+                _ => {}
+            }
+            if b.is_none() || (b == Some(header.delim) && quote.is_none()) {
+                cells.push(trim_cell(self.text, cs, line_start + i));
+                cs = line_start + i + 1;
+            }
+        }
+        Some(cells)
     }
 
     fn column_of(&self, pos: usize) -> Option<(&TableHeader, usize)> {
@@ -155,26 +201,8 @@ impl<'a> Document<'a> {
         let line_start = self.line_start(pos);
         let hi = self.headers.partition_point(|h| h.line_start < line_start);
         let header = self.headers[..hi].last()?;
-        let bytes = &self.text.as_bytes()[line_start..pos];
-        // Count delimiters outside double quotes to find the column.
-        let mut quoted = false;
-        let mut col = 0;
-        for &b in bytes {
-            if b == b'"' {
-                quoted = !quoted;
-            } else if b == header.delim && !quoted {
-                col += 1;
-            }
-        }
-        // The row must have the header's shape: same delimiter somewhere on it.
-        let line = self.line_at(pos);
-        if !line.as_bytes().contains(&header.delim) {
-            return None;
-        }
-        if header.delim == b'|' {
-            // Markdown rows start with a pipe: the first cell is empty on both rows.
-            return Some((header, col));
-        }
+        let cells = self.row_cells(header, line_start, self.line_end(pos))?;
+        let col = cells.iter().position(|&(s, e)| s <= pos && pos < e.max(s + 1))?;
         Some((header, col))
     }
 
@@ -226,6 +254,47 @@ impl<'a> Document<'a> {
     }
 }
 
+/// Space-separated tokens of a line: (character column, byte start, byte end).
+fn aligned_tokens(line: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, usize)> = None;
+    for (col, (i, c)) in line.char_indices().enumerate() {
+        match (c == ' ' || c == '\t', start) {
+            (true, Some((sc, sb))) => {
+                out.push((sc, sb, i));
+                start = None;
+            }
+            (false, None) => start = Some((col, i)),
+            _ => {}
+        }
+    }
+    if let Some((sc, sb)) = start {
+        out.push((sc, sb, line.len()));
+    }
+    out
+}
+
+/// A header of a space-aligned table: four or more word-like titles with no digits, and a next
+/// line whose tokens mostly start in the same columns.
+fn aligned_header(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option<TableHeader> {
+    let line = &text[hs..he];
+    if !line.contains("  ") || line.bytes().any(|b| b.is_ascii_digit() || matches!(b, b',' | b'\t' | b'|' | b';')) {
+        return None;
+    }
+    let tokens = aligned_tokens(line);
+    if tokens.len() < 4 || !tokens.iter().all(|&(_, s, e)| text[hs + s..hs + e].chars().all(|c| c.is_alphabetic() || matches!(c, '_' | '/' | '#' | '.' | '-' | '(' | ')'))) {
+        return None;
+    }
+    let cols: Vec<usize> = tokens.iter().map(|t| t.0).collect();
+    let row = aligned_tokens(&text[rs..re]);
+    let aligned = row.iter().filter(|t| cols.contains(&t.0)).count();
+    if row.len() < 3 || aligned < 3 || aligned * 2 < row.len().min(cols.len()) {
+        return None;
+    }
+    let cells = tokens.iter().map(|&(_, s, e)| (hs + s, hs + e)).collect();
+    Some(TableHeader { line_start: hs, delim: ALIGNED, cells, cols })
+}
+
 /// Trims whitespace and one pair of surrounding quotes from a cell's span.
 fn trim_cell(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
     let b = text.as_bytes();
@@ -233,6 +302,13 @@ fn trim_cell(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
         s += 1;
     }
     while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    // SQL value tuples: `(71823, 'Ava', '1951-09-18'),`
+    while s < e && b[s] == b'(' {
+        s += 1;
+    }
+    while e > s && matches!(b[e - 1], b')' | b';' | b',') {
         e -= 1;
     }
     if e >= s + 2 && (b[s] == b'"' || b[s] == b'\'') && b[e - 1] == b[s] {
@@ -274,6 +350,9 @@ fn header_from(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option
     if line.len() > 2000 || line.len() < 3 {
         return None;
     }
+    if let Some(h) = aligned_header(text, hs, he, rs, re) {
+        return Some(h);
+    }
     // Cheap reject: a header has at least two delimiters of one kind.
     let mut counts = [0u8; 4];
     for b in line.bytes() {
@@ -309,8 +388,9 @@ fn header_from(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option
             cell.len() <= 48 && !cell.contains('@') && cell.bytes().filter(u8::is_ascii_digit).count() <= 2
         });
         let row_cells = row.iter().filter(|&&b| b == delim).count();
-        if plausible && row_cells + 2 >= n && row_cells <= n + 2 {
-            return Some(TableHeader { line_start: hs, delim, cells });
+        // Rows may have more delimiters than the header (inside quoted cells), hardly fewer.
+        if plausible && row_cells + 2 >= n {
+            return Some(TableHeader { line_start: hs, delim, cells, cols: Vec::new() });
         }
     }
     None

@@ -18,6 +18,11 @@ const TEST_CARDS: &[&str] = &[
     "4222222222222", "5454545454545454", "2223003122003222",
 ];
 
+/// A line with three or more commas is a CSV row: its commas separate cells, not thousands.
+fn csv_line(doc: &Document<'_>, pos: usize) -> bool {
+    doc.line_at(pos).bytes().filter(|&b| b == b',').count() >= 3
+}
+
 /// Digits glued to the span on either side (or `-`/`.` followed by a digit) mean it is part of a
 /// longer number.
 pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bool {
@@ -34,7 +39,7 @@ pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bo
         let b = t[end];
         !(b.is_ascii_alphanumeric() || b == b'_')
             && !((b == b'-' || b == b'.' || b == b'/') && digit_at(end + 1))
-            && !(b == b',' && thousands_after(end + 1) && t.get(end + 4) != Some(&b','))
+            && !(b == b',' && !csv_line(doc, end) && t[end - 1].is_ascii_digit() && thousands_after(end + 1))
     };
     left_ok && right_ok
 }
@@ -125,7 +130,7 @@ fn check_bank_account(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if b.len() == 8 && b[2] == b'-' && b[5] == b'-' {
         return None;
     }
-    if doc.before(c.start, Ctx::Reference, 24) || doc.before(c.start, Ctx::Routing, 16) {
+    if doc.before(c.start, Ctx::Reference, 24) || doc.before(c.start, Ctx::Routing, 16) || doc.byte_at(c.end) == Some(b'@') {
         return None;
     }
     Some(damp_negative(doc, c.start, 0.85))

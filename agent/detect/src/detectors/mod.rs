@@ -214,6 +214,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Detector>>, regex::Error> {
         out.push(Box::new(keyed::KeyedRule::new(spec)?));
     }
     out.push(Box::new(pii::EmailDetector));
+    out.push(Box::new(pii::ApisDetector::new()?));
     out.push(Box::new(person::PersonDetector::new()?));
     out.push(Box::new(address::AddressDetector::new()?));
     out.push(Box::new(health::ConditionDetector::new()?));

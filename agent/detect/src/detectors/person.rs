@@ -51,7 +51,6 @@ const COMPANY_SUFFIXES: &[&str] = &[
 ];
 
 pub struct PersonDetector {
-    first: HashSet<&'static str>,
     surnames: HashSet<&'static str>,
     not_names: HashSet<&'static str>,
     honorific: Regex,
@@ -76,7 +75,6 @@ impl PersonDetector {
         let particle = r"(?:(?:van der|van den|van de|van|von|de la|de los|del|de|da|dos|das|di|du|le|la|bin|al|ibn)\s+)?";
         let name = format!(r"({w}(?:\s+{particle}{w}){{0,2}})");
         Ok(PersonDetector {
-            first: list(FIRST_NAMES),
             surnames: list(SURNAMES),
             not_names: NOT_NAMES.iter().copied().collect(),
             honorific: Regex::new(&super::ascii_boundaries(&format!(

@@ -22,6 +22,8 @@ const ROLE_MAILBOXES: &[&str] = &[
     "customerservice", "customer.service", "customercare", "service-desk", "servicedesk", "dpo", "gdpr", "ceo",
     "bounce", "bounces", "reply", "updates", "team-lead", "all", "everyone", "staff", "procurement", "invoices",
     "invoice", "ap", "ar", "receivables", "payables", "treasury", "audit", "risk", "data", "analytics", "reports",
+    "accounts-payable", "accounts-receivable", "accountspayable", "payments", "payment", "refunds", "returns",
+    "shipping", "logistics", "purchasing", "facilities", "events", "social", "community", "investors", "ir",
     "system", "daemon", "nobody", "test", "user", "username", "email", "name", "firstname.lastname", "first.last",
     "you", "someone", "me", "example", "sample", "demo",
 ];
@@ -131,6 +133,11 @@ fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if ROLE_MAILBOXES.contains(&local_l.as_str()) || local_l.starts_with("noreply") || local_l.starts_with("no-reply") {
         return None;
     }
+    // Message-IDs and generated addresses (`<uuid@mail.host>`, `bounce+8f3a…@`): no person behind them.
+    let hexish = local_l.bytes().filter(|b| b.is_ascii_hexdigit() || *b == b'-').count();
+    if local_l.len() >= 16 && hexish == local_l.len() {
+        return None;
+    }
     if RESERVED_DOMAINS.iter().any(|d| domain_l == *d || domain_l.ends_with(&format!(".{d}"))) {
         return None;
     }
@@ -207,6 +214,16 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if matches!(before, Some(b'#' | b'$' | b'=' | b'/' | b'\\' | b'v' | b'V' | b'@')) {
         return None;
     }
+    // Identifier suffixes (`ORD-2024-8519644`), postcodes (`〒160-0023`), timestamps
+    // (`2025-06-20 20:03`) and HTTP status + size in access logs (`" 200 28592`).
+    let line_before = &doc.text[doc.line_start(c.start)..c.start];
+    if before == Some(b'-') && line_before.trim_end_matches('-').ends_with(|ch: char| ch.is_ascii_alphabetic())
+        || line_before.ends_with('〒')
+        || line_before.ends_with("\" ")
+        || main.len() >= 10 && looks_like_date(&main[..10])
+    {
+        return None;
+    }
     let has_sep = main.bytes().any(|b| matches!(b, b' ' | b'-' | b'.' | b'(' | b')'));
     let phone_ctx = doc.near(c.start, c.end, Ctx::Phone);
     let reference = doc.before(c.start, Ctx::Reference, 32) || doc.column_is(c.start, Ctx::Reference);
@@ -254,8 +271,22 @@ fn check_ssn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if !number_bounded(doc, c.start, c.end) || !nid::us_ssn(v) || is_sequential(v) {
         return None;
     }
-    let ctx = doc.context(c.start, Ctx::Ssn);
+    // The nearest label names the number: `Driver's license: 065920059` under an `SSN:` line.
+    let labels = [Ctx::Ssn, Ctx::DriverLicense, Ctx::Passport, Ctx::NationalId, Ctx::BankAccount, Ctx::Routing, Ctx::Mrn];
+    let nearest = doc.nearest_before(c.start, 48, &labels);
+    if nearest.is_some_and(|n| n != Ctx::Ssn && n != Ctx::NationalId) {
+        return None;
+    }
+    let ctx = nearest == Some(Ctx::Ssn) || doc.column_is(c.start, Ctx::Ssn);
     let dashed = v.contains('-');
+    // A bare 9-digit number that passes the Dutch BSN 11-proof under a generic tax-id label is a BSN
+    // far more often than chance (1 in 11) would make it.
+    if !dashed && nid::nl_bsn(v) {
+        let label = doc.column_header(c.start).unwrap_or_else(|| doc.line_at(c.start)).to_ascii_lowercase();
+        if !label.contains("ssn") && !label.contains("social") {
+            return None;
+        }
+    }
     let score = match (dashed, ctx) {
         (_, true) => 0.99,
         (true, false) => {
@@ -276,10 +307,16 @@ fn national(doc: &Document<'_>, c: &Candidate, valid: bool, distinctive: bool) -
         return None;
     }
     let v = c.value(doc);
-    if all_same_digit(v) && digits(v).len() > 3 || is_sequential(v) {
+    let nd = digits(v).len();
+    if all_same_digit(v) && nd > 3 && nd * 2 > v.len() || is_sequential(v) {
         return None;
     }
-    let ctx = doc.context(c.start, Ctx::NationalId) || doc.before(c.start, Ctx::TaxId, 32);
+    let labels = [Ctx::NationalId, Ctx::DriverLicense, Ctx::Passport, Ctx::Ssn, Ctx::BankAccount, Ctx::Mrn, Ctx::TaxId];
+    let nearest = doc.nearest_before(c.start, 48, &labels);
+    if nearest.is_some_and(|n| matches!(n, Ctx::DriverLicense | Ctx::Passport | Ctx::BankAccount | Ctx::Mrn)) {
+        return None;
+    }
+    let ctx = matches!(nearest, Some(Ctx::NationalId | Ctx::TaxId | Ctx::Ssn)) || doc.column_is(c.start, Ctx::NationalId);
     let score = match (distinctive, ctx) {
         (_, true) => 0.97,
         (true, false) => 0.85,
@@ -368,9 +405,13 @@ fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if glued(doc.byte_before(c.start)) || glued(doc.byte_at(c.end)) {
         return None;
     }
-    // Needs at least three groups with a letter or a `::` to tell it from times and MACs.
-    let groups = addr.split(':').filter(|g| !g.is_empty()).count();
-    if groups < 3 && !addr.contains("::") {
+    // Needs at least three groups, or two around a `::`, to tell it from times, MACs and ARNs;
+    // colon-separated bytes (`93:56:01:75:…`) are certificate serials and fingerprints.
+    let groups: Vec<&str> = addr.split(':').filter(|g| !g.is_empty()).collect();
+    if groups.len() < 2 || groups.len() < 3 && !addr.contains("::") || groups.iter().all(|g| g.len() == 2) {
+        return None;
+    }
+    if doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric()) || doc.byte_before(c.start).is_some_and(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
     Some(0.9)
@@ -551,7 +592,7 @@ pub static RULES: &[RuleSpec] = &[
 
 /// Dates in the formats people write them: numeric with `.`/`-`/`/`, ISO, month names in several
 /// languages, `12MAR84` (APIS), and CJK `1984年3月12日`.
-pub const DATE: &str = r"(?i)(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8})";
+pub const DATE: &str = r"(?i)(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:de\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8})";
 
 fn check_dob(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
@@ -568,13 +609,20 @@ fn check_dob(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 fn check_passport(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let nd = v.bytes().filter(u8::is_ascii_digit).count();
-    if nd < 5 || !doc.word_bounded(c.start, c.end) || all_same_digit(v) && nd == v.len() {
+    // Letters-and-digits numbers (DE `C01X00T47`) need two digits; digit-only ones six.
+    let enough = if nd == v.len() { nd >= 6 } else { nd >= 2 };
+    if !enough || !doc.word_bounded(c.start, c.end) || all_same_digit(v) && nd == v.len() || looks_like_date(v) {
         return None;
     }
     Some(damp_negative(doc, c.start, 0.93))
 }
 
 fn check_driver_license(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    // Spaces may group a number (`M6045 66908 85205`) but a following word is not part of it.
+    let v = c.value(doc);
+    if let Some(i) = v.find("  ") {
+        c.end = c.start + i;
+    }
     let v = c.value(doc);
     let nd = v.bytes().filter(u8::is_ascii_digit).count();
     if nd < 4 || !doc.word_bounded(c.start, c.end) || looks_like_date(v) {
@@ -600,7 +648,7 @@ pub static KEYED: &[KeyedSpec] = &[
         entity: EntityType::Passport,
         ctx: Ctx::Passport,
         window: 40,
-        value: r"^[^\n\r]{0,24}?\b([A-Z0-9]{1,3}[0-9][A-Z0-9]{4,7})\b",
+        value: r"^[^\n\r]{0,40}?\b([A-Z0-9]{6,10})\b",
         cell: Some(r"^([A-Z0-9]{6,10})$"),
         check: check_passport,
         tp: &["Passport No.: 533380006", "passport number C01X00T47", "Reisepass: C4J7R2N91"],
@@ -611,7 +659,7 @@ pub static KEYED: &[KeyedSpec] = &[
         entity: EntityType::DriverLicense,
         ctx: Ctx::DriverLicense,
         window: 40,
-        value: r"^[^\n\r0-9]{0,24}?\b([A-Z]{0,3}[0-9][A-Z0-9\-]{4,18}[A-Z0-9])\b",
+        value: r"^[^\n\r0-9]{0,32}?\b([A-Z0-9][A-Z0-9\- ]{4,22}[A-Z0-9])\b",
         cell: Some(r"^([A-Z0-9\-]{5,20})$"),
         check: check_driver_license,
         tp: &["Driver's license: D1234567", "DL# S530-4412-8821", "Führerschein-Nr. B072RRE2I55"],
@@ -621,7 +669,7 @@ pub static KEYED: &[KeyedSpec] = &[
 
 const fn const_format_dob() -> &'static str {
     // The value pattern: skip the rest of the label (`:`, `(DD/MM/YYYY)`, `is`), then a DATE.
-    r"(?i)^[^\n\r0-9]{0,24}?((?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8}))"
+    r"(?i)^[^\n\r0-9]{0,24}?((?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:de\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8}))"
 }
 
 fn check_dob_cell_or_value(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -638,4 +686,58 @@ fn check_dob_cell_or_value(doc: &Document<'_>, c: &mut Candidate) -> Option<f32>
 fn date_regex() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(DATE).expect("DATE pattern is valid"))
+}
+
+/// Airline passenger data (APIS) in IATA PNR form: the `SSR DOCS` element carries passport number,
+/// birth date and names (`SSR DOCS LA HK1 P/GBR/652008611/GBR/11OCT56/F/27FEB34/OKAFOR/POPPY`), and
+/// name elements carry `SURNAME/GIVEN` (`1.1OKAFOR/POPPY MS`).
+pub struct ApisDetector {
+    docs: regex::Regex,
+    name: regex::Regex,
+}
+
+impl ApisDetector {
+    pub fn new() -> Result<Self, regex::Error> {
+        Ok(ApisDetector {
+            docs: regex::Regex::new(
+                r"DOCS\s+(?:[A-Z0-9]{2}\s+)?(?:HK|KK|NN)[0-9]\s+P/(?:[A-Z]{3})?/([A-Z0-9]{5,15})/(?:[A-Z]{3})?/([0-9]{2}[A-Z]{3}[0-9]{2})/[MFXU]I?/(?:[0-9]{2}[A-Z]{3}[0-9]{2})?/([A-Z][A-Z' -]*)/([A-Z][A-Z' -]*[A-Z])",
+            )?,
+            name: regex::Regex::new(r"(?m)^\s*[0-9]{1,2}\.[0-9]{1,2}([A-Z][A-Z' -]*/[A-Z][A-Z' -]*?)(?:\s+(?:MR|MRS|MS|MSTR|MISS|DR|CHD|INF))?\s*$")?,
+        })
+    }
+}
+
+impl Detector for ApisDetector {
+    fn id(&self) -> &str {
+        "pii.apis"
+    }
+
+    fn anchors(&self) -> &[&str] {
+        &["docs", "apis", "manifest", "pnr"]
+    }
+
+    fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        for caps in self.docs.captures_iter(doc.text) {
+            let kinds = [EntityType::Passport, EntityType::DateOfBirth, EntityType::Person, EntityType::Person];
+            for (k, ty) in kinds.into_iter().enumerate() {
+                if let Some(m) = caps.get(k + 1) {
+                    out.push(Finding::new(ty, m.start(), m.end(), 0.95, "pii.apis"));
+                }
+            }
+        }
+        for caps in self.name.captures_iter(doc.text) {
+            if let Some(m) = caps.get(1) {
+                out.push(Finding::new(EntityType::Person, m.start(), m.end(), 0.9, "pii.apis"));
+            }
+        }
+    }
+
+    fn true_positives(&self) -> Vec<(EntityType, &str)> {
+        let t = "1.1OKAFOR/POPPY MS\n   SSR DOCS LA HK1 P/GBR/652008611/GBR/11OCT56/F/27FEB34/OKAFOR/POPPY";
+        vec![(EntityType::Passport, t), (EntityType::DateOfBirth, t), (EntityType::Person, t)]
+    }
+
+    fn false_positives(&self) -> &[&str] {
+        &["See the docs for the PNR format."]
+    }
 }
