@@ -20,6 +20,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Panic messages can quote the text being scanned (a slice that failed, a value): print only
+    // where it happened, never the payload, so no pasted content reaches logs or terminals.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("promptwall: internal error at {at} (details withheld: they may contain scanned text); please report it");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),

@@ -259,7 +259,10 @@ pub(crate) fn jsonl_line(engine: &Engine, line: &[u8], max: u64) -> Value {
     let Some(text) = parsed.get("text").and_then(Value::as_str) else {
         return json!({ "id": id, "error": "missing string field `text`" });
     };
-    let r = engine.scan(text);
+    // A bug in a detector must cost one line, not the batch: answer with an error and go on.
+    let Ok(r) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.scan(text))) else {
+        return json!({ "id": id, "error": "internal error while scanning this line (reported on stderr)" });
+    };
     json!({
         "id": id,
         "findings": r.findings.iter().map(finding_json).collect::<Vec<_>>(),

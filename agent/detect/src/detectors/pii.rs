@@ -220,7 +220,7 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if before == Some(b'-') && line_before.trim_end_matches('-').ends_with(|ch: char| ch.is_ascii_alphabetic())
         || line_before.ends_with('〒')
         || line_before.ends_with("\" ")
-        || main.len() >= 10 && looks_like_date(&main[..10])
+        || main.get(..10).is_some_and(looks_like_date)
     {
         return None;
     }
@@ -387,7 +387,7 @@ fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     }
     // Version strings: preceded by "version", "v", "build" on the line.
     let line_before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
-    let tail = &line_before[line_before.len().saturating_sub(16)..];
+    let tail: String = line_before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
     if tail.contains("version") || tail.contains("ver ") || tail.contains("build") || tail.trim_end().ends_with('v') {
         return None;
     }
