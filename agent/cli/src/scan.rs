@@ -7,7 +7,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use promptwall_detect::{mask_for_display, redact, Engine, EntityType, Family, Finding, RedactStyle, ScanResult};
+use promptwall_detect::{mask_for_display, redact, Engine, EntityType, Family, RedactStyle, ScanResult};
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -186,27 +186,13 @@ fn decode(name: &str, buf: Vec<u8>, max: u64) -> Result<String> {
     }
 }
 
-fn finding_json(f: &Finding) -> Value {
-    let mut v = json!({
-        "type": f.entity.as_str(),
-        "start": f.start,
-        "end": f.end,
-        "score": (f64::from(f.score) * 1000.0).round() / 1000.0,
-        "family": f.family().as_str(),
-        "detector": f.detector,
-    });
-    if let Some(id) = &f.rule_id {
-        v["rule_id"] = json!(id);
-    }
-    v
-}
 
 fn document_json(name: Option<&str>, r: &ScanResult, text: &str) -> Value {
     let findings: Vec<Value> = r
         .findings
         .iter()
         .map(|f| {
-            let mut v = finding_json(f);
+            let mut v = promptwall_detect::contract::finding_json(f);
             let (line, col) = line_col(text, f.start);
             v["line"] = json!(line);
             v["column"] = json!(col);
@@ -238,36 +224,12 @@ fn jsonl(engine: &Engine, out: &mut impl Write, max: u64) -> Result<()> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let reply = jsonl_line(engine, &line, max);
+        let reply = promptwall_detect::contract::answer_line(engine, &line, max);
         serde_json::to_writer(&mut *out, &reply)?;
         out.write_all(b"\n")?;
         out.flush()?;
     }
     Ok(())
-}
-
-/// Answers one `--jsonl` input line (public to the crate for tests and fuzzing).
-pub(crate) fn jsonl_line(engine: &Engine, line: &[u8], max: u64) -> Value {
-    if line.len() as u64 > max {
-        return json!({ "id": Value::Null, "error": format!("line is over the --max-bytes limit of {max} bytes") });
-    }
-    let parsed: Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => return json!({ "id": Value::Null, "error": format!("not valid JSON: {e}") }),
-    };
-    let id = parsed.get("id").cloned().unwrap_or(Value::Null);
-    let Some(text) = parsed.get("text").and_then(Value::as_str) else {
-        return json!({ "id": id, "error": "missing string field `text`" });
-    };
-    // A bug in a detector must cost one line, not the batch: answer with an error and go on.
-    let Ok(r) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.scan(text))) else {
-        return json!({ "id": id, "error": "internal error while scanning this line (reported on stderr)" });
-    };
-    json!({
-        "id": id,
-        "findings": r.findings.iter().map(finding_json).collect::<Vec<_>>(),
-        "categories": r.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -316,24 +278,6 @@ fn table(out: &mut impl Write, name: &str, text: &str, r: &ScanResult, color: bo
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jsonl_contract_shapes() {
-        let engine = Engine::new().unwrap();
-        let ok = jsonl_line(&engine, br#"{"id": "a1", "text": "mail jane.doe@acme-corp.com"}"#, 1 << 20);
-        assert_eq!(ok["id"], "a1");
-        assert_eq!(ok["findings"][0]["type"], "EMAIL");
-        assert_eq!(ok["findings"][0]["start"], 5);
-        assert_eq!(ok["findings"][0]["end"], 27);
-        assert!(ok["categories"].is_array());
-        let bad = jsonl_line(&engine, b"{not json", 1 << 20);
-        assert!(bad["id"].is_null() && bad["error"].is_string());
-        let no_text = jsonl_line(&engine, br#"{"id": 7, "text": 3}"#, 1 << 20);
-        assert_eq!(no_text["id"], 7);
-        assert!(no_text["error"].is_string());
-        let big = jsonl_line(&engine, br#"{"id": 1, "text": "xxxxxxxx"}"#, 4);
-        assert!(big["error"].is_string());
-    }
 
     #[test]
     fn line_col_counts_characters() {

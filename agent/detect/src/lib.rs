@@ -20,6 +20,7 @@
 
 pub mod category;
 pub mod context;
+pub mod contract;
 pub mod detectors;
 pub mod document;
 pub mod engine;
