@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Scan files, folders or standard input for sensitive data.
     Scan(scan::ScanArgs),
+    /// Scan a built-in sample paste and show what Promptwall finds and how it would redact it.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Demo => scan::demo(),
     };
     match result {
         Ok(code) => code,

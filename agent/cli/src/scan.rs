@@ -124,6 +124,32 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     Ok(if args.exit_code && any { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// A paste an employee might send to an AI chat: a support ticket with customer data and a
+/// config snippet with credentials (all values synthetic).
+const DEMO: &str = "Hi, can you summarise this ticket and fix the config below?\n\n\
+Customer: Maria Rossi <maria.rossi@libero.it>, phone +39 06 4991 2745\n\
+Card on file 4539 1488 0343 6467, refund to IBAN DE89 3704 0044 0532 0130 00.\n\
+She asked us not to mention her type 2 diabetes to the courier. Patient ID MRN 00482913.\n\n\
+```\nDATABASE_URL=postgres://app:S3cr3t!pw@db.internal:5432/orders\n\
+aws_access_key_id = AKIAT4SYWB5WKH7DNSIP\n\
+aws_secret_access_key = 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\n```\n\n\
+Docs say the test card 4242 4242 4242 4242 and AKIAIOSFODNN7EXAMPLE are fine to share.\n";
+
+/// `promptwall demo`: the built-in sample, its findings, and its redacted form.
+pub fn demo() -> Result<ExitCode> {
+    let engine = Engine::new().context("building the detection engine")?;
+    let result = engine.scan(DEMO);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    writeln!(out, "Sample paste:\n\n{DEMO}")?;
+    table(&mut out, "", DEMO, &result, color, false)?;
+    writeln!(out, "\nRedacted (type tags):\n\n{}", redact(DEMO, &result.findings, RedactStyle::Tag, b""))?;
+    writeln!(out, "Try it on your own text: promptwall scan FILE, or pipe text into promptwall scan.")?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn collect_inputs(args: &ScanArgs) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -135,6 +161,25 @@ fn collect_inputs(args: &ScanArgs) -> Result<Vec<Input>> {
         walk(p, args.max_bytes, &mut inputs)?;
     }
     Ok(inputs)
+}
+
+/// A file found while walking a folder: binary files (a NUL byte in the first 8 KiB and not valid
+/// UTF-8) are skipped with a note, as a text scanner should; named files are always scanned.
+fn walk_entry(path: &Path, max: u64, inputs: &mut Vec<Input>) -> Result<()> {
+    if path.is_file() {
+        let head = {
+            let mut f = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let mut buf = vec![0u8; 8192];
+            let n = f.read(&mut buf).unwrap_or(0);
+            buf.truncate(n);
+            buf
+        };
+        if head.contains(&0) && std::str::from_utf8(&head).is_err() {
+            eprintln!("promptwall: {}: binary file skipped", path.display());
+            return Ok(());
+        }
+    }
+    walk(path, max, inputs)
 }
 
 fn walk(path: &Path, max: u64, inputs: &mut Vec<Input>) -> Result<()> {
@@ -150,7 +195,7 @@ fn walk(path: &Path, max: u64, inputs: &mut Vec<Input>) -> Result<()> {
             if name == ".git" {
                 continue;
             }
-            walk(&e, max, inputs)?;
+            walk_entry(&e, max, inputs)?;
         }
         return Ok(());
     }

@@ -79,7 +79,7 @@ pub const CONTEXT_WORDS: &[(Ctx, &[&str])] = &[
         "patient account", "chart number", "chart no", "chart #", "hospital number", "hospital no", "record number",
         "record no", "record #", "medical_record", "emr$", "ehr$", "fallnummer", "patientennummer", "dossier médical",
         "historia clínica", "cartella clinica", "pt id", "pt#", "patient mrn"]),
-    (Ctx::Phone, &["phone", "tel$", "tel.", "tel:", "telephone", "mobile", "mob$", "mob.", "cell", "fax", "call",
+    (Ctx::Phone, &["phone", "tel$", "tel.", "tel:", "telephone", "mobile", "mob$", "mob.", "cell$", "cellphone", "fax$", "call$", "call me", "called from", "called us",
         "whatsapp", "telefon", "téléphone", "telefono", "teléfono", "handy", "portable", "móvil", "cellulare", "mobiel",
         "電話", "电话", "contact", "ph$", "ph.", "ph:", "sms", "text me", "ring", "dial"]),
     (Ctx::Email, &["email", "e-mail", "mail", "courriel", "correo"]),

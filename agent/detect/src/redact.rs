@@ -81,8 +81,7 @@ pub fn mask_for_display(value: &str) -> String {
         return "*".repeat(n.max(1));
     }
     let tail: String = single_line.chars().skip(n - 4).collect();
-    let shown = if n > 40 { 12 } else { n - 4 };
-    format!("{}{}", "*".repeat(shown), tail)
+    format!("{}{}", "*".repeat((n - 4).min(12)), tail)
 }
 
 #[cfg(test)]
@@ -111,6 +110,7 @@ mod tests {
     #[test]
     fn display_mask() {
         assert_eq!(mask_for_display("4539148803436467"), "************6467");
+        assert_eq!(mask_for_display(&"x".repeat(40)), format!("{}xxxx", "*".repeat(12)));
         assert_eq!(mask_for_display("abc"), "***");
     }
 }

@@ -181,9 +181,20 @@ pub static KEYED: &[KeyedSpec] = &[KeyedSpec {
     entity: EntityType::BankAccount,
     ctx: Ctx::BankAccount,
     window: 48,
-    value: r"^(?:[A-Za-z.#/ ]{0,24}?)\s*(?:[:#=]|no\.?|number|nr\.?|n°)?\s*[:#]?\s*(\d[\d -]{4,22}\d)\b",
+    value: r"^[^\n\r0-9]{0,32}?(\d[\d -]{4,22}\d)\b",
     cell: Some(r"^(\d[\d -]{4,22}\d)$"),
     check: check_bank_account,
-    tp: &["Account #: 000123456789", "Bank A/C 40817263", "Kontonummer 0532013000"],
+    tp: &["Account #: 000123456789", "Bank A/C 40817263", "Kontonummer 0532013000", "Account number (checking): 4402193317"],
     fp: &["Account created 2024-05-01", "account 1111111111", "order account ref 12345678"],
+}, KeyedSpec {
+    // A plain domestic number in a column headed IBAN is still an account number.
+    id: "financial.bank_account_in_iban_column",
+    entity: EntityType::BankAccount,
+    ctx: Ctx::Iban,
+    window: 0,
+    value: r"^\b$",
+    cell: Some(r"^([0-9]{6,18})$"),
+    check: check_bank_account,
+    tp: &["name;iban;gross\nPriya;50100254966255;6612.00"],
+    fp: &["name;iban\nPriya;DE89370400440532013000"],
 }];

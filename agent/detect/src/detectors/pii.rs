@@ -206,8 +206,17 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if !number_bounded(doc, c.start, c.end) || looks_like_date(main.trim()) {
         return None;
     }
-    // Dotted quads are IPs or versions; four-digit years separated by dashes are dates.
-    if main.split('.').count() >= 4 || v.bytes().filter(|b| *b == b'.').count() >= 1 && doc.byte_before(c.start) == Some(b'v') {
+    // Dotted quads are IPs or versions (French numbers have five pairs: `04.53.60.34.92`);
+    // `18755.39` is an amount.
+    let dotted: Vec<&str> = main.split('.').collect();
+    if dotted.len() == 4 && dotted.iter().all(|g| g.len() <= 3)
+        || dotted.len() == 2 && dotted[1].len() == 2
+        || main.contains('.') && doc.byte_before(c.start) == Some(b'v')
+    {
+        return None;
+    }
+    // AWS account ids inside ARNs (`arn:aws:kms:eu-central-1:450790117426:key/…`).
+    if doc.byte_at(c.end) == Some(b':') || doc.byte_before(c.start) == Some(b':') && doc.line_at(c.start).contains("arn:") {
         return None;
     }
     let before = doc.byte_before(c.start);
@@ -226,7 +235,9 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     }
     let has_sep = main.bytes().any(|b| matches!(b, b' ' | b'-' | b'.' | b'(' | b')'));
     let phone_ctx = doc.near(c.start, c.end, Ctx::Phone);
-    let reference = doc.before(c.start, Ctx::Reference, 32) || doc.column_is(c.start, Ctx::Reference);
+    // The nearest label wins: `Order: #031…⏎Phone: 01632 978748` is a phone number.
+    let nearest = doc.nearest_before(c.start, 32, &[Ctx::Phone, Ctx::Reference]);
+    let reference = nearest == Some(Ctx::Reference) || doc.column_is(c.start, Ctx::Reference);
     let mut score: f32 = if main.starts_with('+') || main.starts_with("00") {
         let intl = if main.starts_with('+') { &d[..] } else { &d[2..] };
         match country_code_len(intl) {
@@ -240,6 +251,9 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         0.8
     } else if d.len() == 11 && d[0] == 1 && has_sep {
         0.8
+    } else if main.starts_with('(') && main[1..].find(')').is_some_and(|i| (2..=5).contains(&i)) && d.len() >= 8 {
+        // A bracketed area code: `(21) 3095-5306`, `(02) 9374 4000`.
+        0.75
     } else if phone_ctx {
         0.6
     } else {
@@ -436,7 +450,7 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "pii.phone",
         entity: EntityType::Phone,
-        pattern: r"(?:\+|\b00)[1-9][0-9]{0,2}(?:[ .\-]?\(?0?\)?)?(?:[ .\-]?\(?[0-9]{1,5}\)?)(?:[ .\-]?[0-9]{1,5}){1,5}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?|\(?\b[0-9]{2,5}\)?[ .\-/]?[0-9]{2,8}(?:[ .\-][0-9]{2,5}){0,4}(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,6})?",
+        pattern: r"(?:\+|\b00)[1-9][0-9]{0,2}(?:[ .\-]?\(?0?\)?)?(?:[ .\-]?\(?[0-9]{1,5}\)?)(?:[ .\-]?[0-9]{1,5}){1,5}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,6})?|\(?\b[0-9]{1,5}\)?[ .\-/]?[0-9]{1,8}(?:[ .\-][0-9]{2,5}){0,4}(?:\s*(?:x|ext\.?|extension)\s*[0-9]{1,6})?",
         anchors: &[],
         check: check_phone,
         tp: &["call me at +1-636-208-3778x35337", "Tel: (0114) 4960907", "+49(0)7483378876", "mobile 080-1706-6907",

@@ -312,7 +312,7 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "secret.cli_password",
         entity: EntityType::Password,
-        pattern: r#"(?:mysql|mysqldump|mysqladmin|mariadb|sshpass|redis-cli|smbclient|mongosh|mongo|sqlcmd|ldapsearch)[^\n]*?\s(?:-p|-a|--pass|-P|-w|-U\s+\S+%)(?:'([^'\n]{4,128})'|"([^"\n]{4,128})"|([^\s'"-][^\s'"]{3,127}))"#,
+        pattern: r#"(?:mysql|mysqldump|mysqladmin|mariadb)[^\n]*?\s-p(?:'([^'\n]{4,128})'|"([^"\n]{4,128})"|([^\s'"-][^\s'"]{3,127}))|(?:sshpass\s+-p|redis-cli[^\n]*?\s-a|sqlcmd[^\n]*?\s-P|ldapsearch[^\n]*?\s-w|mongosh?[^\n]*?\s(?:-p|--password))\s+(?:'([^'\n]{4,128})'|"([^"\n]{4,128})"|([^\s'"-][^\s'"]{3,127}))"#,
         anchors: &["mysql", "mariadb", "sshpass", "redis-cli", "smbclient", "mongo", "sqlcmd", "ldapsearch"],
         check: check_cli_password,
         tp: &["mysql -h 10.0.0.5 -u app -p'Summer@35!!' crm", "sshpass -p Xk9#pq2Lm ssh deploy@host"],

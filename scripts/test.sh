@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The project's test command (named in README.md and run by .ci/run):
+#   1. every unit and integration test of the workspace (engine, detector examples, CLI);
+#   2. the quality gate: the labelled corpus is regenerated from its fixed seeds and scored with
+#      ../shared/eval/score.py; SECRET, FINANCIAL and structured-PII figures must stay above
+#      their floors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo test --workspace --locked
+
+mkdir -p target/corpus
+python3 tests/corpus/generate.py --seed 1 --count 1500 --out target/corpus/dev.jsonl >/dev/null
+python3 tests/corpus/generate.py --seed 2 --count 1500 --out target/corpus/test.jsonl >/dev/null
+python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target/corpus/test.jsonl

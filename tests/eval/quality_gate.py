@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Quality gate: score `promptwall scan --jsonl` on the held-out corpus and fail when a headline
+figure drops below its floor.
+
+    python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target/corpus/test.jsonl
+
+Uses ../shared/eval/score.py (the shared scorer). Floors are the issue's aims for the structured
+detectors, a little under what the engine measures today, so a regression fails CI while the
+figures in the closing note stay the real ones. Prints one line per check and a closing
+'N passed, N failed' line.
+"""
+import argparse, json, os, subprocess, sys, tempfile
+
+STRUCTURED_PII = ["EMAIL", "PHONE", "DATE_OF_BIRTH", "US_SSN", "PASSPORT", "DRIVER_LICENSE", "NATIONAL_ID", "IP_ADDRESS"]
+
+
+def micro(per_type, types):
+    tp = sum(per_type[t]["tp"] for t in types if t in per_type)
+    fp = sum(per_type[t]["fp"] for t in types if t in per_type)
+    fn = sum(per_type[t]["fn"] for t in types if t in per_type)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--scorer", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "eval", "score.py"))
+    a = ap.parse_args()
+    if not os.path.exists(a.scorer):
+        print(f"quality gate: scorer not found at {a.scorer} (shared/ must sit beside the checkout)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "r.json")
+        cmd = [sys.executable, a.scorer, "--cmd", f"{a.bin} scan --jsonl", "--corpus", a.corpus, "--json-out", out]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        r = json.load(open(out))
+    fam = r["families"]
+    checks = []
+    for name in ["SECRET", "FINANCIAL"]:
+        p, rc, f = fam[name]["precision"], fam[name]["recall"], fam[name]["f1"]
+        checks.append((f"{name} family F1 {f:.3f} >= 0.97", f >= 0.97))
+        checks.append((f"{name} family precision {p:.3f} >= 0.98", p >= 0.98))
+    p, rc, f = micro(r["per_type"], STRUCTURED_PII)
+    checks.append((f"structured PII micro F1 {f:.3f} >= 0.97", f >= 0.97))
+    checks.append((f"structured PII precision {p:.3f} >= 0.98", p >= 0.98))
+    doc = r["doc"]
+    checks.append((f"document recall {doc.get('sensitive_recall', doc.get('recall', 0)):.3f} >= 0.98",
+                   doc.get("sensitive_recall", doc.get("recall", 0)) >= 0.98))
+    passed = sum(ok for _, ok in checks)
+    for text, ok in checks:
+        print(f"quality gate: {'ok  ' if ok else 'FAIL'} {text}")
+    print(f"{passed} passed, {len(checks) - passed} failed")
+    return 0 if passed == len(checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
