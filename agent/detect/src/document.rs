@@ -76,8 +76,11 @@ impl<'a> Document<'a> {
     pub fn nearest_before(&self, pos: usize, window: usize, among: &[Ctx]) -> Option<Ctx> {
         let lo = self.lookback_limit(pos, window);
         let idx = self.hits.partition_point(|h| h.start < pos);
+        // Hits are sorted by start and words are short, so only a bounded tail can qualify.
         self.hits[..idx]
             .iter()
+            .rev()
+            .take_while(|h| h.start + 256 >= lo)
             .filter(|h| h.end <= pos && h.end >= lo && among.contains(&h.ctx))
             .max_by_key(|h| h.end)
             .map(|h| h.ctx)

@@ -202,6 +202,35 @@ impl Engine {
         resolve_overlaps(raw)
     }
 
+    /// Time spent in each stage of one scan (prefilter, each detector that ran, the gated rules,
+    /// overlap resolution, categories): for performance work, not for production use.
+    #[doc(hidden)]
+    pub fn profile(&self, text: &str) -> Vec<(String, std::time::Duration)> {
+        use std::time::Instant;
+        let mut rows = Vec::new();
+        let t = Instant::now();
+        let (doc, run) = self.prefilter_pass(text);
+        rows.push(("prefilter+document".to_string(), t.elapsed()));
+        let mut raw = Vec::new();
+        for (i, d) in self.detectors.iter().enumerate() {
+            if run[i] {
+                let t = Instant::now();
+                d.detect(&doc, &mut raw);
+                rows.push((d.id().to_string(), t.elapsed()));
+            }
+        }
+        let t = Instant::now();
+        self.run_gated(&doc, &mut raw);
+        rows.push(("gated rules".to_string(), t.elapsed()));
+        let t = Instant::now();
+        let findings = resolve_overlaps(raw);
+        rows.push(("resolve".to_string(), t.elapsed()));
+        let t = Instant::now();
+        let _ = self.categorizer.categorize(text, &findings);
+        rows.push(("categories".to_string(), t.elapsed()));
+        rows
+    }
+
     /// Runs the anchorless regex rules chunk by chunk: one multi-pattern pass per chunk says which
     /// rules match there at all; only those run, and only on that chunk (plus an overlap so that
     /// values crossing the chunk's end are seen whole).

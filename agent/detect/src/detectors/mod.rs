@@ -103,12 +103,18 @@ impl RegexRule {
         let grouped = self.regex.captures_len() > 1;
         let mut pos = from;
         while pos < to {
-            let Some(caps) = self.regex.captures_at(hay, pos) else { break };
-            let Some(m) = caps.get(0) else { break };
+            // Capture groups cost a slower engine: use them only for rules that have them.
+            let (m, v) = if grouped {
+                let Some(caps) = self.regex.captures_at(hay, pos) else { break };
+                let Some(m) = caps.get(0) else { break };
+                (m, caps.iter().skip(1).flatten().next().unwrap_or(m))
+            } else {
+                let Some(m) = self.regex.find_at(hay, pos) else { break };
+                (m, m)
+            };
             if m.start() >= to {
                 break;
             }
-            let v = if grouped { caps.iter().skip(1).flatten().next().unwrap_or(m) } else { m };
             self.emit(doc, v.start(), v.end(), out);
             pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
             while pos < hay.len() && !hay.is_char_boundary(pos) {

@@ -84,7 +84,7 @@ impl PersonDetector {
                 r"(?:\b(?i:dear|hi|hello|hey|hallo|bonjour|hola|ciao|olá|ola|oi|beste|liebe|lieber|cher|chère|caro|cara|estimado|estimada|gentile|hoi|moin|servus|salut|thanks|thank you|danke|merci|gracias|grazie|obrigad[oa])),?\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra|Sig|Dott)\.?\s+)?{name}\s*[,!:.\n]"
             )))?,
             label: Regex::new(&format!(
-                r#"(?i:name|full name|full_name|patient|patient name|employee|employee name|customer|customer name|passenger|contact|contact person|client|applicant|candidate|beneficiary|account holder|account name|cardholder|card holder|name on card|insured|policyholder|tenant|guest|signed|signature|attn|from|to|cc|owner|prepared by|approved by|submitted by|requested by|assigned to|reported by|reviewer|employee|emergency contact|next of kin|spouse|guarantor|nom|nom complet|nombre|nombre completo|nome|nome completo|vorname|nachname|kunde|patientin|paciente|paziente|titular|ordered by|referred by|attending|physician|provider|dr)\s*["']?\s*[:=]\s*["']?(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra)\.?\s+)?{name}"#
+                r#"(?i:name|full name|full_name|patient|patient name|employee|employee name|customer|customer name|passenger|contact|contact person|client|applicant|candidate|beneficiary|account holder|account name|cardholder|card holder|name on card|insured|policyholder|tenant|guest|signed|signature|owner|prepared by|approved by|submitted by|requested by|assigned to|reported by|reviewer|employee|emergency contact|next of kin|spouse|guarantor|nom|nom complet|nombre|nombre completo|nome|nome completo|vorname|nachname|kunde|patientin|paciente|paziente|titular|ordered by|referred by|attending|physician|provider|(?m:^[ \t>]*(?:from|to|cc|attn)))\s*["']?\s*[:=]\s*["']?(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|Sr|Sra)\.?\s+)?{name}"#
             ))?,
             signoff: Regex::new(&format!(
                 r"(?i:regards|best|thanks|thank you|cheers|sincerely|cordially|respectfully|warmly|mit freundlichen grüßen|viele grüße|beste grüße|gruß|cordialement|bien à vous|saludos|un saludo|atentamente|distinti saluti|cordiali saluti|saluti|met vriendelijke groet|groeten|atenciosamente|abraços)[,!.]?[ \t]*\r?\n[ \t]*{name}"
@@ -139,10 +139,8 @@ impl Detector for PersonDetector {
         for re in [&self.honorific, &self.salutation, &self.label, &self.signoff] {
             for caps in re.captures_iter(text) {
                 // Labels and greetings start a word: `Name:` but not `Filename:`.
-                let starts_word = caps.get(0).is_some_and(|m0| {
-                    doc.byte_before(m0.start()).is_none_or(|b| !b.is_ascii_alphanumeric())
-                });
-                if !starts_word {
+                let Some(m0) = caps.get(0) else { continue };
+                if doc.byte_before(m0.start()).is_some_and(|b| b.is_ascii_alphanumeric()) {
                     continue;
                 }
                 if let Some(m) = caps.get(1) {
@@ -151,6 +149,7 @@ impl Detector for PersonDetector {
                 }
             }
         }
+
         for m in self.first_names.find_iter(text) {
             if !doc.word_bounded(m.start(), m.end()) {
                 continue;
