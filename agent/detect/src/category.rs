@@ -17,6 +17,9 @@ const HR_WORDS: &[&str] = &[
     "annual leave", "sick leave", "medical leave", "parental leave", "pto", "hr ", "human resources", "job title",
     "gehalt", "arbeitsvertrag", "mitarbeiter", "salaire", "salario", "stipendio", "recruiter", "interview",
     "promotion", "headcount", "reference check", "background check", "pay stub", "payslip", "direct deposit",
+    "handed in notice", "notice period", "last day", "emp_id", "employee_id", "gross", "net pay", "right-to-work",
+    "out for", "leave of absence", "return to work", "manager", "hr business partner", "exit interview", "w-9",
+    "personnel", "staff", "team member", "workplace adjustment", "occupational health",
 ];
 const LEGAL_WORDS: &[&str] = &[
     "agreement", "non-disclosure", "nda", "hereinafter", "hereby", "whereas", "indemnif", "governing law",
@@ -40,6 +43,9 @@ const FINANCE_WORDS: &[&str] = &[
 const CODE_MARKERS: &[&str] = &[
     "def ", "import ", "from ", "function ", "const ", "let ", "var ", "class ", "public ", "private ", "return ",
     "#include", "package ", "func ", "fn ", "=> ", "select ", "insert into", "update ", "create table", "traceback",
+    " debug ", " info ", " warn ", " error ", "http/1.1", "http/2", "content-type:", "host:", "get /", "post /",
+    "\": ", "\":", "();", "= new ", ".execute(", "primary key", "not null", "varchar", "replicacount:", "image:",
+    "stacktrace", "caused by:", "exception in", "at org.", "at com.", "at java.", "node_modules", "--- [",
     "exception", "  at ", "$ ", "sudo ", "curl ", "git ", "npm ", "pip ", "docker ", "kubectl ", "export ", "apiversion:",
     "kind:", "resource \"", "provider \"", "<?php", "#!/", "console.log", "println", "printf", "diff --git", "@@ ",
     "if (", "for (", "while (", "});", "};", "//", "/*", "*/", "</", "/>", "==", "!=", "&&", "||", "->", "::",
@@ -95,7 +101,7 @@ impl Categorizer {
         }
         let lines = text[..head].lines().filter(|l| !l.trim().is_empty()).count().max(1);
         let code_lines = text[..head].lines().filter(|l| code_line(l)).count();
-        let is_code = counts[Topic::Code as usize] >= 3 && code_lines * 4 >= lines || code_lines * 2 >= lines && code_lines >= 2;
+        let is_code = code_lines * 10 >= lines * 4 && code_lines >= 2 || counts[Topic::Code as usize] >= 6 && code_lines * 5 >= lines;
 
         let mut cats = Vec::new();
         if is_code {
@@ -118,19 +124,23 @@ impl Categorizer {
         if has(Family::Health) || counts[Topic::Health as usize] >= 2 && pii > 0 {
             cats.push(Category::Health);
         }
-        if counts[Topic::Hr as usize] >= 2 && pii + findings.len() > 0 {
+        let hr = counts[Topic::Hr as usize] >= 2;
+        if hr {
             cats.push(Category::Hr);
         }
         if counts[Topic::Legal as usize] >= 2 {
             cats.push(Category::Legal);
         }
-        let personal = findings.iter().any(|x| {
-            matches!(x.entity, EntityType::Email | EntityType::Phone | EntityType::Address | EntityType::Person
-                | EntityType::DateOfBirth | EntityType::IpAddress | EntityType::UsSsn | EntityType::NationalId
-                | EntityType::Passport | EntityType::DriverLicense)
-        });
-        let topical = cats.iter().any(|c| matches!(c, Category::Hr | Category::Legal | Category::Health));
-        if personal && (counts[Topic::Customer as usize] >= 1 || !topical) {
+        // Customer data: personal details beyond a lone name, in a text about customers, users,
+        // orders or tickets — or personal details with no other topic to explain them.
+        let personal = findings.iter().filter(|x| {
+            matches!(x.entity, EntityType::Email | EntityType::Phone | EntityType::Address | EntityType::DateOfBirth
+                | EntityType::IpAddress | EntityType::UsSsn | EntityType::NationalId | EntityType::Passport
+                | EntityType::DriverLicense | EntityType::Person)
+        }).count();
+        let topical = cats.iter().any(|c| matches!(c, Category::Hr | Category::Legal | Category::Health | Category::Financial | Category::Credentials));
+        let customer_words = counts[Topic::Customer as usize];
+        if personal > 0 && (customer_words >= 2 && !hr || !topical) {
             cats.push(Category::CustomerData);
         }
         if !cats.iter().any(|c| *c != Category::SourceCode) {
@@ -142,14 +152,34 @@ impl Categorizer {
     }
 }
 
+/// A line that looks like code, configuration, a log record, SQL or an HTTP exchange.
 fn code_line(l: &str) -> bool {
     let t = l.trim();
-    t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.starts_with("def ") || t.starts_with("import ")
-        || t.starts_with("return ") || t.starts_with("#include") || t.starts_with("$ ") || t.starts_with("at ")
-        || (t.contains(" = ") && !t.contains(' ') == false && t.split_whitespace().count() <= 6 && !t.ends_with('.'))
-        || t.starts_with("- name:") || t.starts_with("SELECT ") || t.starts_with("INSERT ")
-        || (t.contains(": ") && l.starts_with("  ") && !t.ends_with('.'))
-        || (t.contains('=') && t.split('=').next().is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())))
+    if t.is_empty() {
+        return false;
+    }
+    let first = t.split_whitespace().next().unwrap_or("");
+    let upper_kw = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "FROM", "WHERE", "JOIN", "GET", "POST",
+        "PUT", "PATCH", "HTTP/1.1", "HTTP/2", "Host:", "Content-Type:", "Authorization:"];
+    let lower_kw = ["def", "class", "import", "from", "return", "if", "for", "while", "const", "let", "var", "function",
+        "public", "private", "package", "func", "fn", "use", "export", "resource", "provider", "variable", "module",
+        "apiVersion:", "kind:", "metadata:", "spec:", "image:", "env:", "//", "$", "sudo", "curl", "git", "npm",
+        "pip", "docker", "kubectl", "at", "Traceback", "raise", "try:", "except", "catch", "}", "{", "@"];
+    t.ends_with(';') || t.ends_with('{') || t.ends_with('}') || t.ends_with('(') || t.ends_with(',') && t.contains('(')
+        || upper_kw.contains(&first) || lower_kw.contains(&first)
+        // A log record: starts with a timestamp or an IP.
+        || t.len() > 10 && t.as_bytes()[..4].iter().all(u8::is_ascii_digit) && matches!(t.as_bytes()[4], b'-' | b'/')
+        || first.split('.').count() == 4 && first.split('.').all(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()))
+        // key: value / key = value configuration (no sentence punctuation at the end).
+        || !t.ends_with('.') && {
+            let key = t.split([':', '=']).next().unwrap_or("");
+            t.len() > key.len() && !key.is_empty() && key.len() <= 40
+                && key.trim_matches(|c| c == '"' || c == ' ' || c == '-').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+                && (l.starts_with("  ") && !l.trim_start().starts_with("- ")
+                    || key.contains('_') && !key.contains(' ')
+                    || t.contains('=') && key.len() >= 3 && key.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+                    || key.starts_with('"'))
+        }
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

@@ -46,6 +46,9 @@ const GENERIC_MARKERS: &[&str] = &[
 
 pub struct ConditionDetector {
     matcher: AhoCorasick,
+    /// Qualifiers that belong to the condition phrase: `of the left knee`, `with aura`,
+    /// `stage 3`, `L4/L5`, `(severe)`.
+    qualifier: regex::Regex,
     phrases: Vec<&'static str>,
 }
 
@@ -58,7 +61,10 @@ impl ConditionDetector {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&phrases)
             .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-        Ok(ConditionDetector { matcher, phrases })
+        let qualifier = regex::Regex::new(
+            r"^(?: (?:of the|of|with|without) (?:left |right |lower |upper |both )?[a-z]+| (?:stage|type|typ|grade|class|tipo) [0-9IVX]+[a-c]?| [A-Z][0-9]/[A-Z][0-9]| bronchiale| (?:sévère|severe|mild|moderate|chronic|chronique|grave|lieve)\b)+",
+        )?;
+        Ok(ConditionDetector { matcher, qualifier, phrases })
     }
 
     fn about_a_person(doc: &Document<'_>) -> bool {
@@ -68,7 +74,7 @@ impl ConditionDetector {
         }
         let lower_head: String = doc.text.chars().take(4000).collect::<String>().to_lowercase();
         let generic = GENERIC_MARKERS.iter().filter(|m| lower_head.contains(*m)).count();
-        generic == 0 || doc.has(Ctx::Mrn)
+        generic == 0
     }
 }
 
@@ -88,7 +94,8 @@ impl Detector for ConditionDetector {
         let mut found = Vec::new();
         for m in self.matcher.find_iter(doc.text) {
             if doc.word_bounded(m.start(), m.end()) {
-                found.push((m.start(), m.end()));
+                let end = self.qualifier.find(&doc.text[m.end()..]).map_or(m.end(), |q| m.end() + q.end());
+                found.push((m.start(), end));
             }
         }
         if found.is_empty() {
