@@ -4,7 +4,7 @@
 //! findings (one sentence in 50), and 10 KB dense with findings (one in 4).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use promptwall_detect::{sample::mixed_text, Engine};
+use promptwall_detect::{sample::{mixed_text, plain_text}, Engine};
 
 fn bench_scan(c: &mut Criterion) {
     let engine = Engine::new().expect("engine builds");
@@ -17,6 +17,12 @@ fn bench_scan(c: &mut Criterion) {
         } else {
             group.sample_size(100);
         }
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| b.iter(|| engine.scan(black_box(t))));
+    }
+    for (name, len) in [("plain_10KB", 10 * 1024), ("plain_1MB", 1024 * 1024)] {
+        let text = plain_text(len, 42);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.sample_size(if len > 100_000 { 20 } else { 100 });
         group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| b.iter(|| engine.scan(black_box(t))));
     }
     group.finish();

@@ -1,14 +1,14 @@
 //! Paste-latency percentiles (p50/p99/max) of `Engine::scan`, measured over many runs:
 //! `cargo run --release -p promptwall-detect --example latency`.
-use promptwall_detect::{sample::mixed_text, Engine};
+use promptwall_detect::{sample::{mixed_text, plain_text}, Engine};
 use std::time::Instant;
 
 fn main() {
     let engine = Engine::new().expect("engine");
-    for (name, len, every, runs) in [("1KB", 1024, 50, 5000), ("10KB", 10 * 1024, 50, 2000), ("10KB dense", 10 * 1024, 4, 2000), ("1MB", 1 << 20, 50, 30)] {
+    for (name, len, every, runs) in [("1KB", 1024, 50, 5000), ("10KB", 10 * 1024, 50, 2000), ("10KB dense", 10 * 1024, 4, 2000), ("1MB", 1 << 20, 50, 30), ("plain 10KB", 10 * 1024, 0, 2000), ("plain 1MB", 1 << 20, 0, 30)] {
         let mut times = Vec::with_capacity(runs);
         for i in 0..runs {
-            let text = mixed_text(len, every, 1 + i as u64 % 17);
+            let text = if every == 0 { plain_text(len, 1 + i as u64 % 17) } else { mixed_text(len, every, 1 + i as u64 % 17) };
             let t = Instant::now();
             std::hint::black_box(engine.scan(&text));
             times.push(t.elapsed().as_secs_f64() * 1e3);

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 fn main() {
     let engine = Engine::new().expect("engine");
-    let text = mixed_text(1 << 20, 50, 42);
+    let text = if std::env::args().any(|a| a == "plain") { promptwall_detect::sample::plain_text(1 << 20, 42) } else { mixed_text(1 << 20, 50, 42) };
     let mut totals: std::collections::BTreeMap<String, Duration> = Default::default();
     let runs = 10;
     for _ in 0..runs {
@@ -13,7 +13,7 @@ fn main() {
         }
     }
     let mut rows: Vec<_> = totals.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (name, d) in rows.iter().take(20) {
         println!("{:>9.2} ms  {name}", d.as_secs_f64() * 1e3 / runs as f64);
     }

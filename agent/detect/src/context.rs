@@ -111,7 +111,7 @@ pub const CONTEXT_WORDS: &[(Ctx, &[&str])] = &[
         "discharge", "presents with", "presented with", "suffers from", "suffering from", "treated for", "treatment for",
         "medical leave", "sick leave", "my doctor", "i have", "i was diagnosed", "assessment", "impression",
         "chief complaint", "hpi", "pmh", "past medical", "problem list", "condition", "claim", "icd", "prescribed",
-        "his ", "her ", "she ", "he ", "diagnose", "diagnostic", "diagnóstico", "diagnosi", "erkrankung",
+        "diagnose", "diagnostic", "diagnóstico", "diagnosi", "erkrankung",
         "leidet", "patientin", "patiente", "paciente", "paziente"]),
     (Ctx::Clinical, &["clinic", "hospital", "medical", "physician", "nurse", "ward", "icu", "er visit", "emergency",
         "prescription", "medication", "mg$", "labs", "vitals", "blood pressure", "follow-up", "follow up", "referral",

@@ -61,3 +61,26 @@ pub fn mixed_text(len: usize, finding_every: u64, seed: u64) -> String {
     }
     out
 }
+
+const PLAIN: &[&str] = &[
+    "Can you help me rewrite this paragraph so it sounds more professional and concise?",
+    "The quarterly roadmap focuses on reliability, onboarding speed and the new billing flow.",
+    "Summarise the meeting notes below and list the action items with owners and due dates.",
+    "Please translate the following customer feedback into German and keep the tone friendly.",
+    "We want the onboarding emails to feel warmer without sounding like marketing copy.",
+    "Explain the difference between optimistic and pessimistic locking with a short example.",
+    "    for item in items:\n        if item.is_ready():\n            queue.put(item)\n",
+    "const total = orders.filter(o => o.paid).reduce((sum, o) => sum + o.amount, 0);\n",
+];
+
+/// About `len` bytes of everyday chat prose and code with no sensitive values and few digits:
+/// the common case of a paste that passes untouched.
+pub fn plain_text(len: usize, seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let mut out = String::with_capacity(len + 128);
+    while out.len() < len {
+        out.push_str(rng.pick(PLAIN));
+        out.push(' ');
+    }
+    out
+}
