@@ -1,0 +1,396 @@
+//! The policy document (schema version 1) as written by admins, and its validation into a
+//! [`CompiledPolicy`]. Raw structs reject unknown fields; `validate` collects every error with the
+//! JSON path it belongs to instead of stopping at the first.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+use promptwall_detect::{Category, CustomSpec, EntityType, Family, RedactStyle};
+
+/// The schema version this crate reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What happens to a paste. Ordered from least to most restrictive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Allow,
+    Warn,
+    Redact,
+    Block,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Allow => "allow",
+            Action::Warn => "warn",
+            Action::Redact => "redact",
+            Action::Block => "block",
+        }
+    }
+}
+
+/// What an unreachable agent means for the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FailMode {
+    /// Let the paste through and show a notice that it was not inspected.
+    #[default]
+    Open,
+    /// Block the paste and explain that the agent is unavailable.
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub schema_version: u32,
+    /// Human name, shown in status and the console.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sites: Sites,
+    pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub redaction: Redaction,
+    #[serde(default)]
+    pub custom_detectors: Vec<CustomSpec>,
+    #[serde(default)]
+    pub events: EventSettings,
+    #[serde(default)]
+    pub fail_mode: FailMode,
+    #[serde(default)]
+    pub exceptions: Exceptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sites {
+    /// Include the built-in list of well-known AI chat sites.
+    #[serde(default = "yes")]
+    pub builtin: bool,
+    /// More AI sites: `host`, `*.domain` (any subdomain) or `*` (every site).
+    #[serde(default)]
+    pub ai: Vec<String>,
+    /// What happens on a site that is not an AI site (default: allow, not inspected).
+    #[serde(default = "allow")]
+    pub unknown_site_action: Action,
+}
+
+impl Default for Sites {
+    fn default() -> Self {
+        Sites { builtin: true, ai: Vec::new(), unknown_site_action: Action::Allow }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn allow() -> Action {
+    Action::Allow
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, reported in decisions and events.
+    pub id: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(rename = "match")]
+    pub matcher: Match,
+    /// Host patterns this rule applies to (default: every AI site).
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// User groups this rule applies to (default: everyone).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub action: Action,
+    /// Shown to the employee. Plain text.
+    #[serde(default)]
+    pub message: String,
+    /// Optional link to the company's policy page.
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default, rename = "override")]
+    pub override_: Override,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    #[serde(default)]
+    pub types: Vec<String>,
+    #[serde(default)]
+    pub families: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Custom detector ids.
+    #[serde(default)]
+    pub custom: Vec<String>,
+    #[serde(default = "half")]
+    pub min_score: f32,
+    #[serde(default = "one")]
+    pub min_count: usize,
+}
+
+fn half() -> f32 {
+    0.5
+}
+fn one() -> usize {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// For `warn`: may the employee proceed?
+    #[serde(default = "yes")]
+    pub allowed: bool,
+    /// Must they give a justification to proceed?
+    #[serde(default)]
+    pub justification_required: bool,
+}
+
+impl Default for Override {
+    fn default() -> Self {
+        Override { allowed: true, justification_required: false }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redaction {
+    #[serde(default)]
+    pub default_style: RedactStyle,
+    /// Style per entity type name, e.g. `{"CREDIT_CARD": "mask"}`.
+    #[serde(default)]
+    pub per_type: std::collections::BTreeMap<String, RedactStyle>,
+    /// Replace each distinct value with the same pseudonym within one conversation.
+    #[serde(default)]
+    pub consistent_pseudonyms: bool,
+}
+
+impl Default for Redaction {
+    fn default() -> Self {
+        Redaction { default_style: RedactStyle::Tag, per_type: Default::default(), consistent_pseudonyms: false }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EventSettings {
+    /// Record keyed fingerprints of matched values (never the values).
+    #[serde(default)]
+    pub fingerprints: bool,
+    /// Record the raw pasted text. Off unless an admin explicitly turns it on.
+    #[serde(default)]
+    pub raw_text: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Exceptions {
+    /// Values never treated as findings (exact match after trimming).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Users whose pastes are allowed (still recorded as events when rules match).
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Host patterns where everything is allowed.
+    #[serde(default)]
+    pub sites: Vec<String>,
+}
+
+/// One problem in a policy, with the JSON path it belongs to (`rules[2].match.types[0]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A rule with its matcher parsed into taxonomy types.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub rule: Rule,
+    pub types: HashSet<EntityType>,
+    pub families: HashSet<Family>,
+    pub categories: HashSet<Category>,
+    pub custom: HashSet<String>,
+}
+
+/// A validated policy, ready for [`crate::evaluate`].
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    pub policy: Policy,
+    pub rules: Vec<CompiledRule>,
+    pub ai_sites: Vec<String>,
+}
+
+/// Well-known AI chat sites, on by default (`sites.builtin`).
+pub const BUILTIN_AI_SITES: &[&str] = &[
+    "chatgpt.com", "*.chatgpt.com", "chat.openai.com", "claude.ai", "gemini.google.com", "aistudio.google.com",
+    "copilot.microsoft.com", "m365.cloud.microsoft", "www.perplexity.ai", "perplexity.ai", "chat.deepseek.com",
+    "chat.mistral.ai", "poe.com", "grok.com", "x.com", "www.meta.ai", "huggingface.co", "chat.qwen.ai", "kimi.com",
+];
+
+fn family_from(name: &str) -> Option<Family> {
+    Some(match name {
+        "PII" => Family::Pii,
+        "FINANCIAL" => Family::Financial,
+        "SECRET" => Family::Secret,
+        "HEALTH" => Family::Health,
+        "CUSTOM" => Family::Custom,
+        _ => return None,
+    })
+}
+
+fn valid_host_pattern(p: &str) -> bool {
+    p == "*" || {
+        let host = p.strip_prefix("*.").unwrap_or(p);
+        !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    }
+}
+
+impl Policy {
+    /// Validates the policy, collecting every problem.
+    pub fn validate(self) -> Result<CompiledPolicy, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut p = |path: String, message: &str| problems.push(Problem { path, message: message.to_string() });
+        if self.schema_version != SCHEMA_VERSION {
+            p("schema_version".into(), &format!("must be {SCHEMA_VERSION} (this agent reads schema {SCHEMA_VERSION})"));
+        }
+        if self.name.trim().is_empty() {
+            p("name".into(), "must not be empty");
+        }
+        for (i, s) in self.sites.ai.iter().enumerate() {
+            if !valid_host_pattern(s) {
+                p(format!("sites.ai[{i}]"), "must be a host, `*.domain` or `*`");
+            }
+        }
+        for (i, s) in self.exceptions.sites.iter().enumerate() {
+            if !valid_host_pattern(s) {
+                p(format!("exceptions.sites[{i}]"), "must be a host, `*.domain` or `*`");
+            }
+        }
+        let custom_ids: HashSet<&str> = self.custom_detectors.iter().map(|c| c.id()).collect();
+        for (i, c) in self.custom_detectors.iter().enumerate() {
+            if let Err(errs) = c.compile() {
+                for e in errs.0 {
+                    p(format!("custom_detectors[{i}].{}", e.field), &e.message);
+                }
+            }
+        }
+        if custom_ids.len() != self.custom_detectors.len() {
+            p("custom_detectors".into(), "detector ids must be unique");
+        }
+        for (t, _) in &self.redaction.per_type {
+            if EntityType::from_name(t).is_none() {
+                p(format!("redaction.per_type.{t}"), "unknown entity type (see shared/taxonomy.md)");
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut rules = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            let at = |f: &str| format!("rules[{i}].{f}");
+            if r.id.trim().is_empty() || !seen.insert(r.id.clone()) {
+                p(at("id"), "must be non-empty and unique");
+            }
+            let m = &r.matcher;
+            if m.types.is_empty() && m.families.is_empty() && m.categories.is_empty() && m.custom.is_empty() {
+                p(at("match"), "needs at least one of types, families, categories, custom");
+            }
+            if !(0.0..=1.0).contains(&m.min_score) {
+                p(at("match.min_score"), "must be within [0, 1]");
+            }
+            if m.min_count == 0 {
+                p(at("match.min_count"), "must be at least 1");
+            }
+            let mut cr = CompiledRule {
+                rule: r.clone(),
+                types: HashSet::new(),
+                families: HashSet::new(),
+                categories: HashSet::new(),
+                custom: m.custom.iter().cloned().collect(),
+            };
+            for (j, t) in m.types.iter().enumerate() {
+                match EntityType::from_name(t) {
+                    Some(t) => {
+                        cr.types.insert(t);
+                    }
+                    None => p(at(&format!("match.types[{j}]")), &format!("unknown entity type `{t}` (see shared/taxonomy.md)")),
+                }
+            }
+            for (j, f) in m.families.iter().enumerate() {
+                match family_from(f) {
+                    Some(f) => {
+                        cr.families.insert(f);
+                    }
+                    None => p(at(&format!("match.families[{j}]")), "must be PII, FINANCIAL, SECRET, HEALTH or CUSTOM"),
+                }
+            }
+            for (j, c) in m.categories.iter().enumerate() {
+                match Category::from_name(c) {
+                    Some(c) => {
+                        cr.categories.insert(c);
+                    }
+                    None => p(at(&format!("match.categories[{j}]")), &format!("unknown category `{c}`")),
+                }
+            }
+            for (j, c) in m.custom.iter().enumerate() {
+                if !custom_ids.contains(c.as_str()) {
+                    p(at(&format!("match.custom[{j}]")), &format!("no custom detector has id `{c}`"));
+                }
+            }
+            for (j, s) in r.sites.iter().enumerate() {
+                if !valid_host_pattern(s) {
+                    p(at(&format!("sites[{j}]")), "must be a host, `*.domain` or `*`");
+                }
+            }
+            if r.action != Action::Allow && r.message.trim().is_empty() {
+                p(at("message"), "warn, redact and block rules need a message for the employee");
+            }
+            if let Some(link) = &r.link {
+                if !link.starts_with("https://") {
+                    p(at("link"), "must be an https:// URL");
+                }
+            }
+            rules.push(cr);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut ai_sites: Vec<String> = if self.sites.builtin { BUILTIN_AI_SITES.iter().map(|s| s.to_string()).collect() } else { Vec::new() };
+        ai_sites.extend(self.sites.ai.iter().cloned());
+        Ok(CompiledPolicy { policy: self, rules, ai_sites })
+    }
+}
+
+/// Parses policy JSON and validates it; syntax errors come back as one problem with line and column.
+pub fn parse_policy(json: &str) -> Result<CompiledPolicy, Vec<Problem>> {
+    let policy: Policy = serde_json::from_str(json).map_err(|e| {
+        vec![Problem { path: format!("line {} column {}", e.line(), e.column()), message: e.to_string() }]
+    })?;
+    policy.validate()
+}
+
+/// Whether `host` matches a pattern (`example.com`, `*.example.com`, `*`), case-insensitively.
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let pattern = pattern.to_ascii_lowercase();
+    if pattern == "*" {
+        return true;
+    }
+    match pattern.strip_prefix("*.") {
+        Some(domain) => host == domain || host.ends_with(&format!(".{domain}")),
+        None => host == pattern,
+    }
+}
