@@ -1,6 +1,7 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
+mod policy;
 mod scan;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,9 @@ struct Cli {
 enum Command {
     /// Scan files, folders or standard input for sensitive data.
     Scan(scan::ScanArgs),
+    /// Admin tools: write, lint, sign, verify and test policies.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Scan a built-in sample paste and show what Promptwall finds and how it would redact it.
     Demo,
 }
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Demo => scan::demo(),
+        Command::Policy(cmd) => policy::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -180,3 +180,17 @@ fn key_rotation_accepts_any_trusted_key() {
         assert!(verify(&serde_json::to_vec(&b).unwrap(), &trusted, None, 10).is_ok());
     }
 }
+
+#[test]
+fn json_schema_names_every_field_the_parser_reads() {
+    let schema: Value = serde_json::from_str(include_str!("../../../docs/schemas/policy.schema.json")).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    let default: Value = serde_json::from_str(default_policy_json()).unwrap();
+    for k in default.as_object().unwrap().keys() {
+        assert!(props.contains_key(k), "schema lacks top-level `{k}`");
+    }
+    let rule_props = schema["$defs"]["rule"]["properties"].as_object().unwrap();
+    for k in default["rules"][0].as_object().unwrap().keys() {
+        assert!(rule_props.contains_key(k), "schema lacks rule field `{k}`");
+    }
+}

@@ -1,0 +1,54 @@
+//! `promptwall policy …` end to end: init, lint, keygen, sign, verify, test.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_promptwall"))
+}
+
+#[test]
+fn admin_flow_and_refusals() {
+    let d = std::env::temp_dir().join(format!("promptwall-policy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let run = |args: &[&str]| bin().current_dir(&d).args(args).output().unwrap();
+
+    assert!(run(&["policy", "init", "p.json"]).status.success());
+    assert_eq!(run(&["policy", "init", "p.json"]).status.code(), Some(2), "no overwrite");
+    assert!(run(&["policy", "lint", "p.json"]).status.success());
+
+    std::fs::write(d.join("bad.json"), r#"{"schema_version": 1, "name": "x", "rules": [{"id": "r", "match": {"types": ["NOPE"]}, "action": "block"}]}"#).unwrap();
+    let out = run(&["policy", "lint", "bad.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("rules[0].match.types[0]") && s.contains("rules[0].message") && s.contains("2 problem(s)"), "{s}");
+
+    assert!(run(&["policy", "keygen", "k1"]).status.success());
+    assert!(run(&["policy", "keygen", "k2"]).status.success());
+    assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "-o", "b.json"]).status.success());
+    assert!(run(&["policy", "sign", "bad.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "-o", "x.json"]).status.code() == Some(2), "invalid policy is not signed");
+    assert!(run(&["policy", "verify", "b.json", "--trust", "k1=k1.pub", "--trust", "k2=k2.pub"]).status.success());
+
+    let refused = |args: &[&str], why: &str| {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(s.contains(why), "{why} not in {s}");
+    };
+    refused(&["policy", "verify", "b.json", "--trust", "k2=k2.pub"], "not a trusted key");
+    refused(&["policy", "verify", "b.json", "--trust", "k1=k2.pub"], "signature does not verify");
+    refused(&["policy", "verify", "b.json", "--trust", "k1=k1.pub", "--current-version", "6"], "rollback");
+    let tampered = std::fs::read_to_string(d.join("b.json")).unwrap().replace("\"block\"", "\"allow\"");
+    std::fs::write(d.join("t.json"), tampered).unwrap();
+    refused(&["policy", "verify", "t.json", "--trust", "k1=k1.pub"], "signature does not verify");
+    std::fs::write(d.join("junk.json"), "{]").unwrap();
+    refused(&["policy", "verify", "junk.json", "--trust", "k1=k1.pub"], "not valid JSON");
+
+    std::fs::write(d.join("paste.txt"), "aws_access_key_id = AKIAT4SYWB5WKH7DNSIP").unwrap();
+    let out = run(&["policy", "test", "paste.txt", "--site", "claude.ai"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("paste.txt: block"));
+    std::fs::write(d.join("cases.json"), r#"[{"name": "wrong on purpose", "text": "hello", "expect": {"action": "block"}}]"#).unwrap();
+    let out = run(&["policy", "test", "--cases", "cases.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 passed, 1 failed"));
+}
