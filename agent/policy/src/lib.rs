@@ -6,14 +6,17 @@
 //! - [`eval`]: [`evaluate`] turns findings + site + user into a [`Decision`] (most restrictive
 //!   matching rule wins; precedence in the module doc);
 //! - [`bundle`]: canonical JSON + Ed25519 signatures with key ids, rollback / validity-window checks;
+//! - [`redaction`]: applies a redact decision, with optional per-conversation pseudonyms;
 //! - [`default_policy_json`]: the built-in policy a company could ship unchanged.
 
 pub mod bundle;
 pub mod eval;
+pub mod redaction;
 pub mod schema;
 
 pub use bundle::{canonical_json, generate_key, sign, verify, BundleError, TrustedKey, VerifiedBundle};
 pub use eval::{evaluate, Context, Decision, RedactSpan};
+pub use redaction::{apply as apply_redactions, Pseudonyms};
 pub use schema::{host_matches, parse_policy, Action, CompiledPolicy, FailMode, Policy, Problem};
 
 /// The built-in default policy (JSON): block private keys and live cloud credentials, redact card
