@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The project's test command (named in README.md and run by .ci/run):
-#   1. every unit and integration test of the workspace (engine, detector examples, CLI);
+#   1. clippy with warnings as errors, then every unit and integration test of the workspace
+#      (engine, detector examples, policy, CLI);
 #   2. the quality gate: the labelled corpus is regenerated from its fixed seeds and scored with
 #      ../shared/eval/score.py; SECRET, FINANCIAL and structured-PII figures must stay above
 #      their floors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 
 mkdir -p target/corpus

@@ -292,7 +292,7 @@ impl Policy {
         if custom_ids.len() != self.custom_detectors.len() {
             p("custom_detectors".into(), "detector ids must be unique");
         }
-        for (t, _) in &self.redaction.per_type {
+        for t in self.redaction.per_type.keys() {
             if EntityType::from_name(t).is_none() {
                 p(format!("redaction.per_type.{t}"), "unknown entity type (see shared/taxonomy.md)");
             }
