@@ -53,21 +53,30 @@ pub fn replacement(value: &str, type_name: &str, style: RedactStyle, key: &[u8])
 /// Returns `text` with each finding replaced. Findings must not overlap (as returned by the
 /// engine); any that do, or that fall outside the text or off a character boundary, are skipped.
 pub fn redact(text: &str, findings: &[Finding], style: RedactStyle, key: &[u8]) -> String {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by_key(|f| (f.start, f.end));
+    let spans: Vec<(usize, usize)> = findings.iter().map(|f| (f.start, f.end)).collect();
+    replace_spans(text, &spans, |i, value| {
+        let f = &findings[i];
+        let name = f.rule_id.as_deref().unwrap_or(f.entity.as_str());
+        replacement(value, name, style, key)
+    })
+}
+
+/// `text` with each span `(start, end)` replaced by `replace(index of the span, value)`. Spans are
+/// applied in text order; spans that overlap an earlier one, fall outside the text or off a
+/// character boundary are skipped (their text is kept).
+pub fn replace_spans(text: &str, spans: &[(usize, usize)], mut replace: impl FnMut(usize, &str) -> String) -> String {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i]);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for f in sorted {
-        if f.start < pos || f.end > text.len() || !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) {
+    for i in order {
+        let (start, end) = spans[i];
+        if start < pos || end > text.len() || start > end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
             continue;
         }
-        out.push_str(&text[pos..f.start]);
-        let name = match &f.rule_id {
-            Some(id) => id.as_str(),
-            None => f.entity.as_str(),
-        };
-        out.push_str(&replacement(&text[f.start..f.end], name, style, key));
-        pos = f.end;
+        out.push_str(&text[pos..start]);
+        out.push_str(&replace(i, &text[start..end]));
+        pos = end;
     }
     out.push_str(&text[pos..]);
     out

@@ -1,11 +1,13 @@
 //! Deterministic sample text for benchmarks and fuzz seeds: prose, code, logs and config with a
 //! few findings, built from a fixed-seed generator so every run measures the same bytes.
 
-/// A small xorshift generator: deterministic, no dependencies.
-struct Rng(u64);
+/// A small xorshift generator: deterministic, no dependencies (also used by tests that need
+/// reproducible random input).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

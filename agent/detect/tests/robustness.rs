@@ -1,18 +1,8 @@
 //! Hostile and odd input: multi-byte characters next to values, NUL bytes, huge runs, mixed
 //! scripts. The engine must never panic and every finding must sit on character boundaries.
 
-use promptwall_detect::{sample::mixed_text, Engine};
-
-/// Deterministic xorshift so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use promptwall_detect::sample::{mixed_text, Rng};
+use promptwall_detect::Engine;
 
 const PIECES: &[&str] = &[
     "号", "楼", "é", "\u{a0}", "\u{2007}", "\u{200b}", "🙂", "\u{301}", "\0", "\n", "\r\n", "\t", " ", ",", ";", "|", "'", "\"",

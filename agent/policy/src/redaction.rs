@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use promptwall_detect::redact::replacement;
+use promptwall_detect::redact::{replace_spans, replacement};
 
 use crate::eval::RedactSpan;
 
@@ -33,25 +33,14 @@ impl Pseudonyms {
 /// `text` with `spans` replaced (spans must not overlap; bad spans are skipped). With
 /// `pseudonyms`, every span becomes a conversation-stable placeholder instead of its style.
 pub fn apply(text: &str, spans: &[RedactSpan], key: &[u8], mut pseudonyms: Option<&mut Pseudonyms>) -> String {
-    let mut sorted: Vec<&RedactSpan> = spans.iter().collect();
-    sorted.sort_by_key(|s| (s.start, s.end));
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for s in sorted {
-        if s.start < pos || s.end > text.len() || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
-            continue;
-        }
-        out.push_str(&text[pos..s.start]);
-        let value = &text[s.start..s.end];
-        let rep = match pseudonyms.as_deref_mut() {
+    let ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+    replace_spans(text, &ranges, |i, value| {
+        let s = &spans[i];
+        match pseudonyms.as_deref_mut() {
             Some(p) => p.get(&s.type_name, value),
             None => replacement(value, &s.type_name, s.style, key),
-        };
-        out.push_str(&rep);
-        pos = s.end;
-    }
-    out.push_str(&text[pos..]);
-    out
+        }
+    })
 }
 
 #[cfg(test)]
