@@ -1,6 +1,7 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
+mod native_host;
 mod policy;
 mod scan;
 
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// Scan files, folders or standard input for sensitive data.
     Scan(scan::ScanArgs),
+    /// The native-messaging host the browser starts for the extension (framed JSON on stdin/stdout).
+    NativeHost(native_host::HostArgs),
     /// Admin tools: write, lint, sign, verify and test policies.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Demo => scan::demo(),
         Command::Policy(cmd) => policy::run(cmd),
+        Command::NativeHost(args) => native_host::run(args),
     };
     match result {
         Ok(code) => code,

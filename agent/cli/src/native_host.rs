@@ -1,0 +1,240 @@
+//! `promptwall native-host`: what the browser starts for the extension (it passes the extension
+//! origin as an argument). Reads framed requests on stdin and answers on stdout until end of
+//! input. This first version decides in-process from the policy (the built-in default, or
+//! `--policy FILE`); relaying to the daemon comes with the daemon.
+//!
+//! Every bad frame or request is answered with an error code and the host keeps reading; nothing
+//! it writes to stderr contains pasted text.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use promptwall_detect::Engine;
+use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, CompiledPolicy, Pseudonyms};
+use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
+use promptwall_protocol::messages::{error, parse_request, response_json, utf16_offsets, ErrorCode, Request, Response, Verdict, WireFinding};
+use promptwall_protocol::PROTOCOL_VERSION;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{self, BufReader, BufWriter};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct HostArgs {
+    /// The calling extension's origin (passed by the browser).
+    pub origin: Option<String>,
+    /// Policy file to decide with (default: the built-in policy).
+    #[arg(long, env = "PROMPTWALL_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Largest inbound message accepted, in bytes.
+    #[arg(long, default_value_t = promptwall_protocol::DEFAULT_MAX_INBOUND)]
+    pub max_inbound: usize,
+    /// Browsers pass extra arguments (e.g. a parent window handle on Windows): ignore them.
+    #[arg(trailing_var_arg = true, hide = true)]
+    pub rest: Vec<String>,
+}
+
+struct Host {
+    engine: Engine,
+    policy: CompiledPolicy,
+    policy_version: u64,
+    pseudonyms: HashMap<String, Pseudonyms>,
+}
+
+fn event_id() -> String {
+    let mut b = [0u8; 16];
+    if getrandom::fill(&mut b).is_err() {
+        // No OS randomness: fall back to time + pid; ids only need to be unique, not secret.
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        b[..16].copy_from_slice(&(t ^ u128::from(std::process::id())).to_le_bytes());
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    host.to_ascii_lowercase()
+}
+
+impl Host {
+    fn handle(&mut self, request: Request) -> Vec<Response> {
+        match request {
+            Request::Hello { .. } => vec![Response::HelloOk {
+                protocol: PROTOCOL_VERSION,
+                agent_version: env!("CARGO_PKG_VERSION").to_string(),
+                capabilities: ["inspect", "user_decision", "status", "chunked_results"].map(String::from).to_vec(),
+                policy_name: self.policy.policy.name.clone(),
+                policy_version: self.policy_version,
+                fail_mode: format!("{:?}", self.policy.policy.fail_mode).to_lowercase(),
+            }],
+            Request::Status {} => vec![Response::Status {
+                agent_version: env!("CARGO_PKG_VERSION").to_string(),
+                policy_name: self.policy.policy.name.clone(),
+                policy_version: self.policy_version,
+                daemon: "not used: this host decides in-process".into(),
+                models: "none: structured detectors only".into(),
+            }],
+            Request::UserDecision { .. } => vec![Response::Ack {}],
+            Request::Inspect { text, url, conversation_id, .. } => self.inspect(&text, &url, conversation_id),
+        }
+    }
+
+    fn inspect(&mut self, text: &str, url: &str, conversation: Option<String>) -> Vec<Response> {
+        let host = host_of(url);
+        let scan = self.engine.scan(text);
+        let d = evaluate(&self.policy, text, &scan, &pol::Context { host: &host, user: "", groups: &[] });
+        let mut offsets = Vec::with_capacity(scan.findings.len() * 2);
+        for f in &scan.findings {
+            offsets.push(f.start);
+            offsets.push(f.end);
+        }
+        let u16s = utf16_offsets(text, &offsets);
+        let findings = scan
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| WireFinding {
+                type_name: f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string()),
+                start: f.start,
+                end: f.end,
+                start_utf16: u16s[2 * i],
+                end_utf16: u16s[2 * i + 1],
+                score: (f64::from(f.score) * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        let redacted = (d.action == Action::Redact).then(|| {
+            let key = self.policy.policy.name.as_bytes().to_vec();
+            let pseudo = match (self.policy.policy.redaction.consistent_pseudonyms, conversation) {
+                (true, Some(c)) => Some(self.pseudonyms.entry(c).or_default()),
+                _ => None,
+            };
+            apply_redactions(text, &d.redactions, &key, pseudo)
+        });
+        let mut verdict = Verdict {
+            action: d.action.as_str().to_string(),
+            findings,
+            redacted_text: redacted,
+            redacted_text_parts: None,
+            message: d.message,
+            link: d.link,
+            reasons: d.reasons,
+            categories: scan.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            override_allowed: d.override_allowed,
+            justification_required: d.justification_required,
+            event_id: (d.action != Action::Allow).then(event_id),
+            policy_name: self.policy.policy.name.clone(),
+            policy_version: self.policy_version,
+            decided_by: "host".into(),
+        };
+        // Over the browser's limit: send the redacted text in parts first, never truncated.
+        let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        if size > MAX_OUTBOUND - 1024 {
+            if let Some(t) = verdict.redacted_text.take() {
+                let parts = split_utf8(&t, MAX_OUTBOUND / 2);
+                let total = parts.len();
+                for (seq, data) in parts.into_iter().enumerate() {
+                    out.push(Response::VerdictPart { seq, total, data: data.to_string() });
+                }
+                verdict.redacted_text_parts = Some(total);
+            }
+            if serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX) > MAX_OUTBOUND - 1024 {
+                // Too many findings to list: keep the decision, summarise the findings.
+                verdict.findings.truncate(1000);
+                verdict.reasons.push(format!("findings list shortened to the first 1000 of {}", scan.findings.len()));
+            }
+        }
+        out.push(Response::Verdict(verdict));
+        out
+    }
+}
+
+/// Splits at character boundaries into pieces of at most `max` bytes (JSON escaping can at most
+/// double a piece; `max` leaves room for that).
+fn split_utf8(s: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < s.len() {
+        let mut end = (start + max).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(&s[start..end]);
+        start = end;
+    }
+    out
+}
+
+pub fn run(args: HostArgs) -> Result<ExitCode> {
+    let (policy, policy_version) = match &args.policy {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read policy", p.display()))?;
+            let policy = pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", p.display(), problems.len()))?;
+            (policy, 1)
+        }
+        None => (pol::default_policy(), 0),
+    };
+    let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
+    let mut host = Host { engine, policy, policy_version, pseudonyms: HashMap::new() };
+    let stdin = io::stdin();
+    let mut input = BufReader::new(stdin.lock());
+    let stdout = io::stdout();
+    let mut output = BufWriter::new(stdout.lock());
+    loop {
+        let (id, responses) = match read_frame(&mut input, args.max_inbound) {
+            Ok(json) => match parse_request(&json) {
+                Ok(env) => {
+                    let id = env.id.clone();
+                    let responses = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.handle(env.request)))
+                        .unwrap_or_else(|_| vec![error(ErrorCode::Internal, "internal error while handling the request")]);
+                    (id, responses)
+                }
+                Err((id, code, message)) => (id, vec![error(code, message)]),
+            },
+            Err(FrameError::Eof) => return Ok(ExitCode::SUCCESS),
+            Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
+            Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
+            Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
+                // The stream is broken: say why and stop (the browser restarts the host).
+                let _ = write_frame(&mut output, &response_json(&Value::Null, &error(ErrorCode::BadFrame, e.to_string())));
+                eprintln!("promptwall native-host: {e}; exiting");
+                return Ok(ExitCode::from(1));
+            }
+            Err(FrameError::Io(e)) => return Err(e).context("reading from the browser"),
+        };
+        for r in responses {
+            match write_frame(&mut output, &response_json(&id, &r)) {
+                Ok(()) => {}
+                Err(FrameError::TooLarge(..)) => {
+                    write_frame(&mut output, &response_json(&id, &error(ErrorCode::ResultTooLarge, "result too large for one message")))
+                        .map_err(|e| anyhow::anyhow!("writing to the browser: {e}"))?;
+                }
+                Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+                Err(e) => return Err(anyhow::anyhow!("writing to the browser: {e}")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_from_urls() {
+        assert_eq!(host_of("https://ChatGPT.com/c/123?x=1"), "chatgpt.com");
+        assert_eq!(host_of("https://user:pw@claude.ai:443/chat"), "claude.ai");
+        assert_eq!(host_of("gemini.google.com"), "gemini.google.com");
+    }
+
+    #[test]
+    fn split_keeps_characters_whole() {
+        let s = "é".repeat(10);
+        let parts = split_utf8(&s, 3);
+        assert!(parts.iter().all(|p| p.len() <= 3));
+        assert_eq!(parts.concat(), s);
+    }
+}

@@ -1,0 +1,112 @@
+//! The native-messaging host as the browser runs it: a real process, framed JSON over pipes.
+
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut v = (body.len() as u32).to_ne_bytes().to_vec();
+    v.extend_from_slice(body);
+    v
+}
+
+fn msg(v: Value) -> Vec<u8> {
+    frame(v.to_string().as_bytes())
+}
+
+/// Runs the host on `input`, returns (exit code, replies, stderr).
+fn host(args: &[&str], input: Vec<u8>) -> (i32, Vec<Value>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
+        .arg("native-host")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let mut replies = Vec::new();
+    let mut r = out.stdout.as_slice();
+    let mut len = [0u8; 4];
+    while r.read_exact(&mut len).is_ok() {
+        let mut body = vec![0u8; u32::from_ne_bytes(len) as usize];
+        r.read_exact(&mut body).unwrap();
+        replies.push(serde_json::from_slice(&body).unwrap());
+    }
+    (out.status.code().unwrap_or(-1), replies, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn inspect(id: &str, text: &str, url: &str) -> Vec<u8> {
+    msg(json!({"v": 1, "id": id, "type": "inspect", "text": text, "url": url, "trigger": "paste"}))
+}
+
+#[test]
+fn conversation_with_verdicts_and_errors() {
+    let mut input = msg(json!({"v": 1, "id": "h", "type": "hello", "client": "test"}));
+    input.extend(inspect("key", "aws_access_key_id = AKIAT4SYWB5WKH7DNSIP", "https://chatgpt.com/c/1"));
+    input.extend(inspect("card", "😀 card 4539 1488 0343 6467", "https://claude.ai/chat/2"));
+    input.extend(inspect("clean", "Rewrite this politely.", "https://chatgpt.com/"));
+    input.extend(frame(b"{not json"));
+    input.extend(msg(json!({"v": 1, "id": 7, "type": "teleport"})));
+    input.extend(msg(json!({"v": 9, "id": 8, "type": "status"})));
+    input.extend(frame(b"\xff\xfe"));
+    input.extend(frame(&vec![b'x'; 5000]));
+    input.extend(msg(json!({"v": 1, "id": "d", "type": "user_decision", "event_id": "e", "choice": "proceed_with_justification", "justification": "ticket 42"})));
+    input.extend(msg(json!({"v": 1, "id": "s", "type": "status"})));
+    let (code, r, err) = host(&["chrome-extension://abc/", "--max-inbound", "4096"], input);
+    assert_eq!(code, 0, "exits cleanly at end of input: {err}");
+    assert_eq!(r.len(), 11, "{r:#?}");
+    assert_eq!(r[0]["type"], "hello_ok");
+    assert_eq!(r[0]["protocol"], 1);
+    assert_eq!((r[1]["id"].clone(), r[1]["action"].clone()), (json!("key"), json!("block")));
+    assert!(r[1]["event_id"].as_str().unwrap().len() == 32);
+    assert_eq!(r[2]["action"], "redact");
+    assert_eq!(r[2]["redacted_text"], "😀 card **** **** **** 6467");
+    let f = &r[2]["findings"][0];
+    assert_eq!((f["start"].clone(), f["start_utf16"].clone()), (json!(10), json!(8)), "UTF-16 offsets for the page");
+    assert_eq!(r[3]["action"], "allow");
+    assert!(r[3]["event_id"].is_null());
+    let codes: Vec<&Value> = r[4..9].iter().map(|x| &x["code"]).collect();
+    assert_eq!(codes, [&json!("bad_json"), &json!("unknown_type"), &json!("unsupported_version"), &json!("bad_frame"), &json!("frame_too_large")]);
+    assert_eq!(r[5]["id"], 7, "errors echo the request id when it can be read");
+    assert_eq!(r[9]["type"], "ack");
+    assert_eq!(r[10]["type"], "status");
+    let all = serde_json::to_string(&r).unwrap();
+    assert!(!all.contains("AKIAT4SYWB5WKH7DNSIP") && !all.contains("4539 1488"), "verdicts never echo values");
+    assert!(!err.contains("AKIA"), "stderr: {err}");
+}
+
+#[test]
+fn truncated_frame_is_reported_and_the_host_exits() {
+    let mut input = msg(json!({"v": 1, "id": "s", "type": "status"}));
+    let mut broken = frame(b"{\"v\":1}");
+    broken.truncate(6);
+    input.extend(broken);
+    let (code, r, _) = host(&[], input);
+    assert_eq!(code, 1);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1]["code"], "bad_frame");
+}
+
+#[test]
+fn large_redactions_arrive_in_parts_never_truncated() {
+    // ~1.5 MB with card numbers throughout: the redacted text exceeds the 1 MiB message limit.
+    let text = "card 4539 1488 0343 6467 for the order, thanks. ".repeat(32_000);
+    let (code, r, err) = host(&["--max-inbound", "8000000"], inspect("big", &text, "https://chatgpt.com/"));
+    assert_eq!(code, 0, "{err}");
+    let verdict = r.last().unwrap();
+    assert_eq!(verdict["type"], "verdict");
+    let parts = verdict["redacted_text_parts"].as_u64().unwrap() as usize;
+    assert!(parts >= 2);
+    let joined: String = r[..parts].iter().map(|p| {
+        assert_eq!(p["type"], "verdict_part");
+        p["data"].as_str().unwrap().to_string()
+    }).collect();
+    assert_eq!(joined.len(), text.len(), "the mask style keeps the length");
+    assert!(!joined.contains("4539 1488"));
+}

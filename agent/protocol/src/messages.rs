@@ -1,0 +1,230 @@
+//! Messages. Every message is a JSON object with the envelope fields `v` (protocol version), `id`
+//! (chosen by the requester, echoed in the reply) and `type`. Unknown fields are ignored so that
+//! newer extensions can talk to older agents; unknown `type`s get an `unknown_type` error.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The protocol version this agent speaks. The extension switches features on by it.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Error codes: append-only; a number is never reused or renumbered (pinned by a test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadFrame = 1,
+    FrameTooLarge = 2,
+    BadJson = 3,
+    UnsupportedVersion = 4,
+    UnknownType = 5,
+    InvalidRequest = 6,
+    Internal = 7,
+    AgentUnavailable = 8,
+    ResultTooLarge = 9,
+}
+
+impl ErrorCode {
+    pub fn number(self) -> u32 {
+        self as u32
+    }
+}
+
+/// What made the extension ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Paste,
+    Drop,
+    Submit,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Cancel,
+    Proceed,
+    ProceedWithJustification,
+}
+
+/// A request body (the `type` field selects the variant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    Hello {
+        #[serde(default)]
+        client: String,
+        #[serde(default)]
+        client_version: String,
+    },
+    Inspect {
+        text: String,
+        /// The page URL; only its host is used.
+        url: String,
+        trigger: Trigger,
+        #[serde(default)]
+        conversation_id: Option<String>,
+    },
+    UserDecision {
+        event_id: String,
+        choice: Choice,
+        #[serde(default)]
+        justification: Option<String>,
+    },
+    Status {},
+}
+
+/// A finding as the page needs it: byte offsets for the agent, UTF-16 offsets for JavaScript.
+/// Never the value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireFinding {
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub start: usize,
+    pub end: usize,
+    pub start_utf16: usize,
+    pub end_utf16: usize,
+    /// Confidence in [0, 1], rounded to three decimals.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub action: String,
+    pub findings: Vec<WireFinding>,
+    /// The text with redactions applied (only for `redact`); `null` when sent in parts.
+    pub redacted_text: Option<String>,
+    /// When the redacted text was too large for one message: how many `verdict_part` messages
+    /// with the same `id` came before this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted_text_parts: Option<usize>,
+    pub message: String,
+    pub link: Option<String>,
+    pub reasons: Vec<String>,
+    pub categories: Vec<String>,
+    pub override_allowed: bool,
+    pub justification_required: bool,
+    pub event_id: Option<String>,
+    pub policy_name: String,
+    pub policy_version: u64,
+    /// Who decided: `daemon` or `host` (the host alone, from its cached policy).
+    pub decided_by: String,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    HelloOk {
+        protocol: u32,
+        agent_version: String,
+        capabilities: Vec<String>,
+        policy_name: String,
+        policy_version: u64,
+        fail_mode: String,
+    },
+    Verdict(Verdict),
+    VerdictPart { seq: usize, total: usize, data: String },
+    Ack {},
+    Status { agent_version: String, policy_name: String, policy_version: u64, daemon: String, models: String },
+    Error { code: ErrorCode, code_number: u32, message: String },
+}
+
+/// A request with its envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub v: u32,
+    pub id: Value,
+    pub request: Request,
+}
+
+/// Parses a request. On failure returns the id (if one could be read) and the error to answer.
+pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)> {
+    let value: Value = serde_json::from_str(json).map_err(|e| (Value::Null, ErrorCode::BadJson, format!("not valid JSON at line {} column {}", e.line(), e.column())))?;
+    let id = value.get("id").filter(|v| v.is_string() || v.is_number()).cloned().unwrap_or(Value::Null);
+    let v = value.get("v").and_then(Value::as_u64).ok_or_else(|| (id.clone(), ErrorCode::InvalidRequest, "missing protocol version `v`".to_string()))?;
+    if v == 0 || v > u64::from(PROTOCOL_VERSION) {
+        return Err((id, ErrorCode::UnsupportedVersion, format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}")));
+    }
+    let known = ["hello", "inspect", "user_decision", "status"];
+    match value.get("type").and_then(Value::as_str) {
+        Some(t) if known.contains(&t) => {}
+        Some(_) => return Err((id, ErrorCode::UnknownType, "unknown message type".to_string())),
+        None => return Err((id, ErrorCode::InvalidRequest, "missing `type`".to_string())),
+    }
+    // serde's messages name fields and expected types, never the text being inspected.
+    let request: Request = serde_json::from_value(value).map_err(|e| (id.clone(), ErrorCode::InvalidRequest, e.to_string()))?;
+    Ok(Envelope { v: v as u32, id, request })
+}
+
+/// Serializes a response with its envelope.
+pub fn response_json(id: &Value, response: &Response) -> String {
+    let mut v = serde_json::to_value(response).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        map.insert("v".into(), Value::from(PROTOCOL_VERSION));
+        map.insert("id".into(), id.clone());
+    }
+    v.to_string()
+}
+
+/// An error response.
+pub fn error(code: ErrorCode, message: impl Into<String>) -> Response {
+    Response::Error { code, code_number: code.number(), message: message.into() }
+}
+
+/// UTF-16 offsets for byte offsets into `text` (offsets must be char boundaries, sorted or not).
+pub fn utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+    let mut sorted: Vec<(usize, usize)> = byte_offsets.iter().copied().enumerate().map(|(i, b)| (b, i)).collect();
+    sorted.sort_unstable();
+    let mut out = vec![0; byte_offsets.len()];
+    let mut units = 0usize;
+    let mut chars = text.char_indices().peekable();
+    for (target, idx) in sorted {
+        while let Some(&(b, c)) = chars.peek() {
+            if b >= target {
+                break;
+            }
+            units += c.len_utf16();
+            chars.next();
+        }
+        out[idx] = units;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_pinned() {
+        use ErrorCode::*;
+        let pinned = [(BadFrame, 1), (FrameTooLarge, 2), (BadJson, 3), (UnsupportedVersion, 4), (UnknownType, 5),
+            (InvalidRequest, 6), (Internal, 7), (AgentUnavailable, 8), (ResultTooLarge, 9)];
+        for (code, n) in pinned {
+            assert_eq!(code.number(), n, "{code:?} was renumbered: error codes are append-only");
+        }
+    }
+
+    #[test]
+    fn parsing() {
+        let ok = parse_request(r#"{"v":1,"id":"r1","type":"inspect","text":"hi","url":"https://chatgpt.com/c/1","trigger":"paste","future_field":1}"#).unwrap();
+        assert_eq!(ok.id, "r1");
+        assert!(matches!(ok.request, Request::Inspect { trigger: Trigger::Paste, .. }));
+        let e = |s: &str| parse_request(s).unwrap_err().1;
+        assert_eq!(e("{"), ErrorCode::BadJson);
+        assert_eq!(e(r#"{"id":1,"type":"status"}"#), ErrorCode::InvalidRequest);
+        assert_eq!(e(r#"{"v":2,"id":1,"type":"status"}"#), ErrorCode::UnsupportedVersion);
+        assert_eq!(e(r#"{"v":1,"id":1,"type":"launch_missiles"}"#), ErrorCode::UnknownType);
+        assert_eq!(e(r#"{"v":1,"id":1,"type":"inspect","text":5}"#), ErrorCode::InvalidRequest);
+        let secret = parse_request(r#"{"v":1,"id":1,"type":"inspect","text":"AKIAT4SYWB5WKH7DNSIP","url":"x","trigger":"nope"}"#).unwrap_err();
+        assert!(!secret.2.contains("AKIA"), "error messages never quote the text: {}", secret.2);
+    }
+
+    #[test]
+    fn utf16() {
+        let t = "a😀é b";
+        // bytes: a=0, 😀=1..5, é=5..7, ' '=7, b=8
+        assert_eq!(utf16_offsets(t, &[8, 0, 5, 1]), vec![5, 0, 3, 1]);
+    }
+}
