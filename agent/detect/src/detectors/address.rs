@@ -18,45 +18,53 @@ const STREET_EN: &str = r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blv
 const STREET_SUFFIX: &str = r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|singel|dijk|steeg|markt|vej|gatan|gata|väg|veien)";
 const STREET_PREFIX: &str = r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|calle|c/|avenida|avda\.?|plaza|paseo|camino|carrera|ronda|travesía|via|viale|piazza|corso|largo|vicolo|strada|rua|travessa|praça|alameda|estrada)";
 
+/// Latin letters (ASCII, Latin-1, Latin Extended-A): the scripts the street grammars below cover.
+/// Narrower than `\p{L}` on purpose: the full Unicode class made this detector's regexes take
+/// ~50 ms to compile, which every native-host cold start would pay.
+const LETTER: &str = "A-Za-zªºÀ-ÖØ-öø-ÿĀ-ſ";
+const UPPER: &str = "A-ZÀ-ÖØ-ÞĀ-ſ";
+
 impl AddressDetector {
     pub fn new() -> Result<Self, regex::Error> {
-        let word = r"[\p{Lu}0-9][\p{L}'’.\-]*";
+        let word = format!(r"[{UPPER}0-9][{LETTER}'’.\-]*");
+        let word = word.as_str();
         let street = format!(
             concat!(
                 r"(?:\b[0-9]{{1,5}}[A-Za-z]?(?:[-–][0-9]{{1,5}})?,?\s+(?:{w}\s+){{0,4}}(?i:{en})\b",
                 r"|\b(?:{w}[ \-])?{w}(?i:{sfx})\s*[0-9]{{1,4}}[a-zA-Z]?",
-                r"|\b(?:{w}\s){{0,2}}[\p{{L}}\-]*(?i:{sfx})\s+[0-9]{{1,4}}[a-zA-Z]?",
+                r"|\b(?:{w}\s){{0,2}}[{l}\-]*(?i:{sfx})\s+[0-9]{{1,4}}[a-zA-Z]?",
                 r"|\b(?:[0-9]{{1,4}}(?:\s?(?:bis|ter))?,?\s+)?(?i:{pre})\s+(?:(?i:de la|de l'|des|du|de|del|della|di|dos|das|do|da)\s*)?(?:{w}\s?){{1,4}}(?:,?\s*(?:n\.?[ºo°]?\s*)?[0-9]{{1,4}}[a-zA-Z]?\b)?)",
                 r"(?:,?\s*(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|#|piso|étage|bus|app\.?|int\.?|scala)\.?\s*[0-9A-Za-z\-]{{1,6}}[ºª]?(?:\s?[A-Za-z0-9ºª]{{1,3}})?))?",
             ),
             w = word,
             en = STREET_EN,
             sfx = STREET_SUFFIX,
-            pre = STREET_PREFIX
+            pre = STREET_PREFIX,
+            l = LETTER
         );
         // What follows the street line: city/region/postcode in the common national orders.
-        let tail = concat!(
-            r"^(?:,?[ \t]*\r?\n?[ \t]*(?:[\p{L}.'\- ]{2,30},?[ \t]*\r?\n?[ \t]*)?)",
+        let tail = format!(concat!(
+            r"^(?:,?[ \t]*\r?\n?[ \t]*(?:[{LETTER}.'\- ]{{2,30}},?[ \t]*\r?\n?[ \t]*)?)",
             r"(?:",
             // US: City, ST 12345(-6789)
-            r"[\p{L}.'\- ]{2,30},\s*[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?",
+            r"[{LETTER}.'\- ]{{2,30}},\s*[A-Z]{{2}}\s+[0-9]{{5}}(?:-[0-9]{{4}})?",
             // UK: Town(,) POSTCODE
-            r"|[\p{L}.'\- ]{2,30},?\s*\r?\n?\s*[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][A-Z]{2}",
+            r"|[{LETTER}.'\- ]{{2,30}},?\s*\r?\n?\s*[A-Z]{{1,2}}[0-9][A-Z0-9]?\s?[0-9][A-Z]{{2}}",
             // NL: 1234 AB City
-            r"|[0-9]{4}\s?[A-Z]{2}\s+[\p{L}.'\-]+(?:\s[\p{L}.'\-]+)?",
+            r"|[0-9]{{4}}\s?[A-Z]{{2}}\s+[{LETTER}.'\-]+(?:\s[{LETTER}.'\-]+)?",
             // BR: City - ST, 12345-678 / CEP
-            r"|(?:[\p{L}.'\- ]{2,30}(?:\s?[-–/]\s?[A-Z]{2})?,?\s*)?(?:CEP:?\s*)?[0-9]{5}-[0-9]{3}",
+            r"|(?:[{LETTER}.'\- ]{{2,30}}(?:\s?[-–/]\s?[A-Z]{{2}})?,?\s*)?(?:CEP:?\s*)?[0-9]{{5}}-[0-9]{{3}}",
             // JP: 〒123-4567
-            r"|〒?[0-9]{3}-[0-9]{4}(?:\s*[\p{L}]{2,20})?",
+            r"|〒?[0-9]{{3}}-[0-9]{{4}}(?:\s*[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}]{{2,20}})?",
             // IN: City - 560001 / City 560001
-            r"|[\p{L}.'\- ]{2,30}\s?[-–]?\s?[1-9][0-9]{5}\b",
+            r"|[{LETTER}.'\- ]{{2,30}}\s?[-–]?\s?[1-9][0-9]{{5}}\b",
             // Continental: 12345 City (DE, FR, ES, IT), 1234 City (AT, CH, BE, DK, NO)
-            r"|(?:[A-Z]{1,2}-)?[0-9]{4,5}\s+[\p{Lu}][\p{L}.'\-]+(?:[ \-][\p{L}.'\-]+){0,2}(?:\s\([A-Z]{2}\))?",
+            r"|(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}\s+[{UPPER}][{LETTER}.'\-]+(?:[ \-][{LETTER}.'\-]+){{0,2}}(?:\s\([A-Z]{{2}}\))?",
             // City 12345 (US without state, others)
-            r"|[\p{L}.'\- ]{2,30},?\s+[0-9]{5}",
+            r"|[{LETTER}.'\- ]{{2,30}},?\s+[0-9]{{5}}",
             r")",
-        );
-        Ok(AddressDetector { street: Regex::new(&super::ascii_boundaries(&street))?, tail: Regex::new(&super::ascii_boundaries(tail))? })
+        ), LETTER = LETTER, UPPER = UPPER);
+        Ok(AddressDetector { street: Regex::new(&super::ascii_boundaries(&street))?, tail: Regex::new(&super::ascii_boundaries(&tail))? })
     }
 }
 
