@@ -1,0 +1,264 @@
+//! # promptwall-store
+//!
+//! The agent's event buffer: every warn/redact/block decision and every user override becomes an
+//! [`Event`] that waits here until the server acknowledges it.
+//!
+//! ## On disk
+//! One SQLite file, WAL journal, `synchronous=FULL` (an event whose `append` returned is on disk
+//! and survives a killed process or a power cut). Schema version in `PRAGMA user_version`, applied
+//! by a migration ladder (`MIGRATIONS[i]` takes version `i` to `i + 1`). Table `events(seq INTEGER
+//! PRIMARY KEY, event_id TEXT UNIQUE, time_ms INTEGER, body TEXT)`; `body` is the event's JSON.
+//! Table `meta(key, value)` holds the dropped-events counter.
+//!
+//! ## Invariants
+//! - Idempotent by `event_id`: appending an id already queued does nothing.
+//! - A row is deleted only by [`EventStore::ack`], i.e. after the server acknowledged it.
+//! - Size cap: at most `max_events` rows. When full, [`WhenFull`] says whether the oldest queued
+//!   event or the new one is dropped; either way `dropped_total` counts it.
+//! - On open, `PRAGMA integrity_check`; a corrupt file is moved aside (`<name>.corrupt-<unix>`) and
+//!   a fresh store is created, and [`EventStore::open`] reports that it did so.
+//! - Events carry metadata only: types and counts, rule ids, never pasted text (the [`Event`]
+//!   struct has no field for it).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Event record version written into every event.
+pub const EVENT_FORMAT: u32 = 1;
+
+/// One decision or user choice. Schema: `docs/schemas/event.schema.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub format: u32,
+    pub event_id: String,
+    /// Unix milliseconds.
+    pub time_ms: i64,
+    pub device_id: String,
+    pub user: String,
+    /// Host only (`chatgpt.com`), never a full URL.
+    pub site: String,
+    /// `paste`, `drop`, `submit`, `file`, or `user_decision`.
+    pub trigger: String,
+    /// `allow`, `warn`, `redact`, `block`; for a user decision, the decision it answers.
+    pub action: String,
+    pub rule_ids: Vec<String>,
+    /// Entity type (or custom rule id) → count.
+    pub entity_counts: BTreeMap<String, u32>,
+    pub policy_version: u64,
+    /// For user decisions: `cancel`, `proceed`, `proceed_with_justification`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// For user decisions: the employee's justification (at most 1000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// Keyed fingerprints of matched values, only when the policy asks for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<String>,
+}
+
+/// What to drop when the store is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenFull {
+    DropOldest,
+    DropNewest,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct StoreConfig {
+    pub max_events: u64,
+    pub when_full: WhenFull,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { max_events: 100_000, when_full: WhenFull::DropOldest }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the disk is full; the event was not stored")]
+    DiskFull,
+    #[error("event store database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("event store at {path} was written by a newer agent (schema {found}, this agent knows {known})")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("invalid event: {0}")]
+    InvalidEvent(String),
+    #[error("i/o error moving a corrupt store aside: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn classify(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// Migrations: index `i` takes the schema from version `i` to `i + 1`. Append only.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, time_ms INTEGER NOT NULL, body TEXT NOT NULL);
+     CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+     INSERT INTO meta (key, value) VALUES ('dropped_total', 0);",
+];
+
+/// What happened to an appended event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    Stored,
+    /// Already queued (same event id): nothing changed.
+    Duplicate,
+    /// The store was full and the policy was to drop the newest: counted, not stored.
+    Dropped,
+    /// Stored, and the oldest queued event was dropped to make room.
+    StoredDroppingOldest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub queued: u64,
+    pub dropped_total: u64,
+}
+
+pub struct EventStore {
+    conn: Connection,
+    config: StoreConfig,
+    /// Set when `open` found a corrupt file and moved it here.
+    pub recovered_from: Option<PathBuf>,
+}
+
+impl EventStore {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path, config: StoreConfig) -> Result<EventStore, StoreError> {
+        let mut recovered_from = None;
+        let conn = match Self::open_checked(path) {
+            Ok(c) => c,
+            Err(StoreError::Sqlite(e)) if is_corruption(&e) => {
+                let aside = corrupt_name(path);
+                std::fs::rename(path, &aside)?;
+                for suffix in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(path.with_file_name(format!("{}{suffix}", file_name(path))));
+                }
+                recovered_from = Some(aside);
+                Self::open_checked(path)?
+            }
+            Err(e) => return Err(e),
+        };
+        let mut store = EventStore { conn, config, recovered_from };
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    fn open_checked(path: &Path) -> Result<Connection, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some("integrity_check failed".into()),
+            )));
+        }
+        Ok(conn)
+    }
+
+    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Appends an event durably (see the module invariants).
+    pub fn append(&mut self, event: &Event) -> Result<Appended, StoreError> {
+        if event.event_id.is_empty() || event.event_id.len() > 128 {
+            return Err(StoreError::InvalidEvent("event_id must be 1–128 characters".into()));
+        }
+        if event.justification.as_ref().is_some_and(|j| j.chars().count() > 1000) {
+            return Err(StoreError::InvalidEvent("justification is over 1000 characters".into()));
+        }
+        let body = serde_json::to_string(event).map_err(|e| StoreError::InvalidEvent(e.to_string()))?;
+        let tx = self.conn.transaction().map_err(classify)?;
+        let exists: Option<i64> = tx.query_row("SELECT seq FROM events WHERE event_id = ?1", [&event.event_id], |r| r.get(0)).optional()?;
+        if exists.is_some() {
+            return Ok(Appended::Duplicate);
+        }
+        let queued: u64 = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64;
+        let mut outcome = Appended::Stored;
+        if queued >= self.config.max_events {
+            tx.execute("UPDATE meta SET value = value + 1 WHERE key = 'dropped_total'", [])?;
+            match self.config.when_full {
+                WhenFull::DropNewest => {
+                    tx.commit().map_err(classify)?;
+                    return Ok(Appended::Dropped);
+                }
+                WhenFull::DropOldest => {
+                    tx.execute("DELETE FROM events WHERE seq = (SELECT MIN(seq) FROM events)", [])?;
+                    outcome = Appended::StoredDroppingOldest;
+                }
+            }
+        }
+        tx.execute("INSERT INTO events (event_id, time_ms, body) VALUES (?1, ?2, ?3)", params![event.event_id, event.time_ms, body])
+            .map_err(classify)?;
+        tx.commit().map_err(classify)?;
+        Ok(outcome)
+    }
+
+    /// Up to `limit` queued events, oldest first, for upload.
+    pub fn pending(&self, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT body FROM events ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for body in rows {
+            // A row we cannot read back is skipped rather than blocking the queue forever.
+            if let Ok(e) = serde_json::from_str::<Event>(&body?) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes the events the server acknowledged. Unknown ids are ignored.
+    pub fn ack(&mut self, event_ids: &[String]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        for id in event_ids {
+            n += tx.execute("DELETE FROM events WHERE event_id = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let queued: i64 = self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        let dropped: i64 = self.conn.query_row("SELECT value FROM meta WHERE key = 'dropped_total'", [], |r| r.get(0))?;
+        Ok(Stats { queued: queued as u64, dropped_total: dropped as u64 })
+    }
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn corrupt_name(path: &Path) -> PathBuf {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    path.with_file_name(format!("{}.corrupt-{secs}", file_name(path)))
+}
