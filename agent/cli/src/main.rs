@@ -1,6 +1,8 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
+mod local;
+mod local_cmds;
 mod native_host;
 mod policy;
 mod scan;
@@ -19,6 +21,10 @@ struct Cli {
 enum Command {
     /// Scan files, folders or standard input for sensitive data.
     Scan(scan::ScanArgs),
+    /// What this machine's agent holds: policy, detection, event queue.
+    Status,
+    /// Events waiting for upload (metadata only: types, counts, rules; never text).
+    Events(local_cmds::EventsArgs),
     /// The native-messaging host the browser starts for the extension (framed JSON on stdin/stdout).
     NativeHost(native_host::HostArgs),
     /// Admin tools: write, lint, sign, verify and test policies.
@@ -41,6 +47,8 @@ fn main() -> ExitCode {
         Command::Demo => scan::demo(),
         Command::Policy(cmd) => policy::run(cmd),
         Command::NativeHost(args) => native_host::run(args),
+        Command::Status => local_cmds::status(),
+        Command::Events(a) => local_cmds::events(a),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@ use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTB
 use promptwall_protocol::messages::{error, parse_request, response_json, utf16_offsets, ErrorCode, Request, Response, Verdict, WireFinding};
 use promptwall_protocol::PROTOCOL_VERSION;
 use serde_json::Value;
+use promptwall_store::{Event, EventStore, StoreConfig};
 use std::collections::HashMap;
 use std::io::{self, BufReader, BufWriter};
 use std::path::PathBuf;
@@ -39,16 +40,23 @@ struct Host {
     policy: CompiledPolicy,
     policy_version: u64,
     pseudonyms: HashMap<String, Pseudonyms>,
+    /// The event buffer; `None` when it could not be opened (verdicts never wait on it).
+    store: Option<EventStore>,
+    device: String,
+    user: String,
+    /// Recent non-allow decisions by event id, so a user decision can be recorded with them.
+    recent: HashMap<String, Event>,
 }
 
+/// How many recent decisions a host remembers for user decisions.
+const RECENT: usize = 1000;
+
 fn event_id() -> String {
-    let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        // No OS randomness: fall back to time + pid; ids only need to be unique, not secret.
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        b[..16].copy_from_slice(&(t ^ u128::from(std::process::id())).to_le_bytes());
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    crate::local::random_hex(16)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn host_of(url: &str) -> String {
@@ -77,12 +85,39 @@ impl Host {
                 daemon: "not used: this host decides in-process".into(),
                 models: "none: structured detectors only".into(),
             }],
-            Request::UserDecision { .. } => vec![Response::Ack {}],
-            Request::Inspect { text, url, conversation_id, .. } => self.inspect(&text, &url, conversation_id),
+            Request::UserDecision { event_id, choice, justification } => {
+                match self.recent.get(&event_id) {
+                    Some(decided) => {
+                        let mut e = decided.clone();
+                        e.event_id = self::event_id();
+                        e.time_ms = now_ms();
+                        e.trigger = "user_decision".into();
+                        e.choice = Some(serde_json::to_value(choice).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                        e.justification = justification.map(|j| j.chars().take(1000).collect());
+                        self.record(&e);
+                        vec![Response::Ack {}]
+                    }
+                    None => vec![error(ErrorCode::InvalidRequest, "unknown event_id (not decided by this host)")],
+                }
+            }
+            Request::Inspect { text, url, conversation_id, trigger } => {
+                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                self.inspect(&text, &url, conversation_id, &trigger)
+            }
         }
     }
 
-    fn inspect(&mut self, text: &str, url: &str, conversation: Option<String>) -> Vec<Response> {
+    /// Appends an event; a failing store is reported on stderr (without content) and never
+    /// delays or changes the verdict.
+    fn record(&mut self, e: &Event) {
+        if let Some(store) = &mut self.store {
+            if let Err(err) = store.append(e) {
+                eprintln!("promptwall native-host: event not stored: {err}");
+            }
+        }
+    }
+
+    fn inspect(&mut self, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
         let host = host_of(url);
         let scan = self.engine.scan(text);
         let d = evaluate(&self.policy, text, &scan, &pol::Context { host: &host, user: "", groups: &[] });
@@ -118,9 +153,9 @@ impl Host {
             findings,
             redacted_text: redacted,
             redacted_text_parts: None,
-            message: d.message,
-            link: d.link,
-            reasons: d.reasons,
+            message: d.message.clone(),
+            link: d.link.clone(),
+            reasons: d.reasons.clone(),
             categories: scan.categories.iter().map(|c| c.as_str().to_string()).collect(),
             override_allowed: d.override_allowed,
             justification_required: d.justification_required,
@@ -129,6 +164,33 @@ impl Host {
             policy_version: self.policy_version,
             decided_by: "host".into(),
         };
+        if let Some(id) = &verdict.event_id {
+            let mut counts = std::collections::BTreeMap::new();
+            for f in &scan.findings {
+                *counts.entry(f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string())).or_insert(0u32) += 1;
+            }
+            let e = Event {
+                format: promptwall_store::EVENT_FORMAT,
+                event_id: id.clone(),
+                time_ms: now_ms(),
+                device_id: self.device.clone(),
+                user: self.user.clone(),
+                site: host.clone(),
+                trigger: trigger.to_string(),
+                action: verdict.action.clone(),
+                rule_ids: d.rule_ids.clone(),
+                entity_counts: counts,
+                policy_version: self.policy_version,
+                choice: None,
+                justification: None,
+                fingerprints: Vec::new(),
+            };
+            self.record(&e);
+            if self.recent.len() >= RECENT {
+                self.recent.clear();
+            }
+            self.recent.insert(id.clone(), e);
+        }
         // Over the browser's limit: send the redacted text in parts first, never truncated.
         let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
         let mut out = Vec::new();
@@ -178,7 +240,12 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
         None => (pol::default_policy(), 0),
     };
     let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
-    let mut host = Host { engine, policy, policy_version, pseudonyms: HashMap::new() };
+    let store = crate::local::data_dir()
+        .and_then(|dir| EventStore::open(&dir.join("events.db"), StoreConfig::default()).map_err(anyhow::Error::from))
+        .map_err(|e| eprintln!("promptwall native-host: events will not be recorded: {e:#}"))
+        .ok();
+    let device = crate::local::device_id().unwrap_or_else(|_| "unknown-device".into());
+    let mut host = Host { engine, policy, policy_version, pseudonyms: HashMap::new(), store, device, user: crate::local::user(), recent: HashMap::new() };
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let stdout = io::stdout();

@@ -15,8 +15,19 @@ fn msg(v: Value) -> Vec<u8> {
 }
 
 /// Runs the host on `input`, returns (exit code, replies, stderr).
+fn data_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("promptwall-host-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
 fn host(args: &[&str], input: Vec<u8>) -> (i32, Vec<Value>, String) {
+    host_in(&data_dir("default"), args, input)
+}
+
+fn host_in(dir: &std::path::Path, args: &[&str], input: Vec<u8>) -> (i32, Vec<Value>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
+        .env("PROMPTWALL_DATA_DIR", dir)
         .arg("native-host")
         .args(args)
         .stdin(Stdio::piped())
@@ -58,7 +69,8 @@ fn conversation_with_verdicts_and_errors() {
     input.extend(frame(&vec![b'x'; 5000]));
     input.extend(msg(json!({"v": 1, "id": "d", "type": "user_decision", "event_id": "e", "choice": "proceed_with_justification", "justification": "ticket 42"})));
     input.extend(msg(json!({"v": 1, "id": "s", "type": "status"})));
-    let (code, r, err) = host(&["chrome-extension://abc/", "--max-inbound", "4096"], input);
+    let dir = data_dir("conversation");
+    let (code, r, err) = host_in(&dir, &["chrome-extension://abc/", "--max-inbound", "4096"], input);
     assert_eq!(code, 0, "exits cleanly at end of input: {err}");
     assert_eq!(r.len(), 11, "{r:#?}");
     assert_eq!(r[0]["type"], "hello_ok");
@@ -74,11 +86,72 @@ fn conversation_with_verdicts_and_errors() {
     let codes: Vec<&Value> = r[4..9].iter().map(|x| &x["code"]).collect();
     assert_eq!(codes, [&json!("bad_json"), &json!("unknown_type"), &json!("unsupported_version"), &json!("bad_frame"), &json!("frame_too_large")]);
     assert_eq!(r[5]["id"], 7, "errors echo the request id when it can be read");
-    assert_eq!(r[9]["type"], "ack");
+    assert_eq!(r[9]["code"], "invalid_request", "a decision on an unknown event id is refused");
     assert_eq!(r[10]["type"], "status");
     let all = serde_json::to_string(&r).unwrap();
     assert!(!all.contains("AKIAT4SYWB5WKH7DNSIP") && !all.contains("4539 1488"), "verdicts never echo values");
     assert!(!err.contains("AKIA"), "stderr: {err}");
+
+    // The block and the redaction were recorded, with metadata only.
+    let out = Command::new(env!("CARGO_BIN_EXE_promptwall")).env("PROMPTWALL_DATA_DIR", &dir).args(["events", "--json"]).output().unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(events.len(), 2);
+    assert_eq!((events[0]["action"].clone(), events[0]["site"].clone()), (json!("block"), json!("chatgpt.com")));
+    assert_eq!(events[1]["entity_counts"], json!({"CREDIT_CARD": 1}));
+    let db = std::fs::read(dir.join("events.db")).unwrap_or_default();
+    let wal = std::fs::read(dir.join("events.db-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        let s = String::from_utf8_lossy(bytes);
+        assert!(!s.contains("AKIAT4SYWB5WKH7DNSIP") && !s.contains("4539 1488"), "raw values must never reach the event store");
+    }
+}
+
+#[test]
+fn user_decisions_are_recorded_with_the_decision() {
+    let dir = data_dir("decision");
+    let input = inspect("w", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/");
+    let (_, r, _) = host_in(&dir, &[], input);
+    assert_eq!(r[0]["action"], "warn");
+    let ev = r[0]["event_id"].as_str().unwrap().to_string();
+    // A new host process (the browser restarted it) does not know the event; the same one does.
+    let mut input = inspect("w2", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/");
+    input.extend(msg(json!({"v": 1, "id": "d1", "type": "user_decision", "event_id": ev, "choice": "proceed"})));
+    let (_, r2, _) = host_in(&dir, &[], input);
+    assert_eq!(r2[1]["code"], "invalid_request");
+    let ev2 = r2[0]["event_id"].as_str().unwrap().to_string();
+    // Within one host process the decision is recorded with the verdict it answers.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
+        .env("PROMPTWALL_DATA_DIR", &dir)
+        .arg("native-host")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    stdin.write_all(&inspect("w3", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/")).unwrap();
+    let mut len = [0u8; 4];
+    stdout.read_exact(&mut len).unwrap();
+    let mut body = vec![0u8; u32::from_ne_bytes(len) as usize];
+    stdout.read_exact(&mut body).unwrap();
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    let ev3 = v["event_id"].as_str().unwrap().to_string();
+    stdin.write_all(&msg(json!({"v": 1, "id": "d2", "type": "user_decision", "event_id": ev3, "choice": "proceed_with_justification", "justification": "approved by DPO"}))).unwrap();
+    stdout.read_exact(&mut len).unwrap();
+    let mut body = vec![0u8; u32::from_ne_bytes(len) as usize];
+    stdout.read_exact(&mut body).unwrap();
+    let ack: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(ack["type"], "ack");
+    drop(stdin);
+    child.wait().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_promptwall")).env("PROMPTWALL_DATA_DIR", &dir).args(["events", "--json"]).output().unwrap();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = events.iter().map(|e| e["event_id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&ev.as_str()) && ids.contains(&ev2.as_str()) && ids.contains(&ev3.as_str()));
+    let decision = events.iter().find(|e| e["trigger"] == "user_decision").expect("user decision recorded");
+    assert_eq!(decision["choice"], "proceed_with_justification");
+    assert_eq!(decision["justification"], "approved by DPO");
+    assert_eq!(decision["action"], "warn");
 }
 
 #[test]
