@@ -1,6 +1,7 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
+mod daemon;
 mod local;
 mod local_cmds;
 mod native_host;
@@ -25,6 +26,8 @@ enum Command {
     Status,
     /// Events waiting for upload (metadata only: types, counts, rules; never text).
     Events(local_cmds::EventsArgs),
+    /// The per-user agent daemon: serves native hosts over a private local socket.
+    Daemon(daemon::DaemonArgs),
     /// The native-messaging host the browser starts for the extension (framed JSON on stdin/stdout).
     NativeHost(native_host::HostArgs),
     /// Admin tools: write, lint, sign, verify and test policies.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Policy(cmd) => policy::run(cmd),
         Command::NativeHost(args) => native_host::run(args),
         Command::Status => local_cmds::status(),
+        Command::Daemon(a) => daemon::run(a),
         Command::Events(a) => local_cmds::events(a),
     };
     match result {

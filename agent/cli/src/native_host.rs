@@ -16,6 +16,7 @@ use promptwall_protocol::PROTOCOL_VERSION;
 use serde_json::Value;
 use promptwall_store::{Event, EventStore, StoreConfig};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::io::{self, BufReader, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,17 +36,67 @@ pub struct HostArgs {
     pub rest: Vec<String>,
 }
 
-struct Host {
-    engine: Engine,
-    policy: CompiledPolicy,
+/// What every decider shares: engine, policy and event store are built once per process.
+pub(crate) struct Shared {
+    engine: Arc<Engine>,
+    policy: Arc<CompiledPolicy>,
+    policy_version: u64,
+    store: Option<Arc<Mutex<EventStore>>>,
+    device: String,
+    user: String,
+}
+
+impl Shared {
+    /// Loads the policy (built-in, or `policy_file`), builds the engine, opens the event store.
+    pub(crate) fn load(policy_file: Option<&PathBuf>, who: &str) -> Result<Shared> {
+        let (policy, policy_version) = match policy_file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read policy", p.display()))?;
+                let policy = pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", p.display(), problems.len()))?;
+                (policy, 1)
+            }
+            None => (pol::default_policy(), 0),
+        };
+        let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
+        let store = crate::local::data_dir()
+            .and_then(|dir| EventStore::open(&dir.join("events.db"), StoreConfig::default()).map_err(anyhow::Error::from))
+            .map_err(|e| eprintln!("promptwall {who}: events will not be recorded: {e:#}"))
+            .ok()
+            .map(|s| Arc::new(Mutex::new(s)));
+        let device = crate::local::device_id().unwrap_or_else(|_| "unknown-device".into());
+        Ok(Shared { engine: Arc::new(engine), policy: Arc::new(policy), policy_version, store, device, user: crate::local::user() })
+    }
+}
+
+/// Decides requests for one client connection (a host's own browser, or one host at the daemon).
+pub(crate) struct Host {
+    engine: Arc<Engine>,
+    policy: Arc<CompiledPolicy>,
     policy_version: u64,
     pseudonyms: HashMap<String, Pseudonyms>,
     /// The event buffer; `None` when it could not be opened (verdicts never wait on it).
-    store: Option<EventStore>,
+    store: Option<Arc<Mutex<EventStore>>>,
     device: String,
     user: String,
     /// Recent non-allow decisions by event id, so a user decision can be recorded with them.
     recent: HashMap<String, Event>,
+    decided_by: &'static str,
+}
+
+impl Host {
+    pub(crate) fn new(shared: &Shared, decided_by: &'static str) -> Host {
+        Host {
+            engine: shared.engine.clone(),
+            policy: shared.policy.clone(),
+            policy_version: shared.policy_version,
+            pseudonyms: HashMap::new(),
+            store: shared.store.clone(),
+            device: shared.device.clone(),
+            user: shared.user.clone(),
+            recent: HashMap::new(),
+            decided_by,
+        }
+    }
 }
 
 /// How many recent decisions a host remembers for user decisions.
@@ -68,7 +119,7 @@ fn host_of(url: &str) -> String {
 }
 
 impl Host {
-    fn handle(&mut self, request: Request) -> Vec<Response> {
+    pub(crate) fn handle(&mut self, request: Request) -> Vec<Response> {
         match request {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
@@ -82,7 +133,7 @@ impl Host {
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
                 policy_name: self.policy.policy.name.clone(),
                 policy_version: self.policy_version,
-                daemon: "not used: this host decides in-process".into(),
+                daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
                 models: "none: structured detectors only".into(),
             }],
             Request::UserDecision { event_id, choice, justification } => {
@@ -110,7 +161,11 @@ impl Host {
     /// Appends an event; a failing store is reported on stderr (without content) and never
     /// delays or changes the verdict.
     fn record(&mut self, e: &Event) {
-        if let Some(store) = &mut self.store {
+        if let Some(store) = &self.store {
+            let mut store = match store.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
             if let Err(err) = store.append(e) {
                 eprintln!("promptwall native-host: event not stored: {err}");
             }
@@ -162,7 +217,7 @@ impl Host {
             event_id: (d.action != Action::Allow).then(event_id),
             policy_name: self.policy.policy.name.clone(),
             policy_version: self.policy_version,
-            decided_by: "host".into(),
+            decided_by: self.decided_by.into(),
         };
         if let Some(id) = &verdict.event_id {
             let mut counts = std::collections::BTreeMap::new();
@@ -231,59 +286,106 @@ fn split_utf8(s: &str, max: usize) -> Vec<&str> {
 }
 
 pub fn run(args: HostArgs) -> Result<ExitCode> {
-    let (policy, policy_version) = match &args.policy {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read policy", p.display()))?;
-            let policy = pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", p.display(), problems.len()))?;
-            (policy, 1)
-        }
-        None => (pol::default_policy(), 0),
-    };
-    let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
-    let store = crate::local::data_dir()
-        .and_then(|dir| EventStore::open(&dir.join("events.db"), StoreConfig::default()).map_err(anyhow::Error::from))
-        .map_err(|e| eprintln!("promptwall native-host: events will not be recorded: {e:#}"))
-        .ok();
-    let device = crate::local::device_id().unwrap_or_else(|_| "unknown-device".into());
-    let mut host = Host { engine, policy, policy_version, pseudonyms: HashMap::new(), store, device, user: crate::local::user(), recent: HashMap::new() };
     let stdin = io::stdin();
     let mut input = BufReader::new(stdin.lock());
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
+    // Relay to the daemon when it is there; decide alone (from the same policy) when it is not,
+    // or as soon as it stops answering. A verdict never waits on a daemon that is gone.
+    let mut daemon = crate::daemon::connect();
+    let mut fallback: Option<Host> = None;
+    let load_fallback = |args: &HostArgs| -> Result<Host> { Ok(Host::new(&Shared::load(args.policy.as_ref(), "native-host")?, "host")) };
+    if daemon.is_none() {
+        fallback = Some(load_fallback(&args)?);
+    }
     loop {
-        let (id, responses) = match read_frame(&mut input, args.max_inbound) {
-            Ok(json) => match parse_request(&json) {
-                Ok(env) => {
-                    let id = env.id.clone();
-                    let responses = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.handle(env.request)))
-                        .unwrap_or_else(|_| vec![error(ErrorCode::Internal, "internal error while handling the request")]);
-                    (id, responses)
+        let frame = read_frame(&mut input, args.max_inbound);
+        if let (Ok(json), Some(conn)) = (&frame, daemon.as_mut()) {
+            match relay(conn, json, &mut output) {
+                Ok(()) => continue,
+                Err(e) => {
+                    eprintln!("promptwall native-host: daemon stopped answering ({e}); deciding in-process");
+                    daemon = None;
+                    if fallback.is_none() {
+                        fallback = Some(load_fallback(&args)?);
+                    }
                 }
-                Err((id, code, message)) => (id, vec![error(code, message)]),
-            },
-            Err(FrameError::Eof) => return Ok(ExitCode::SUCCESS),
-            Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
-            Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
-            Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
-                // The stream is broken: say why and stop (the browser restarts the host).
-                let _ = write_frame(&mut output, &response_json(&Value::Null, &error(ErrorCode::BadFrame, e.to_string())));
-                eprintln!("promptwall native-host: {e}; exiting");
-                return Ok(ExitCode::from(1));
-            }
-            Err(FrameError::Io(e)) => return Err(e).context("reading from the browser"),
-        };
-        for r in responses {
-            match write_frame(&mut output, &response_json(&id, &r)) {
-                Ok(()) => {}
-                Err(FrameError::TooLarge(..)) => {
-                    write_frame(&mut output, &response_json(&id, &error(ErrorCode::ResultTooLarge, "result too large for one message")))
-                        .map_err(|e| anyhow::anyhow!("writing to the browser: {e}"))?;
-                }
-                Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-                Err(e) => return Err(anyhow::anyhow!("writing to the browser: {e}")),
             }
         }
+        let host = match fallback.as_mut() {
+            Some(h) => h,
+            None => {
+                fallback = Some(load_fallback(&args)?);
+                fallback.as_mut().context("fallback host")?
+            }
+        };
+        match answer(host, frame, &mut output)? {
+            Some(code) => return Ok(code),
+            None => continue,
+        }
     }
+}
+
+/// Forwards one request to the daemon and its replies (parts, then the final one) to the browser.
+fn relay(conn: &mut crate::daemon::Conn, json: &str, output: &mut impl io::Write) -> Result<(), FrameError> {
+    write_frame(&mut conn.writer, json)?;
+    loop {
+        let reply = read_frame(&mut conn.reader, MAX_OUTBOUND + 1024)?;
+        let part = reply.starts_with("{\"type\":\"verdict_part\"");
+        match write_frame(output, &reply) {
+            Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
+        if !part {
+            return Ok(());
+        }
+    }
+}
+
+/// Serves framed requests from `input` until end of input (used by the daemon per connection).
+pub(crate) fn serve(host: &mut Host, input: &mut impl io::Read, output: &mut impl io::Write, max_inbound: usize) -> Result<ExitCode> {
+    loop {
+        if let Some(code) = answer(host, read_frame(input, max_inbound), output)? {
+            return Ok(code);
+        }
+    }
+}
+
+/// Answers one frame read result. `Some(code)` means: stop with this exit code.
+fn answer(host: &mut Host, frame: Result<String, FrameError>, output: &mut impl io::Write) -> Result<Option<ExitCode>> {
+    let (id, responses) = match frame {
+        Ok(json) => match parse_request(&json) {
+            Ok(env) => {
+                let id = env.id.clone();
+                let responses = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.handle(env.request)))
+                    .unwrap_or_else(|_| vec![error(ErrorCode::Internal, "internal error while handling the request")]);
+                (id, responses)
+            }
+            Err((id, code, message)) => (id, vec![error(code, message)]),
+        },
+        Err(FrameError::Eof) => return Ok(Some(ExitCode::SUCCESS)),
+        Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
+        Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
+        Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
+            // The stream is broken: say why and stop (the browser restarts the host).
+            let _ = write_frame(output, &response_json(&Value::Null, &error(ErrorCode::BadFrame, e.to_string())));
+            eprintln!("promptwall: {e}; closing the connection");
+            return Ok(Some(ExitCode::from(1)));
+        }
+        Err(FrameError::Io(e)) => return Err(e).context("reading a request"),
+    };
+    for r in responses {
+        match write_frame(output, &response_json(&id, &r)) {
+            Ok(()) => {}
+            Err(FrameError::TooLarge(..)) => {
+                write_frame(output, &response_json(&id, &error(ErrorCode::ResultTooLarge, "result too large for one message")))
+                    .map_err(|e| anyhow::anyhow!("writing a reply: {e}"))?;
+            }
+            Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Some(ExitCode::SUCCESS)),
+            Err(e) => return Err(anyhow::anyhow!("writing a reply: {e}")),
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

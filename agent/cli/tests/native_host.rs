@@ -28,6 +28,7 @@ fn host(args: &[&str], input: Vec<u8>) -> (i32, Vec<Value>, String) {
 fn host_in(dir: &std::path::Path, args: &[&str], input: Vec<u8>) -> (i32, Vec<Value>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
         .env("PROMPTWALL_DATA_DIR", dir)
+        .env("PROMPTWALL_RUNTIME_DIR", dir.join("run"))
         .arg("native-host")
         .args(args)
         .stdin(Stdio::piped())
@@ -122,6 +123,7 @@ fn user_decisions_are_recorded_with_the_decision() {
     // Within one host process the decision is recorded with the verdict it answers.
     let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
         .env("PROMPTWALL_DATA_DIR", &dir)
+        .env("PROMPTWALL_RUNTIME_DIR", dir.join("run"))
         .arg("native-host")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
