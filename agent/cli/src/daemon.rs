@@ -34,13 +34,7 @@ pub fn socket_path() -> Result<PathBuf> {
     } else {
         crate::local::data_dir()?
     };
-    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create runtime directory", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(dir.join("agent.sock"))
+    Ok(crate::local::private_dir(dir)?.join("agent.sock"))
 }
 
 #[cfg(unix)]

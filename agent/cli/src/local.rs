@@ -16,11 +16,17 @@ pub fn data_dir() -> Result<PathBuf> {
         let home = std::env::var_os("HOME").context("neither PROMPTWALL_DATA_DIR, XDG_DATA_HOME nor HOME is set")?;
         PathBuf::from(home).join(".local/share/promptwall")
     };
-    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create data directory", dir.display()))?;
+    private_dir(dir)
+}
+
+/// Creates `dir` if needed and makes it private to this user (0700 on Unix).
+pub fn private_dir(dir: PathBuf) -> Result<PathBuf> {
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create directory", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("{}: cannot make the directory private", dir.display()))?;
     }
     Ok(dir)
 }
