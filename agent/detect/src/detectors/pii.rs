@@ -606,7 +606,13 @@ pub static RULES: &[RuleSpec] = &[
 
 /// Dates in the formats people write them: numeric with `.`/`-`/`/`, ISO, month names in several
 /// languages, `12MAR84` (APIS), and CJK `1984年3月12日`.
-pub const DATE: &str = r"(?i)(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:de\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8})";
+macro_rules! date_pattern {
+    () => {
+        r"(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:de\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8})"
+    };
+}
+
+pub const DATE: &str = concat!("(?i)", date_pattern!());
 
 fn check_dob(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
@@ -651,7 +657,7 @@ pub static KEYED: &[KeyedSpec] = &[
         entity: EntityType::DateOfBirth,
         ctx: Ctx::Dob,
         window: 40,
-        value: const_format_dob(),
+        value: DOB_VALUE,
         cell: Some(r"^(.{6,24})$"),
         check: check_dob_cell_or_value,
         tp: &["DOB: 03/12/1984", "Date of birth: March 12, 1984", "Geburtsdatum: 12.03.1984", "né le 12 mars 1984"],
@@ -681,10 +687,9 @@ pub static KEYED: &[KeyedSpec] = &[
     },
 ];
 
-const fn const_format_dob() -> &'static str {
-    // The value pattern: skip the rest of the label (`:`, `(DD/MM/YYYY)`, `is`), then a DATE.
-    r"(?i)^[^\n\r0-9]{0,24}?((?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}\.?\s?(?:de\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|maerz|mai|juni|juli|august|september|oktober|november|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)[a-z]*\.?,?\s?(?:de\s)?[0-9]{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s[0-9]{1,2}(?:st|nd|rd|th)?,?\s[0-9]{4}|[0-9]{2}[A-Z]{3}[0-9]{2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{8}))"
-}
+/// The birth-date value after a label: skip the rest of the label (`:`, `(DD/MM/YYYY)`, `is`),
+/// then a [`DATE`].
+const DOB_VALUE: &str = concat!(r"(?i)^[^\n\r0-9]{0,24}?(", date_pattern!(), ")");
 
 fn check_dob_cell_or_value(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     // A table cell must itself be a date.
