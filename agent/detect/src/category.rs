@@ -7,6 +7,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::document::{ceil_char_boundary, floor_char_boundary};
 use crate::entity::{Category, EntityType, Family};
 use crate::finding::Finding;
 
@@ -91,8 +92,8 @@ impl Categorizer {
     /// Categories of `text` given its (resolved) findings.
     pub fn categorize(&self, text: &str, findings: &[Finding]) -> Vec<Category> {
         // Sample long texts: the first and last 64 KiB say what the paste is about.
-        let head = floor_boundary(text, 65536);
-        let tail_start = ceil_boundary(text, text.len().saturating_sub(65536).max(head));
+        let head = floor_char_boundary(text, 65536);
+        let tail_start = ceil_char_boundary(text, text.len().saturating_sub(65536).max(head));
         let mut counts = [0usize; 6];
         for part in [&text[..head], &text[tail_start..]] {
             for m in self.words.find_overlapping_iter(part) {
@@ -180,21 +181,4 @@ fn code_line(l: &str) -> bool {
                     || t.contains('=') && key.len() >= 3 && key.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
                     || key.starts_with('"'))
         }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(s.len())
 }

@@ -257,6 +257,24 @@ impl<'a> Document<'a> {
     }
 }
 
+/// The largest character boundary of `s` at or below `i` (`s.len()` for any `i` past the end).
+pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest character boundary of `s` at or above `i` (at most `s.len()`).
+pub(crate) fn ceil_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Space-separated tokens of a line: (character column, byte start, byte end).
 fn aligned_tokens(line: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::category::Categorizer;
 use crate::context::{Ctx, CONTEXT_WORDS};
 use crate::detectors::{self, custom::CustomSpec, Detector};
-use crate::document::{CtxHit, Document};
+use crate::document::{ceil_char_boundary, floor_char_boundary, CtxHit, Document};
 use crate::entity::Category;
 use crate::error::{ConfigErrors, EngineError};
 use crate::finding::{resolve_overlaps, Finding};
@@ -220,21 +220,6 @@ impl Engine {
             }
         }
         let t = Instant::now();
-        let mut start = 0;
-        let mut counts = vec![0usize; self.gated.len()];
-        while start < text.len() {
-            let end = char_floor(text, (start + CHUNK).min(text.len())).max(start + 1).min(text.len());
-            let end = if text.is_char_boundary(end) { end } else { char_ceil(text, end) };
-            for k in self.gate.matches(&text[start..end]).iter() {
-                counts[k] += 1;
-            }
-            start = end;
-        }
-        rows.push(("gate pass only".to_string(), t.elapsed()));
-        for (k, n) in counts.iter().enumerate() {
-            rows.push((format!("gate hits {} (chunks)", self.detectors[self.gated[k]].id()), std::time::Duration::from_micros(*n as u64)));
-        }
-        let t = Instant::now();
         self.run_gated(&doc, &mut raw);
         rows.push(("gated rules".to_string(), t.elapsed()));
         let t = Instant::now();
@@ -253,10 +238,11 @@ impl Engine {
         let text = doc.text;
         let mut start = 0;
         while start < text.len() {
-            let end = char_floor(text, (start + CHUNK).min(text.len())).max(start + 1).min(text.len());
-            let end = if text.is_char_boundary(end) { end } else { char_ceil(text, end) };
-            let ext_end = char_floor(text, (end + OVERLAP).min(text.len()));
-            let ext_end = ext_end.max(end);
+            let mut end = floor_char_boundary(text, (start + CHUNK).min(text.len()));
+            if end <= start {
+                end = ceil_char_boundary(text, start + 1);
+            }
+            let ext_end = floor_char_boundary(text, (end + OVERLAP).min(text.len())).max(end);
             let matched = self.gate.matches(&text[start..ext_end]);
             for k in matched.iter() {
                 if let Some(rule) = self.detectors[self.gated[k]].as_regex_rule() {
@@ -315,17 +301,3 @@ impl Engine {
 const CHUNK: usize = 2048;
 /// How far past its chunk a gated rule may look: longer than any anchorless value.
 const OVERLAP: usize = 128;
-
-fn char_floor(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn char_ceil(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}

@@ -91,11 +91,7 @@ impl Detector for AddressDetector {
                 }
                 e.min(m.end() + 160).min(text.len())
             };
-            let mut rest_end_b = rest_end;
-            while !text.is_char_boundary(rest_end_b) {
-                rest_end_b -= 1;
-            }
-            let rest = &text[m.end()..rest_end_b];
+            let rest = &text[m.end()..crate::document::floor_char_boundary(text, rest_end)];
             let Some(t) = self.tail.find(rest) else { continue };
             let mut end = m.end() + t.end();
             while end > m.start() && text.as_bytes()[end - 1].is_ascii_whitespace() || text.as_bytes()[end - 1] == b',' {

@@ -3,7 +3,7 @@
 
 use regex::Regex;
 
-use super::{Candidate, CheckFn, Detector};
+use super::{CheckFn, Detector};
 use crate::context::{Ctx, CONTEXT_WORDS};
 use crate::document::Document;
 use crate::entity::EntityType;
@@ -49,12 +49,7 @@ impl KeyedRule {
     }
 
     fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
-        let mut c = Candidate { start, end, retype: None };
-        if let Some(score) = (self.spec.check)(doc, &mut c) {
-            if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
-                out.push(Finding::new(c.retype.unwrap_or(self.spec.entity), c.start, c.end, score, self.spec.id));
-            }
-        }
+        super::emit_checked(doc, self.spec.entity, self.spec.id, self.spec.check, start, end, out);
     }
 }
 

@@ -116,10 +116,7 @@ impl RegexRule {
                 break;
             }
             self.emit(doc, v.start(), v.end(), out);
-            pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
-            while pos < hay.len() && !hay.is_char_boundary(pos) {
-                pos += 1;
-            }
+            pos = if m.end() > m.start() { m.end() } else { crate::document::ceil_char_boundary(hay, m.end() + 1) };
         }
     }
 }
@@ -170,11 +167,25 @@ impl Detector for RegexRule {
 
 impl RegexRule {
     fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
-        let mut c = Candidate { start, end, retype: None };
-        if let Some(score) = (self.spec.check)(doc, &mut c) {
-            if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
-                out.push(Finding::new(c.retype.unwrap_or(self.spec.entity), c.start, c.end, score, self.spec.id));
-            }
+        emit_checked(doc, self.spec.entity, self.spec.id, self.spec.check, start, end, out);
+    }
+}
+
+/// Runs `check` on the match `start..end` and, if it accepts, records the finding (with the span
+/// and type the check may have adjusted). Shared by regex and keyed rules.
+pub(crate) fn emit_checked(
+    doc: &Document<'_>,
+    entity: EntityType,
+    id: &'static str,
+    check: CheckFn,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Finding>,
+) {
+    let mut c = Candidate { start, end, retype: None };
+    if let Some(score) = check(doc, &mut c) {
+        if c.end > c.start && doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) {
+            out.push(Finding::new(c.retype.unwrap_or(entity), c.start, c.end, score, id));
         }
     }
 }
@@ -189,12 +200,8 @@ pub fn values_after<'t>(
     value: &Regex,
 ) -> Option<(usize, usize)> {
     let end = doc.line_end(hit_end);
-    let hi = (hit_end + window).min(end);
-    let mut hi_b = hi;
-    while !doc.text.is_char_boundary(hi_b) {
-        hi_b -= 1;
-    }
-    let slice = doc.text.get(hit_end..hi_b)?;
+    let hi = crate::document::floor_char_boundary(doc.text, (hit_end + window).min(end));
+    let slice = doc.text.get(hit_end..hi)?;
     let caps = value.captures(slice)?;
     let m = caps.get(1).or_else(|| caps.get(0))?;
     Some((hit_end + m.start(), hit_end + m.end()))

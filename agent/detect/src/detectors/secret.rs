@@ -440,11 +440,7 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     }
     // A 40-character base64 secret next to an AWS access key id is the AWS secret access key.
     if v.len() == 40 && !is_hex(v) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+') {
-        let mut lo = c.start.saturating_sub(400);
-        while !doc.text.is_char_boundary(lo) {
-            lo += 1;
-        }
-        let window = &doc.text[lo..c.start];
+        let window = &doc.text[crate::document::ceil_char_boundary(doc.text, c.start.saturating_sub(400))..c.start];
         if window.contains("AKIA") || window.contains("ASIA") || doc.before(c.start, Ctx::Aws, 400) {
             if let Some(s) = check_aws_secret(doc, c) {
                 c.retype = Some(EntityType::AwsSecretKey);
