@@ -1,0 +1,351 @@
+// End-to-end tests in Debian's Chromium with the development build of the extension and the
+// real `promptwall` native host and daemon. Run: bash scripts/test-browser.sh (or, with the
+// extension built and the binary at target/debug/promptwall: cd tests/e2e && npm test).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, EXT_ID, launchChromium, nextVerdict, openPage, paste, servePages, shot, until } from './harness.mjs';
+import { cardNumber, customerRecord, githubToken, privateKey, prose, rng } from './fixtures.mjs';
+
+const OVERLAY = 'promptwall-overlay';
+const DIALOG = `${OVERLAY} .dialog`;
+const TOAST = `${OVERLAY} .toast`;
+
+async function model(page) {
+  return page.evaluate(() => PW.model());
+}
+
+async function clearComposer(page) {
+  await page.evaluate(() => PW.clear());
+}
+
+async function dismissToasts(page) {
+  await page.evaluate((sel) => {
+    const host = document.querySelector(sel);
+    host?.shadowRoot?.querySelectorAll('.toast').forEach((t) => t.remove());
+  }, OVERLAY);
+}
+
+describe('Chromium: extension with the real host and daemon', () => {
+  let server, agent, context, r;
+
+  before(async () => {
+    r = rng(6);
+    server = await servePages();
+    agent = new Agent({ name: 'main' });
+    await agent.startDaemon();
+    ({ context } = await launchChromium(agent));
+  });
+
+  after(async () => {
+    await context?.close();
+    await agent?.stopDaemon();
+    await server?.close();
+  });
+
+  it('lets clean text through untouched, decided by the daemon', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const text = prose(r, 300);
+    const v = await paste(page, '#composer', text);
+    assert.equal(v.action, 'allow');
+    assert.equal(v.by, 'daemon');
+    assert.equal(await model(page), text);
+    assert.equal(await page.locator(DIALOG).count(), 0);
+    assert.equal(await page.locator(TOAST).count(), 0);
+    await page.close();
+  });
+
+  it('blocks a pasted private key before the page sees the paste', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const v = await paste(page, '#composer', `here is the deploy key\n${privateKey(r)}`);
+    assert.equal(v.action, 'block');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor();
+    assert.equal(await dialog.getAttribute('role'), 'alertdialog');
+    assert.match(await dialog.innerText(), /private key/i);
+    assert.equal(await model(page), '', 'nothing was inserted');
+    assert.equal(await page.evaluate(() => PW.pastes), 0, "the page's own paste listener never ran");
+    // Keyboard: the OK button has focus; Enter closes the dialog and focus returns to the composer.
+    await shot(page, 'block-private-key');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer');
+    const events = agent.events();
+    assert.ok(events.some((e) => e.action === 'block' && e.trigger === 'paste' && e.site === '127.0.0.1' && e.entity_counts.PRIVATE_KEY >= 1));
+    await page.close();
+  });
+
+  it('redacts a card number in place in a ProseMirror-style editor', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    const card = cardNumber(r);
+    const v = await paste(page, '#editor', `please refund card ${card} today`);
+    assert.equal(v.action, 'redact');
+    const m = await model(page);
+    assert.ok(!m.includes(card), "the card number is not in the editor's state");
+    assert.match(m, /please refund card .*\d{4} today/);
+    assert.equal(await page.evaluate(() => PW.pastes), 0);
+    const toast = page.locator(TOAST);
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /Card number/);
+    await shot(page, 'redact-card-prosemirror');
+    // The redacted text was inspected already: sending it does not ask again.
+    await page.locator('#editor').press('Enter');
+    await until(() => page.evaluate(() => PW.sent.length === 1), 'the send');
+    assert.ok(!(await page.evaluate(() => PW.sent[0])).includes(card));
+    await page.close();
+  });
+
+  it('redacts a card number in a Quill-style editor', async () => {
+    const page = await openPage(context, server.url('quill.html'));
+    const card = cardNumber(r);
+    const v = await paste(page, '#editor', `card ${card}`);
+    assert.equal(v.action, 'redact');
+    await until(async () => (await model(page)).startsWith('card '), "Quill's contents");
+    assert.ok(!(await model(page)).includes(card));
+    await shot(page, 'redact-card-quill');
+    await page.close();
+  });
+
+  it('warns on customer data; Proceed asks for a reason; the choice is recorded', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const text = customerRecord(r);
+    const v = await paste(page, '#composer', text);
+    assert.equal(v.action, 'warn');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor();
+    assert.equal(await dialog.getAttribute('role'), 'dialog');
+    const shown = await dialog.innerText();
+    assert.match(shown, /Email address/);
+    assert.ok(!shown.includes('@example.com'), 'values are masked in the dialog');
+    assert.equal(await model(page), '', 'nothing inserted while the dialog is open');
+    await shot(page, 'warn-customer-data');
+    await dialog.locator('[data-action=proceed]').click();
+    const reason = dialog.locator('[data-role=justification]');
+    await reason.waitFor();
+    assert.equal(await dialog.locator('[data-action=send-justified]').isDisabled(), true, 'a reason is required');
+    await reason.fill('Ticket 4411: customer asked us to draft the refund reply');
+    await shot(page, 'warn-justification');
+    await dialog.locator('[data-action=send-justified]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await until(async () => (await model(page)) === text, 'the text to be inserted');
+    const decided = await until(() => agent.events().find((e) => e.choice === 'proceed_with_justification'), 'the user decision event');
+    assert.equal(decided.justification, 'Ticket 4411: customer asked us to draft the refund reply');
+    assert.equal(decided.action, 'warn');
+    await page.close();
+  });
+
+  it('warn: Escape cancels, nothing is inserted, the cancel is recorded', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    const v = await paste(page, '#editor', customerRecord(r));
+    assert.equal(v.action, 'warn');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor();
+    assert.equal(await page.evaluate((s) => document.querySelector(s).shadowRoot.activeElement?.dataset.action, OVERLAY), 'cancel', 'Cancel has focus');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await model(page)).trim(), '');
+    await until(() => agent.events().some((e) => e.choice === 'cancel'), 'the cancel event');
+    await page.close();
+  });
+
+  it('stops a typed secret on Enter before the page’s own submit handler', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    await page.locator('#editor').click();
+    await page.keyboard.type(`use token ${githubToken(r)} for the CI`);
+    const verdict = nextVerdict(page);
+    await page.keyboard.press('Enter');
+    assert.equal((await verdict).action, 'block');
+    await page.locator(DIALOG).waitFor();
+    assert.deepEqual(await page.evaluate(() => PW.sent), [], 'the page never sent it');
+    assert.match(await model(page), /use token ghp_/, 'the text stays in the composer for the user to fix');
+    await shot(page, 'block-typed-secret-enter');
+    await page.keyboard.press('Enter');
+    await page.close();
+  });
+
+  it('sends clean typed text once on Enter', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    await page.locator('#composer').click();
+    await page.keyboard.type('what is a good name for a sourdough starter');
+    const verdict = nextVerdict(page);
+    await page.keyboard.press('Enter');
+    assert.equal((await verdict).action, 'allow');
+    await until(() => page.evaluate(() => PW.sent.length === 1), 'the send');
+    assert.deepEqual(await page.evaluate(() => PW.sent), ['what is a good name for a sourdough starter']);
+    await sleepShort();
+    assert.equal(await page.evaluate(() => PW.sent.length), 1, 'sent exactly once');
+    await page.close();
+  });
+
+  it('send button: a typed card number is redacted, then sent', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const card = cardNumber(r);
+    await page.locator('#composer').fill(`charge ${card} please`);
+    const verdict = nextVerdict(page);
+    await page.locator('#send').click();
+    assert.equal((await verdict).action, 'redact');
+    await until(() => page.evaluate(() => PW.sent.length === 1), 'the send');
+    const sent = await page.evaluate(() => PW.sent[0]);
+    assert.ok(!sent.includes(card) && sent.startsWith('charge '), 'sent redacted');
+    await page.close();
+  });
+
+  it('drop of text with a card number is redacted', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    const card = cardNumber(r);
+    const verdict = nextVerdict(page);
+    await page.evaluate((text) => {
+      const ed = document.getElementById('editor');
+      const rect = ed.getBoundingClientRect();
+      const dt = new DataTransfer();
+      dt.setData('text/plain', text);
+      ed.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, clientX: rect.left + 10, clientY: rect.top + 10, bubbles: true, cancelable: true, composed: true }));
+    }, `card ${card}`);
+    assert.equal((await verdict).action, 'redact');
+    await until(async () => (await model(page)).includes('card '), 'the insert');
+    assert.ok(!(await model(page)).includes(card));
+    assert.equal(await page.evaluate(() => PW.drops), 0);
+    await page.close();
+  });
+
+  it('file input: a key file is blocked, a clean file goes through', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const dir = mkdtempSync(join(tmpdir(), 'pw-files-'));
+    const keyFile = join(dir, 'id_rsa.pem');
+    const cleanFile = join(dir, 'notes.txt');
+    writeFileSync(keyFile, privateKey(r));
+    writeFileSync(cleanFile, prose(r, 500));
+    let verdict = nextVerdict(page);
+    await page.locator('#file').setInputFiles(keyFile);
+    assert.equal((await verdict).action, 'block');
+    await page.locator(DIALOG).waitFor();
+    await shot(page, 'block-key-file');
+    await page.locator(`${DIALOG} [data-action=ok]`).click();
+    assert.deepEqual(await page.evaluate(() => PW.files), [], 'the page never received the key file');
+    verdict = nextVerdict(page);
+    await page.locator('#file').setInputFiles(cleanFile);
+    assert.equal((await verdict).action, 'allow');
+    await until(() => page.evaluate(() => PW.files.length === 1), 'the page to receive the clean file');
+    assert.equal(await page.evaluate(() => PW.files[0].name), 'notes.txt');
+    await page.close();
+  });
+
+  it('popup shows the agent, the policy and recent decisions', async () => {
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${EXT_ID}/popup.html`);
+    await until(async () => (await page.locator('#agent').innerText()) === 'Connected', 'the popup status');
+    assert.match(await page.locator('#policy').innerText(), /Promptwall default/);
+    assert.ok((await page.locator('#recent li').count()) >= 3);
+    const recent = await page.locator('#recent').innerText();
+    assert.match(recent, /Blocked/);
+    assert.match(recent, /sent with a reason/);
+    await page.setViewportSize({ width: 420, height: 520 });
+    await shot(page, 'popup');
+    await page.close();
+  });
+
+  it('the next paste is inspected after the service worker is stopped', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
+    const [before] = agent.hostPids();
+    assert.ok(before, 'a host runs for the extension');
+    const ext = await context.newPage();
+    await ext.goto(`chrome-extension://${EXT_ID}/popup.html`);
+    const cdp = await context.newCDPSession(ext);
+    await cdp.send('ServiceWorker.enable');
+    await ext.close();
+    const cdp2 = await context.newCDPSession(page);
+    await cdp.send('ServiceWorker.stopAllWorkers').catch(() => cdp2.send('ServiceWorker.stopAllWorkers'));
+    // The browser closes the port with the worker; the host sees end of input and exits.
+    await until(() => !agent.hostPids().includes(before), 'the host to exit after the worker stopped');
+    await clearComposer(page);
+    const card = cardNumber(r);
+    const v = await paste(page, '#composer', `card ${card}`);
+    assert.equal(v.action, 'redact');
+    assert.ok(!(await model(page)).includes(card));
+    const [afterPid] = agent.hostPids();
+    assert.ok(afterPid && afterPid !== before, 'a new host serves the new worker');
+    await page.close();
+  });
+
+  it('the next paste is inspected after the host is killed', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
+    const [pid] = agent.hostPids();
+    process.kill(pid, 'SIGKILL');
+    await clearComposer(page);
+    const v = await paste(page, '#composer', `here is the key\n${privateKey(r)}`);
+    assert.equal(v.action, 'block');
+    await page.keyboard.press('Enter');
+    await page.close();
+  });
+
+  it('the daemon stops: the host decides alone', async () => {
+    await agent.stopDaemon();
+    const page = await openPage(context, server.url('textarea.html'));
+    const card = cardNumber(r);
+    const v = await paste(page, '#composer', `card ${card}`);
+    assert.equal(v.action, 'redact');
+    assert.ok(!(await model(page)).includes(card));
+    await page.close();
+  });
+
+  it('agent missing: fail-open (the default policy) lets text in with a notice', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
+    agent.setHost('missing');
+    for (const pid of agent.hostPids()) process.kill(pid, 'SIGKILL');
+    await until(() => agent.hostPids().length === 0, 'the host to be gone');
+    await clearComposer(page);
+    await dismissToasts(page);
+    const v = await paste(page, '#composer', 'text while the agent is gone');
+    assert.equal(v.action, 'unavailable');
+    assert.equal(v.by, 'open');
+    assert.equal(await model(page), 'text while the agent is gone');
+    const toast = page.locator(TOAST);
+    await toast.waitFor();
+    assert.match(await toast.innerText(), /not reachable/);
+    await shot(page, 'fail-open-notice');
+    agent.setHost('real');
+    await page.close();
+  });
+});
+
+describe('Chromium: fail-closed policy', () => {
+  let server, agent, context;
+
+  before(async () => {
+    server = await servePages();
+    agent = new Agent({ name: 'closed', failMode: 'closed' });
+    ({ context } = await launchChromium(agent));
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+  });
+
+  it('agent missing: fail-closed blocks with an explanation', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    // The worker learns the policy's fail mode from the agent, then the agent goes away.
+    assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
+    agent.setHost('missing');
+    for (const pid of agent.hostPids()) process.kill(pid, 'SIGKILL');
+    await clearComposer(page);
+    const v = await paste(page, '#composer', 'text while the agent is gone');
+    assert.equal(v.action, 'unavailable');
+    assert.equal(v.by, 'closed');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /blocks pasting and sending/);
+    assert.equal(await model(page), '');
+    await shot(page, 'fail-closed-block');
+    await page.close();
+  });
+});
+
+function sleepShort() {
+  return new Promise((r) => setTimeout(r, 300));
+}

@@ -1,0 +1,74 @@
+// Test inputs, generated from fixed seeds: nothing here is a real key, card or person.
+// Every generator takes a seeded PRNG, so a failing case can be replayed exactly.
+
+/** mulberry32: small, fast, deterministic. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
+const digits = (r, n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const chars = (r, set, n) => Array.from({ length: n }, () => pick(r, set)).join('');
+
+const WORDS = ('please summarise the quarterly plan and list owners for each action item we agreed on in the ' +
+  'meeting yesterday including the billing migration onboarding flow and the roadmap review').split(' ');
+
+export function prose(r, size) {
+  const out = [];
+  let n = 0;
+  while (n < size) {
+    const w = pick(r, WORDS);
+    out.push(w);
+    n += w.length + 1;
+  }
+  return out.join(' ').slice(0, size);
+}
+
+/** A PEM block shaped like an RSA private key, with a random body. */
+export function privateKey(r) {
+  const lines = Array.from({ length: 12 }, () => chars(r, B64, 64));
+  return `-----BEGIN RSA PRIVATE KEY-----\n${lines.join('\n')}\n-----END RSA PRIVATE KEY-----`;
+}
+
+/** A Luhn-valid 16-digit number on a test prefix, in groups of four. */
+export function cardNumber(r) {
+  const body = '4539' + digits(r, 11);
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i]);
+    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  const full = body + ((10 - (sum % 10)) % 10);
+  return full.match(/.{4}/g).join(' ');
+}
+
+/** A GitHub-style personal access token shape (random). */
+export function githubToken(r) {
+  return `ghp_${chars(r, ALNUM, 36)}`;
+}
+
+const FIRST = ['Jane', 'Omar', 'Lena', 'Kofi', 'Maria', 'Tomas', 'Aiko', 'Priya'];
+const LAST = ['Roe', 'Haddad', 'Novak', 'Mensah', 'Lindqvist', 'Okafor', 'Tanaka', 'Iyer'];
+
+/** A customer record with a name, an e-mail address and a phone number. */
+export function customerRecord(r) {
+  const f = pick(r, FIRST), l = pick(r, LAST);
+  return `Customer ${f} ${l}, email ${f.toLowerCase()}.${l.toLowerCase()}@example.com, phone +1 415 555 ${digits(r, 4)}, asked about the refund.`;
+}
+
+/** A paste of about `size` characters that contains an e-mail address and a card number (as
+ * in tests/bench/host_roundtrip.py), so every verdict is a recorded `redact`. */
+export function benchPaste(r, size) {
+  const tail = ` contact ${pick(r, FIRST).toLowerCase()}@example.com card ${cardNumber(r)}`;
+  return prose(r, size - tail.length) + tail;
+}
