@@ -32,12 +32,34 @@ const pending = new Map<string, Pending>();
 
 // ---------------------------------------------------------------- configuration
 
-async function managed(): Promise<ManagedConfig> {
-  try {
-    return ((await chrome.storage.managed.get(null)) ?? {}) as ManagedConfig;
-  } catch {
-    return {}; // no managed storage (Firefox without policy, or not configured)
+let managedCache: Promise<ManagedConfig> | null = null;
+let managedValue: ManagedConfig | null = null;
+
+/** Managed (MDM) configuration, read once per worker life and again when it changes. */
+function managed(): Promise<ManagedConfig> {
+  if (!managedCache) {
+    managedCache = (async () => {
+      try {
+        managedValue = ((await chrome.storage.managed.get(null)) ?? {}) as ManagedConfig;
+      } catch {
+        managedValue = {}; // no managed storage (Firefox without policy, or not configured)
+      }
+      return managedValue;
+    })();
   }
+  return managedCache;
+}
+
+/** The managed configuration if already read, else the defaults: Chromium can take seconds to
+ * answer the first storage.managed read, and a verdict must not wait for it. */
+function managedNow(): ManagedConfig {
+  void managed();
+  return managedValue ?? {};
+}
+
+/** The managed configuration, waiting at most `ms` for the first read. */
+function managedWithin(ms: number): Promise<ManagedConfig> {
+  return Promise.race([managed(), new Promise<ManagedConfig>((r) => setTimeout(() => r(managedValue ?? {}), ms))]);
 }
 
 /** Fail mode when the agent cannot answer: the last policy the agent reported, then MDM, then open. */
@@ -45,7 +67,7 @@ async function failMode(): Promise<{ mode: FailMode; source: StatusReply['fail_m
   if (hello) return { mode: hello.fail_mode === 'closed' ? 'closed' : 'open', source: 'policy' };
   const { cachedHello } = await chrome.storage.local.get('cachedHello');
   if (cachedHello?.fail_mode) return { mode: cachedHello.fail_mode === 'closed' ? 'closed' : 'open', source: 'policy' };
-  const m = await managed();
+  const m = await managedWithin(500);
   if (m.failMode === 'open' || m.failMode === 'closed') return { mode: m.failMode, source: 'managed' };
   return { mode: 'open', source: 'default' };
 }
@@ -94,8 +116,7 @@ function onPortMessage(msg: any) {
 
 function openPort(): Promise<chrome.runtime.Port | null> {
   return (async () => {
-    const m = await managed();
-    const name = m.nativeHostName || DEFAULT_HOST;
+    const name = managedNow().nativeHostName || DEFAULT_HOST;
     let p: chrome.runtime.Port;
     try {
       p = chrome.runtime.connectNative(name);
@@ -163,7 +184,7 @@ function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutM
 
 /** Sends a request, opening the port if needed; one retry on a fresh port if the host went away. */
 async function call(body: Record<string, unknown>): Promise<any> {
-  const timeout = (await managed()).requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = managedNow().requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (let attempt = 0; ; attempt++) {
     const p = await ensurePort();
     if (!p) throw new Error(lastError ?? 'agent_unavailable');
@@ -273,7 +294,9 @@ async function registerExtraSites() {
 }
 
 chrome.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'managed') void registerExtraSites();
+  if (area !== 'managed') return;
+  managedCache = null;
+  void registerExtraSites();
 });
 
 // A fresh worker (first start, or after the browser stopped it) connects at once, so the first

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Browser tests (issue 6): builds the extension and the agent, then runs the end-to-end suite in
+# Debian's Chromium (tests/e2e, Playwright) against the real `promptwall` native host and daemon.
+# Fails, never skips, when Chromium is missing. Screenshots go to target/e2e-artifacts/.
+#   PROMPTWALL_BIN=...   use another agent binary (default: target/debug/promptwall, built here)
+#   CHROMIUM_PATH=...    use another Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chromium_bin="${CHROMIUM_PATH:-}"
+if [ -z "$chromium_bin" ]; then
+  for c in /usr/lib/chromium/chromium /usr/bin/chromium; do
+    if [ -x "$c" ]; then chromium_bin="$c"; break; fi
+  done
+fi
+if [ -z "$chromium_bin" ]; then
+  echo "test-browser.sh: Chromium not found. Install it (apt-get install -y chromium) or set CHROMIUM_PATH; the browser tests do not skip." >&2
+  exit 1
+fi
+for tool in node npm cargo; do
+  command -v "$tool" >/dev/null || { echo "test-browser.sh: $tool is missing" >&2; exit 1; }
+done
+export CHROMIUM_PATH="$chromium_bin"
+
+(cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm run --silent build)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+if [ -z "${PROMPTWALL_BIN:-}" ]; then
+  cargo build -p promptwall --locked
+  export PROMPTWALL_BIN="$PWD/target/debug/promptwall"
+fi
+rm -rf target/e2e-artifacts
+cd tests/e2e
+node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs
+echo "test-browser.sh: screenshots in target/e2e-artifacts/"
