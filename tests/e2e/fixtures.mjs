@@ -16,7 +16,6 @@ export function rng(seed) {
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const digits = (r, n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const chars = (r, set, n) => Array.from({ length: n }, () => pick(r, set)).join('');
 
 const WORDS = ('please summarise the quarterly plan and list owners for each action item we agreed on in the ' +
@@ -33,10 +32,13 @@ export function prose(r, size) {
   return out.join(' ').slice(0, size);
 }
 
-/** A PEM block shaped like an RSA private key, with a random body. */
+/** A PEM block shaped like an RSA private key: the base64 body decodes to bytes that start like a
+ * DER SEQUENCE (0x30 0x82 …), followed by random bytes — the structure the detector checks. */
 export function privateKey(r) {
-  const lines = Array.from({ length: 12 }, () => chars(r, B64, 64));
-  return `-----BEGIN RSA PRIVATE KEY-----\n${lines.join('\n')}\n-----END RSA PRIVATE KEY-----`;
+  const bytes = [0x30, 0x82, 0x02, 0x5c, 0x02, 0x01, 0x00, 0x02, 0x81, 0x81, 0x00];
+  while (bytes.length < 600) bytes.push(Math.floor(r() * 256));
+  const b64 = Buffer.from(bytes).toString('base64');
+  return `-----BEGIN RSA PRIVATE KEY-----\n${b64.match(/.{1,64}/g).join('\n')}\n-----END RSA PRIVATE KEY-----`;
 }
 
 /** A Luhn-valid 16-digit number on a test prefix, in groups of four. */
@@ -52,9 +54,25 @@ export function cardNumber(r) {
   return full.match(/.{4}/g).join(' ');
 }
 
-/** A GitHub-style personal access token shape (random). */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function crc32(str) {
+  let c = ~0;
+  for (let i = 0; i < str.length; i++) {
+    c ^= str.charCodeAt(i);
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A classic GitHub token shape: 30 random base62 characters and their base62 CRC32 (6 chars),
+ * as the detector checks it. Random, so it belongs to no account. */
 export function githubToken(r) {
-  return `ghp_${chars(r, ALNUM, 36)}`;
+  const body = chars(r, BASE62, 30);
+  let n = crc32(body);
+  let check = '';
+  for (let i = 0; i < 6; i++) { check = BASE62[n % 62] + check; n = Math.floor(n / 62); }
+  return `ghp_${body}${check}`;
 }
 
 const FIRST = ['Jane', 'Omar', 'Lena', 'Kofi', 'Maria', 'Tomas', 'Aiko', 'Priya'];
