@@ -31,4 +31,13 @@ fi
 rm -rf target/e2e-artifacts
 cd tests/e2e
 node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs
+# Firefox smoke test: runs when firefox-esr is installed (required with PROMPTWALL_E2E_FIREFOX=1).
+if command -v firefox-esr >/dev/null || command -v firefox >/dev/null || [ -n "${FIREFOX_PATH:-}" ]; then
+  node --test --test-reporter=spec firefox.test.mjs
+elif [ "${PROMPTWALL_E2E_FIREFOX:-0}" = 1 ]; then
+  echo "test-browser.sh: PROMPTWALL_E2E_FIREFOX=1 but Firefox is not installed (apt-get install -y firefox-esr)" >&2
+  exit 1
+else
+  echo "test-browser.sh: NOTE: Firefox smoke test NOT RUN: firefox-esr is not installed (apt-get install -y firefox-esr)" >&2
+fi
 echo "test-browser.sh: screenshots in target/e2e-artifacts/"

@@ -15,3 +15,6 @@ mkdir -p target/corpus
 python3 tests/corpus/generate.py --seed 1 --count 1500 --out target/corpus/dev.jsonl >/dev/null
 python3 tests/corpus/generate.py --seed 2 --count 1500 --out target/corpus/test.jsonl >/dev/null
 python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target/corpus/test.jsonl
+
+# 3. the browser extension, end to end in Chromium with the real native host and daemon
+bash scripts/test-browser.sh

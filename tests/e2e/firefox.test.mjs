@@ -49,6 +49,7 @@ describe('Firefox: smoke test with the real host', () => {
     await page.keyboard.down('Control');
     await page.keyboard.press('KeyC');
     await page.keyboard.up('Control');
+    await page.$eval('#clip', (el) => { el.value = ''; });
     await page.focus('#composer');
     await page.keyboard.down('Control');
     await page.keyboard.press('KeyV');
