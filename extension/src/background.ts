@@ -223,12 +223,13 @@ function hostOf(url: string): string {
 async function handle(msg: ToWorker): Promise<unknown> {
   switch (msg.kind) {
     case 'inspect': {
+      const t0 = performance.now();
       try {
         const v = (await call({ type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...(msg.conversation_id ? { conversation_id: msg.conversation_id } : {}) })) as Verdict;
         if (v.action !== 'allow') {
           void remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
         }
-        return { ok: true, verdict: v } satisfies InspectResult;
+        return { ok: true, verdict: v, worker_ms: performance.now() - t0 } satisfies InspectResult;
       } catch (e) {
         const fm = await failMode();
         const reason = (e as Error).message;
@@ -264,6 +265,16 @@ async function handle(msg: ToWorker): Promise<unknown> {
     }
   }
 }
+
+chrome.runtime.onConnect.addListener((p) => {
+  if (p.name !== 'promptwall-content') return;
+  p.onMessage.addListener((m: { id: number; msg: ToWorker }) => {
+    handle(m.msg).then(
+      (result) => { try { p.postMessage({ id: m.id, result }); } catch { /* page gone */ } },
+      (e) => { try { p.postMessage({ id: m.id, result: { ok: false, fail_mode: 'open', reason: String((e as Error)?.message ?? e) } }); } catch { /* page gone */ } },
+    );
+  });
+});
 
 chrome.runtime.onMessage.addListener((msg: ToWorker, _sender, sendResponse) => {
   handle(msg).then(sendResponse, (e) => sendResponse({ ok: false, reason: String((e as Error)?.message ?? e) }));

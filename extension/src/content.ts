@@ -177,11 +177,50 @@ function findingsAlreadyApproved(text: string, v: Verdict): boolean {
 
 // ---------------------------------------------------------------- verdicts
 
+// Inspections go over one long-lived port to the worker (cheaper per message than
+// runtime.sendMessage, which opens a channel each time). When the worker stops, the port closes;
+// the next request opens a new one, which starts the worker again.
+let wport: chrome.runtime.Port | null = null;
+let wnext = 1;
+const wpending = new Map<number, (r: InspectResult | null) => void>();
+
+function workerPort(): chrome.runtime.Port {
+  if (wport) return wport;
+  const p = chrome.runtime.connect({ name: 'promptwall-content' });
+  p.onMessage.addListener((m: { id: number; result: InspectResult }) => {
+    const done = wpending.get(m.id);
+    wpending.delete(m.id);
+    done?.(m.result);
+  });
+  p.onDisconnect.addListener(() => {
+    if (wport === p) wport = null;
+    for (const done of wpending.values()) done(null);
+    wpending.clear();
+  });
+  wport = p;
+  return p;
+}
+
+function askWorker(msg: ToWorker): Promise<InspectResult | null> {
+  return new Promise((resolve) => {
+    const id = wnext++;
+    wpending.set(id, resolve);
+    try {
+      workerPort().postMessage({ id, msg });
+    } catch {
+      wpending.delete(id);
+      wport = null;
+      resolve(null);
+    }
+  });
+}
+
 async function inspect(text: string, trigger: Trigger): Promise<InspectResult> {
   if (text.length > MAX_TEXT) return { ok: false, fail_mode: 'closed', reason: 'too_large' };
   const msg: ToWorker = { kind: 'inspect', text, trigger, url: location.href, conversation_id: location.pathname };
   try {
-    const r = (await chrome.runtime.sendMessage(msg)) as InspectResult | undefined;
+    // Once more on a fresh port if the worker went away under the request.
+    const r = (await askWorker(msg)) ?? (await askWorker(msg));
     return r ?? { ok: false, fail_mode: 'open', reason: 'no_reply' };
   } catch {
     // The extension was reloaded or updated under this page: nothing can be inspected.
@@ -281,7 +320,7 @@ const byOf = (r: InspectResult) => (r.ok ? r.verdict.decided_by : r.fail_mode);
 async function inspectAndInsert(c: Editable, saved: Saved, text: string, trigger: Trigger, t0: number) {
   const r = await inspect(text, trigger);
   const ms = performance.now() - t0;
-  devSignal({ trigger, action: actionOf(r), by: byOf(r), ms, failed: !r.ok });
+  devSignal({ trigger, action: actionOf(r), by: byOf(r), ms, worker_ms: r.ok ? r.worker_ms : undefined, failed: !r.ok });
   const out = await decide(text, trigger, r);
   if (!out.go) {
     c.focus();

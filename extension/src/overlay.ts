@@ -94,6 +94,8 @@ export function notice(kind: NoticeKind, title: string, lines: string[], timeout
   toast.addEventListener('focusin', hold);
   toast.addEventListener('mouseleave', release);
   toast.addEventListener('focusout', release);
+  // One notice per kind: a new one replaces the last (a burst of pastes shows one, not a stack).
+  toastBox!.querySelectorAll(`.toast[data-kind="${kind}"]`).forEach((old) => old.remove());
   toastBox!.append(toast);
 }
 

@@ -87,6 +87,6 @@ export function customerRecord(r) {
 /** A paste of about `size` characters that contains an e-mail address and a card number (as
  * in tests/bench/host_roundtrip.py), so every verdict is a recorded `redact`. */
 export function benchPaste(r, size) {
-  const tail = ` contact ${pick(r, FIRST).toLowerCase()}@example.com card ${cardNumber(r)}`;
+  const tail = ` contact ${pick(r, FIRST).toLowerCase()}@northwind.io card ${cardNumber(r)}`;
   return prose(r, size - tail.length) + tail;
 }

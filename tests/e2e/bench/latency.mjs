@@ -31,7 +31,7 @@ try {
     // In-page loop: no Playwright round trip between pastes.
     const samples = await page.evaluate(async ({ texts, n }) => {
       const ta = document.getElementById('composer');
-      const verdictMs = [], insertMs = [], actions = {};
+      const verdictMs = [], insertMs = [], workerMs = [], actions = {};
       for (let i = -10; i < n; i++) { // 10 warm-up pastes
         ta.value = '';
         ta.focus();
@@ -52,21 +52,23 @@ try {
         const { verdict, inserted } = await got;
         if (i < 0) continue;
         verdictMs.push(verdict.ms);
+        if (verdict.worker_ms != null) workerMs.push(verdict.worker_ms);
         if (inserted != null) insertMs.push(inserted);
         actions[verdict.action] = (actions[verdict.action] ?? 0) + 1;
         // Let toasts and the event loop settle, as between real pastes.
         await new Promise((r) => setTimeout(r, 5));
       }
       document.querySelector('promptwall-overlay')?.shadowRoot?.querySelectorAll('.toast').forEach((t) => t.remove());
-      return { verdictMs, insertMs, actions };
+      return { verdictMs, insertMs, workerMs, actions };
     }, { texts, n: N });
     const row = {
       verdict_p50_ms: +pct(samples.verdictMs, 0.5).toFixed(2), verdict_p99_ms: +pct(samples.verdictMs, 0.99).toFixed(2),
+      worker_p50_ms: +pct(samples.workerMs, 0.5).toFixed(2), worker_p99_ms: +pct(samples.workerMs, 0.99).toFixed(2),
       inserted_p50_ms: +pct(samples.insertMs, 0.5).toFixed(2), inserted_p99_ms: +pct(samples.insertMs, 0.99).toFixed(2),
       actions: samples.actions,
     };
     results.sizes[`${size / 1024}KB`] = row;
-    console.log(`${size / 1024} KB x ${N}: paste->verdict p50 ${row.verdict_p50_ms} ms p99 ${row.verdict_p99_ms} ms; paste->inserted p50 ${row.inserted_p50_ms} ms p99 ${row.inserted_p99_ms} ms; ${JSON.stringify(row.actions)}`);
+    console.log(`${size / 1024} KB x ${N}: paste->verdict p50 ${row.verdict_p50_ms} ms p99 ${row.verdict_p99_ms} ms; paste->inserted p50 ${row.inserted_p50_ms} ms p99 ${row.inserted_p99_ms} ms; in worker+agent p50 ${row.worker_p50_ms} ms p99 ${row.worker_p99_ms} ms; ${JSON.stringify(row.actions)}`);
   }
 } finally {
   await context.close();
