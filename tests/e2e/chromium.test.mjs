@@ -2,7 +2,7 @@
 // real `promptwall` native host and daemon. Run: bash scripts/test-browser.sh (or, with the
 // extension built and the binary at target/debug/promptwall: cd tests/e2e && npm test).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +31,12 @@ async function dismissToasts(page) {
 describe('Chromium: extension with the real host and daemon', () => {
   let server, agent, context, r;
 
+  // Every test draws its inputs from its own seed, so each one is the same run after run,
+  // whatever runs before it.
+  let seed = 100;
+  beforeEach(() => { r = rng(seed++); });
+
   before(async () => {
-    r = rng(6);
     server = await servePages();
     agent = new Agent({ name: 'main' });
     await agent.startDaemon();
@@ -77,6 +81,21 @@ describe('Chromium: extension with the real host and daemon', () => {
     await page.close();
   });
 
+  it('real Ctrl+V: a private key from the clipboard is blocked', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    await page.evaluate((t) => navigator.clipboard.writeText(t), privateKey(r));
+    await page.locator('#editor').click();
+    const verdict = nextVerdict(page);
+    await page.keyboard.press('Control+V');
+    assert.equal((await verdict).action, 'block');
+    await page.locator(DIALOG).waitFor();
+    assert.equal((await model(page)).trim(), '');
+    assert.equal(await page.evaluate(() => PW.pastes), 0);
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+
   it('redacts a card number in place in a ProseMirror-style editor', async () => {
     const page = await openPage(context, server.url('prosemirror.html'));
     const card = cardNumber(r);
@@ -118,9 +137,10 @@ describe('Chromium: extension with the real host and daemon', () => {
     assert.equal(await dialog.getAttribute('role'), 'dialog');
     const shown = await dialog.innerText();
     assert.match(shown, /Phone number/);
+    assert.match(shown, /Date of birth/);
     const phone = text.match(/\+1 415 555 \d{4}/)[0];
-    const name = text.match(/Customer (\w+ \w+)/)[1];
-    assert.ok(!shown.includes(phone) && !shown.includes(name), 'values are masked in the dialog');
+    const dob = text.match(/birth (\S+),/)[1];
+    assert.ok(!shown.includes(phone) && !shown.includes(dob), 'values are masked in the dialog');
     assert.equal(await model(page), '', 'nothing inserted while the dialog is open');
     await shot(page, 'warn-customer-data');
     await dialog.locator('[data-action=proceed]').click();
@@ -135,6 +155,10 @@ describe('Chromium: extension with the real host and daemon', () => {
     const decided = await until(() => agent.events().find((e) => e.choice === 'proceed_with_justification'), 'the user decision event');
     assert.equal(decided.justification, 'Ticket 4411: customer asked us to draft the refund reply');
     assert.equal(decided.action, 'warn');
+    // Sending what the user already justified does not ask again.
+    await page.locator('#composer').press('Enter');
+    await until(() => page.evaluate(() => PW.sent.length === 1), 'the send');
+    assert.equal(await page.locator(DIALOG).count(), 0);
     await page.close();
   });
 
@@ -327,6 +351,24 @@ describe('Chromium: fail-closed policy', () => {
   after(async () => {
     await context?.close();
     await server?.close();
+  });
+
+  it('agent hangs: the request times out into the fail mode (closed)', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
+    agent.setHost('hang');
+    for (const pid of agent.hostPids()) process.kill(pid, 'SIGKILL');
+    await clearComposer(page);
+    const t0 = Date.now();
+    const v = await paste(page, '#composer', 'text while the agent hangs', { timeoutMs: 15000 });
+    assert.equal(v.action, 'unavailable');
+    assert.equal(v.by, 'closed');
+    assert.ok(Date.now() - t0 < 9000, 'the timeout, not the test, ended the wait');
+    await page.locator(DIALOG).waitFor();
+    await page.keyboard.press('Enter');
+    assert.equal(await model(page), '');
+    agent.setHost('real');
+    await page.close();
   });
 
   it('agent missing: fail-closed blocks with an explanation', async () => {

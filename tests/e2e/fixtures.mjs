@@ -78,10 +78,13 @@ export function githubToken(r) {
 const FIRST = ['Jane', 'Omar', 'Lena', 'Kofi', 'Maria', 'Tomas', 'Aiko', 'Priya'];
 const LAST = ['Roe', 'Haddad', 'Novak', 'Mensah', 'Lindqvist', 'Okafor', 'Tanaka', 'Iyer'];
 
-/** A customer record with a name, an e-mail address and a phone number. */
+/** A customer record with a name, an e-mail address, a phone number and a date of birth (the
+ * phone and the birth date alone make the two personal-data findings the default policy warns on;
+ * not every name is in the detector's name lists, and example.com addresses count as placeholders). */
 export function customerRecord(r) {
   const f = pick(r, FIRST), l = pick(r, LAST);
-  return `Customer ${f} ${l}, email ${f.toLowerCase()}.${l.toLowerCase()}@example.com, phone +1 415 555 ${digits(r, 4)}, asked about the refund.`;
+  const dob = `19${60 + Math.floor(r() * 40)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 10)}`;
+  return `Customer ${f} ${l}, email ${f.toLowerCase()}.${l.toLowerCase()}@example.com, phone +1 415 555 ${digits(r, 4)}, date of birth ${dob}, asked about the refund.`;
 }
 
 /** A paste of about `size` characters that contains an e-mail address and a card number (as

@@ -78,11 +78,15 @@ export class Agent {
     this.setHost('real');
   }
 
-  /** 'real': the wrapper runs the host; 'missing': it fails at once, as a removed agent would. */
+  /** 'real': the wrapper runs the host; 'missing': it fails at once, as a removed agent would;
+   * 'hang': it starts and never answers (a wedged agent). */
   setHost(mode) {
-    const body = mode === 'real'
-      ? `export PROMPTWALL_DATA_DIR='${this.dataDir}'\nexport PROMPTWALL_RUNTIME_DIR='${this.runDir}'\nexport PROMPTWALL_POLICY='${this.policyFile}'\nexec '${BIN}' native-host "$@"\n`
-      : 'echo "promptwall agent is not installed" >&2\nexit 1\n';
+    const env = `export PROMPTWALL_DATA_DIR='${this.dataDir}'\nexport PROMPTWALL_RUNTIME_DIR='${this.runDir}'\nexport PROMPTWALL_POLICY='${this.policyFile}'\n`;
+    const body = {
+      real: `${env}exec '${BIN}' native-host "$@"\n`,
+      missing: 'echo "promptwall agent is not installed" >&2\nexit 1\n',
+      hang: 'while :; do sleep 1; done\n',
+    }[mode];
     writeFileSync(this.hostScript, `#!/bin/sh\n${body}`);
     chmodSync(this.hostScript, 0o755);
   }
@@ -123,6 +127,7 @@ export class Agent {
       if (!/^\d+$/.test(p)) continue;
       try {
         const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        if (cmd.includes(this.hostScript)) { pids.push(Number(p)); continue; }
         if (!cmd.includes('native-host')) continue;
         if (readFileSync(`/proc/${p}/environ`, 'utf8').includes(`PROMPTWALL_DATA_DIR=${this.dataDir}`)) pids.push(Number(p));
       } catch { /* gone */ }
