@@ -310,6 +310,20 @@ chrome.storage.onChanged.addListener((_changes, area) => {
   void registerExtraSites();
 });
 
+// Tabs of AI sites that were open before the extension was installed or updated have no (live)
+// content script: inject it, so they are guarded without a reload.
+chrome.runtime.onInstalled.addListener(async () => {
+  const matches = chrome.runtime.getManifest().content_scripts?.[0]?.matches ?? [];
+  if (!matches.length || !chrome.scripting?.executeScript) return;
+  try {
+    for (const tab of await chrome.tabs.query({ url: matches })) {
+      if (tab.id != null) chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ['content.js'] }).catch(() => {});
+    }
+  } catch (e) {
+    console.warn('promptwall: could not inject into open tabs:', (e as Error).message);
+  }
+});
+
 // A fresh worker (first start, or after the browser stopped it) connects at once, so the first
 // paste does not pay the host's cold start.
 void ensurePort();

@@ -345,8 +345,8 @@ function onPaste(e: ClipboardEvent) {
 }
 
 let dragFromComposer = false;
-window.addEventListener('dragstart', (e) => { dragFromComposer = !!composerFrom(e.target); }, true);
-window.addEventListener('dragend', () => { dragFromComposer = false; }, true);
+const onDragStart = (e: DragEvent) => { dragFromComposer = !!composerFrom(e.target); };
+const onDragEnd = () => { dragFromComposer = false; };
 
 function onDrop(e: DragEvent) {
   if (bypass || dragFromComposer) return;
@@ -542,13 +542,46 @@ function onSubmit(e: SubmitEvent) {
 
 // ---------------------------------------------------------------- wiring
 
-window.addEventListener('paste', onPaste, true);
-window.addEventListener('drop', onDrop, true);
-window.addEventListener('input', onFileInput, true);
-window.addEventListener('change', onFileInput, true);
-window.addEventListener('keydown', onKeyDown, true);
-window.addEventListener('keyup', onKeyUp, true);
-window.addEventListener('click', onClick, true);
-window.addEventListener('submit', onSubmit, true);
+/** False once the extension was updated or reloaded under this page: this copy of the script can
+ * no longer reach the worker, and must step aside for the copy the new version injects. */
+function alive(): boolean {
+  try {
+    return !!chrome.runtime?.id;
+  } catch {
+    return false;
+  }
+}
 
-if (__DEV__) document.documentElement.setAttribute('data-promptwall-ready', adapter?.id ?? 'generic');
+const HANDLERS: [string, (e: any) => void][] = [
+  ['paste', onPaste], ['drop', onDrop], ['input', onFileInput], ['change', onFileInput],
+  ['keydown', onKeyDown], ['keyup', onKeyUp], ['click', onClick], ['submit', onSubmit],
+  ['dragstart', onDragStart], ['dragend', onDragEnd],
+];
+
+function wire() {
+  for (const [type, fn] of HANDLERS) {
+    const guarded = (e: Event) => {
+      if (!alive()) {
+        unwire();
+        return; // let the event reach the new copy's listeners
+      }
+      fn(e);
+    };
+    wired.push([type, guarded]);
+    window.addEventListener(type, guarded, true);
+  }
+}
+
+const wired: [string, (e: Event) => void][] = [];
+function unwire() {
+  for (const [type, fn] of wired.splice(0)) window.removeEventListener(type, fn, true);
+}
+
+// The worker also injects this script into tabs that were open before the extension was installed
+// or updated; a live copy already here keeps the page.
+const g = globalThis as { __promptwallAlive?: () => boolean };
+if (!g.__promptwallAlive?.()) {
+  g.__promptwallAlive = alive;
+  wire();
+  if (__DEV__) document.documentElement.setAttribute('data-promptwall-ready', adapter?.id ?? 'generic');
+}

@@ -296,6 +296,25 @@ describe('Chromium: extension with the real host and daemon', () => {
     await page.close();
   });
 
+  it('a tab opened before an extension reload is still guarded after it', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    assert.equal((await paste(page, '#composer', 'before the reload')).action, 'allow');
+    const [worker] = context.serviceWorkers();
+    const next = context.waitForEvent('serviceworker', { timeout: 15000 });
+    await worker.evaluate(() => chrome.runtime.reload()).catch(() => {}); // the worker dies mid-call
+    await next;
+    await clearComposer(page);
+    const card = cardNumber(r);
+    // The old content script is orphaned; the new version's copy, injected on install, answers.
+    const v = await until(async () => {
+      await clearComposer(page);
+      return paste(page, '#composer', `card ${card}`, { timeoutMs: 3000 }).catch(() => null);
+    }, 'a verdict after the reload', 15000, 200);
+    assert.equal(v.action, 'redact');
+    assert.ok(!(await model(page)).includes(card));
+    await page.close();
+  });
+
   it('the next paste is inspected after the host is killed', async () => {
     const page = await openPage(context, server.url('textarea.html'));
     assert.equal((await paste(page, '#composer', 'warm up')).action, 'allow');
