@@ -2,6 +2,7 @@
 //! lives in the library crates.
 
 mod daemon;
+mod install;
 mod local;
 mod local_cmds;
 mod native_host;
@@ -35,6 +36,12 @@ enum Command {
     Policy(policy::PolicyCommand),
     /// Scan a built-in sample paste and show what Promptwall finds and how it would redact it.
     Demo,
+    /// Register the native-messaging host with Chrome, Chromium, Edge, Brave and Firefox.
+    Install(install::InstallArgs),
+    /// Remove what `install` wrote.
+    Uninstall(install::UninstallArgs),
+    /// Say what is installed where, what is missing, and whether this machine is protected.
+    Doctor(install::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +60,9 @@ fn main() -> ExitCode {
         Command::Status => local_cmds::status(),
         Command::Daemon(a) => daemon::run(a),
         Command::Events(a) => local_cmds::events(a),
+        Command::Install(a) => install::install(a),
+        Command::Uninstall(a) => install::uninstall(a),
+        Command::Doctor(a) => install::doctor(a),
     };
     match result {
         Ok(code) => code,
