@@ -1,0 +1,194 @@
+//! Streaming forwarder: sends every stored event, as an OCSF-style record
+//! (docs/schemas/export-record.schema.json), to a webhook (JSON array per POST) and/or syslog
+//! (RFC 5424 over UDP, or TCP with octet-counting framing, RFC 6587).
+//!
+//! Delivery is at-least-once and survives restarts: each sink keeps a cursor (the last event
+//! sequence number it delivered) in the database and only advances it after the sink took the
+//! batch; a failing sink is retried with exponential backoff (1 s doubling to 60 s) and nothing
+//! is skipped. Run the forwarder on one replica only when several share a PostgreSQL database.
+
+use crate::export::{ocsf_record, rfc3339_ms};
+use crate::http_client::HttpClient;
+use crate::store::Store;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyslogTarget {
+    Udp(String),
+    Tcp(String),
+}
+
+impl SyslogTarget {
+    /// `udp://HOST:PORT` or `tcp://HOST:PORT`.
+    pub fn parse(s: &str) -> Result<SyslogTarget, String> {
+        if let Some(a) = s.strip_prefix("udp://") {
+            Ok(SyslogTarget::Udp(a.to_string()))
+        } else if let Some(a) = s.strip_prefix("tcp://") {
+            Ok(SyslogTarget::Tcp(a.to_string()))
+        } else {
+            Err(format!("syslog target `{s}` must be udp://HOST:PORT or tcp://HOST:PORT"))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ForwardConfig {
+    /// `http://…` URL receiving POSTs of JSON arrays of records.
+    pub webhook: Option<String>,
+    pub syslog: Option<SyslogTarget>,
+    /// Records per webhook POST (default 200).
+    pub batch: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ForwardError {
+    #[error("webhook: {0}")]
+    Webhook(String),
+    #[error("syslog: {0}")]
+    Syslog(#[from] std::io::Error),
+}
+
+enum Sink {
+    Webhook { url: String, client: HttpClient },
+    Syslog(SyslogTarget),
+}
+
+impl Sink {
+    fn cursor_name(&self) -> &'static str {
+        match self {
+            Sink::Webhook { .. } => "webhook",
+            Sink::Syslog(_) => "syslog",
+        }
+    }
+
+    async fn send(&self, records: &[Value]) -> Result<(), ForwardError> {
+        match self {
+            Sink::Webhook { url, client } => {
+                let body = serde_json::to_vec(records).map_err(|e| ForwardError::Webhook(e.to_string()))?;
+                let n = records.len().to_string();
+                let resp = client
+                    .request("POST", url, &[("content-type", "application/json"), ("x-promptwall-records", &n)], body)
+                    .await
+                    .map_err(|e| ForwardError::Webhook(e.to_string()))?;
+                if (200..300).contains(&resp.status) {
+                    Ok(())
+                } else {
+                    Err(ForwardError::Webhook(format!("HTTP {}", resp.status)))
+                }
+            }
+            Sink::Syslog(target) => {
+                let host = hostname();
+                let lines: Vec<String> = records.iter().map(|r| syslog_line(r, &host)).collect();
+                match target {
+                    SyslogTarget::Udp(addr) => {
+                        let sock = tokio::net::UdpSocket::bind(if addr.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" }).await?;
+                        sock.connect(addr).await?;
+                        for l in &lines {
+                            sock.send(l.as_bytes()).await?;
+                        }
+                    }
+                    SyslogTarget::Tcp(addr) => {
+                        let mut s = tokio::time::timeout(Duration::from_secs(10), tokio::net::TcpStream::connect(addr))
+                            .await
+                            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"))??;
+                        let mut buf = Vec::new();
+                        for l in &lines {
+                            buf.extend_from_slice(format!("{} {l}", l.len()).as_bytes());
+                        }
+                        s.write_all(&buf).await?;
+                        s.flush().await?;
+                        s.shutdown().await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !s.contains(' ')).unwrap_or_else(|| "-".into())
+}
+
+/// One RFC 5424 message: facility local0 (16), severity from the record; MSG is the JSON record.
+pub fn syslog_line(record: &Value, host: &str) -> String {
+    let sev = match record.get("severity_id").and_then(Value::as_u64).unwrap_or(0) {
+        4 => 4, // warning
+        3 | 2 => 5, // notice
+        _ => 6, // informational
+    };
+    let pri = 16 * 8 + sev;
+    let ts = rfc3339_ms(record.get("time").and_then(Value::as_i64).unwrap_or(0));
+    format!("<{pri}>1 {ts} {host} promptwall - event - {record}")
+}
+
+/// Starts the forwarder task when a sink is configured.
+pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync::Notify>) -> Option<tokio::task::JoinHandle<()>> {
+    let mut sinks = Vec::new();
+    if let Some(url) = cfg.webhook.clone() {
+        sinks.push(Sink::Webhook { url, client: HttpClient::new(Duration::from_secs(15)) });
+    }
+    if let Some(t) = cfg.syslog.clone() {
+        sinks.push(Sink::Syslog(t));
+    }
+    if sinks.is_empty() {
+        return None;
+    }
+    let batch = if cfg.batch == 0 { 200 } else { cfg.batch } as i64;
+    Some(tokio::spawn(async move {
+        let mut backoff = vec![Duration::ZERO; sinks.len()];
+        loop {
+            let mut busy = false;
+            let mut failing = false;
+            for (i, sink) in sinks.iter().enumerate() {
+                match forward_once(&*store, sink, batch).await {
+                    Ok(n) => {
+                        backoff[i] = Duration::ZERO;
+                        busy |= n as i64 == batch;
+                    }
+                    Err(e) => {
+                        failing = true;
+                        backoff[i] = (backoff[i] * 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
+                        tracing::warn!(sink = sink.cursor_name(), error = %e, retry_in_s = backoff[i].as_secs(), "forwarding failed; will retry");
+                    }
+                }
+            }
+            if busy && !failing {
+                continue;
+            }
+            let wait = if failing { backoff.iter().copied().filter(|d| !d.is_zero()).min().unwrap_or(Duration::from_secs(1)) } else { Duration::from_secs(2) };
+            tokio::select! {
+                _ = notify.notified(), if !failing => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }))
+}
+
+async fn forward_once(store: &dyn Store, sink: &Sink, batch: i64) -> Result<usize, String> {
+    let name = sink.cursor_name();
+    let cursor = store.get_cursor(name).await.map_err(|e| e.to_string())?;
+    let rows = store.events_after(cursor, batch).await.map_err(|e| e.to_string())?;
+    let Some(last) = rows.last().map(|r| r.seq) else { return Ok(0) };
+    let records: Vec<Value> = rows.iter().map(|r| ocsf_record(&crate::api::event_json(r))).collect();
+    sink.send(&records).await.map_err(|e| e.to_string())?;
+    store.set_cursor(name, last).await.map_err(|e| e.to_string())?;
+    tracing::debug!(sink = name, records = records.len(), "forwarded");
+    Ok(records.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syslog_format() {
+        let r = serde_json::json!({"time": 0, "severity_id": 4, "class_uid": 2006});
+        assert_eq!(syslog_line(&r, "h"), "<132>1 1970-01-01T00:00:00.000Z h promptwall - event - {\"time\":0,\"severity_id\":4,\"class_uid\":2006}");
+        assert_eq!(SyslogTarget::parse("udp://127.0.0.1:514"), Ok(SyslogTarget::Udp("127.0.0.1:514".into())));
+        assert!(SyslogTarget::parse("127.0.0.1:514").is_err());
+    }
+}

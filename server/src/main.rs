@@ -1,0 +1,132 @@
+//! `promptwall-server serve …` and `promptwall-server admin-token create …`.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use promptwall_server::{auth, forward, load_trusted_key, now_ms, open_store, RateLimit, ServerConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "promptwall-server", version, about = "Promptwall central server: enrollment, policy publishing, event ingestion, admin console")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Directory for the SQLite database (promptwall.db) when no --database-url is given.
+    #[arg(long, default_value = "promptwall-data")]
+    data_dir: PathBuf,
+    /// postgres://USER@HOST/DB (several replicas may share it) or sqlite://PATH.
+    #[arg(long, env = "PROMPTWALL_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Admin tokens.
+    AdminToken {
+        #[command(subcommand)]
+        cmd: AdminTokenCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTokenCmd {
+    /// Create an admin token and print it once (only its hash is stored).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A label for the token.
+        #[arg(long, default_value = "admin")]
+        name: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+    /// PEM certificate chain; with --tls-key, serves HTTPS (rustls).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Public key bundles must be signed with: KEY_ID=FILE or FILE (key id = file stem). Repeat for rotation.
+    #[arg(long = "trusted-key")]
+    trusted_keys: Vec<String>,
+    /// Requests per second allowed per device token (burst: 12x).
+    #[arg(long, default_value_t = 5.0)]
+    device_rate: f64,
+    /// Requests per second allowed per admin token (burst: 10x).
+    #[arg(long, default_value_t = 20.0)]
+    admin_rate: f64,
+    /// Enrollments per second allowed per client address (burst: 15x).
+    #[arg(long, default_value_t = 2.0)]
+    enroll_rate: f64,
+    /// Forward every event as an OCSF-style record: POST JSON arrays to this http:// URL.
+    #[arg(long)]
+    forward_webhook: Option<String>,
+    /// Forward every event to syslog (RFC 5424): udp://HOST:PORT or tcp://HOST:PORT.
+    #[arg(long)]
+    forward_syslog: Option<String>,
+    /// PostgreSQL connection pool size.
+    #[arg(long, default_value_t = 16)]
+    pg_pool: usize,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PROMPTWALL_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::AdminToken { cmd: AdminTokenCmd::Create { db, name } } => {
+            let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
+            let token = auth::new_token(auth::ADMIN_PREFIX)?;
+            store.add_admin_token(&auth::hash_token(&token), &name, now_ms()).await?;
+            println!("{token}");
+            eprintln!("admin token `{name}` created; it is shown only now");
+            Ok(())
+        }
+        Cmd::Serve(a) => {
+            let mut cfg = ServerConfig::new(a.listen, a.db.data_dir);
+            cfg.database_url = a.db.database_url;
+            cfg.tls = a.tls_cert.zip(a.tls_key);
+            cfg.trusted_keys = a.trusted_keys.iter().map(|s| load_trusted_key(s)).collect::<Result<_>>()?;
+            cfg.device_rate = RateLimit { per_s: a.device_rate, burst: a.device_rate * 12.0 };
+            cfg.admin_rate = RateLimit { per_s: a.admin_rate, burst: a.admin_rate * 10.0 };
+            cfg.enroll_rate = RateLimit { per_s: a.enroll_rate, burst: a.enroll_rate * 15.0 };
+            cfg.pg_pool = a.pg_pool;
+            cfg.forward.webhook = a.forward_webhook;
+            cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;
+            if cfg.trusted_keys.is_empty() {
+                tracing::warn!("no --trusted-key: policy uploads will be refused");
+            }
+            let server = promptwall_server::start(cfg).await.context("starting the server")?;
+            if let Some(t) = &server.initial_admin_token {
+                println!("No admin token existed; created one. It is shown only now, keep it safe:\n  {t}");
+            }
+            let scheme = if server_is_tls(&server) { "https" } else { "http" };
+            println!("promptwall-server listening on {scheme}://{} (console: /console/)", server.addr);
+            tokio::select! {
+                r = server.wait() => r,
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!("shutting down");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn server_is_tls(s: &promptwall_server::RunningServer) -> bool {
+    s.tls
+}

@@ -1,0 +1,266 @@
+//! Storage: one trait, two backends (SQLite file in WAL mode, PostgreSQL), each with its own
+//! migration ladder. Handlers only see [`Store`]; everything a replica needs lives in the
+//! database, so several server replicas can share one PostgreSQL.
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+pub mod postgres;
+pub mod sqlite;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("postgres pool: {0}")]
+    Pool(String),
+    #[error("database task failed: {0}")]
+    Task(String),
+    #[error("database schema version {found} is newer than this server knows ({known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("{0}")]
+    Config(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A device as enrollment creates it.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub device_id: String,
+    pub hostname: String,
+    pub agent_version: String,
+    pub token_hash: String,
+}
+
+/// Who a valid, unrevoked device token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceAuth {
+    pub device_id: String,
+    pub group: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Heartbeat {
+    pub agent_version: Option<String>,
+    pub hostname: Option<String>,
+    pub policy_version: Option<i64>,
+    pub queue_depth: Option<i64>,
+    pub dropped_total: Option<i64>,
+}
+
+/// Tag kinds kept beside each event for filtering and statistics.
+pub const TAG_ENTITY: &str = "entity";
+pub const TAG_CATEGORY: &str = "category";
+pub const TAG_RULE: &str = "rule";
+
+/// One validated event ready to store. `body` is the JSON record as stored and returned.
+#[derive(Debug, Clone)]
+pub struct IngestEvent {
+    pub event_id: String,
+    pub time_ms: i64,
+    pub user: String,
+    pub site: String,
+    pub trigger: String,
+    pub action: String,
+    pub policy_version: i64,
+    pub body: String,
+    /// (kind, value): entity types, categories, rule ids.
+    pub tags: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestResult {
+    pub accepted: Vec<String>,
+    pub duplicates: Vec<String>,
+}
+
+/// A stored bundle's metadata (and, when asked for, its bytes).
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRecord {
+    pub group: String,
+    pub version: i64,
+    pub sha256: String,
+    pub key_id: String,
+    pub not_before: i64,
+    pub expires: i64,
+    pub policy_name: String,
+    pub uploaded_ms: i64,
+    pub size: i64,
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publish {
+    Published,
+    /// The group already has this version or a newer one.
+    Rollback { current: i64 },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub hostname: String,
+    pub group: String,
+    pub enrolled_ms: i64,
+    pub last_seen_ms: Option<i64>,
+    pub agent_version: String,
+    pub policy_version: Option<i64>,
+    pub queue_depth: Option<i64>,
+    pub dropped_total: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    pub group: String,
+    pub active_version: Option<i64>,
+    pub devices: i64,
+}
+
+/// Filters of the admin event query; `before_seq` is the cursor (newest first).
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub action: Option<String>,
+    pub site: Option<String>,
+    pub device: Option<String>,
+    pub entity_type: Option<String>,
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub received_ms: i64,
+    pub group: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeriesPoint {
+    pub t: i64,
+    pub key: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KeyCount {
+    pub key: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Stats {
+    pub total: i64,
+    pub by_action: Vec<SeriesPoint>,
+    pub by_category: Vec<SeriesPoint>,
+    pub by_site: Vec<SeriesPoint>,
+    pub top_detectors: Vec<KeyCount>,
+    pub top_rules: Vec<KeyCount>,
+    pub top_sites: Vec<KeyCount>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+
+    async fn admin_token_count(&self) -> Result<i64>;
+    async fn add_admin_token(&self, token_hash: &str, name: &str, now_ms: i64) -> Result<()>;
+    async fn is_admin_token(&self, token_hash: &str) -> Result<bool>;
+
+    async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()>;
+    /// Consumes one use of the enrollment token and creates (or re-keys) the device. `None` when
+    /// the token is unknown, used up or expired (nothing changes then).
+    async fn enroll(&self, enrollment_hash: &str, device: NewDevice, now_ms: i64) -> Result<Option<String>>;
+    /// `None` for an unknown or revoked device token.
+    async fn device_auth(&self, token_hash: &str) -> Result<Option<DeviceAuth>>;
+    async fn heartbeat(&self, device_id: &str, hb: &Heartbeat, now_ms: i64) -> Result<()>;
+    async fn revoke_device(&self, device_id: &str) -> Result<bool>;
+    async fn devices(&self) -> Result<Vec<DeviceRow>>;
+
+    /// Stores the events not yet stored for this device (idempotent by (device, event_id)); the
+    /// device's last-seen time is updated in the same transaction.
+    async fn ingest(&self, device: &DeviceAuth, events: Vec<IngestEvent>, now_ms: i64) -> Result<IngestResult>;
+
+    async fn publish_policy(&self, rec: PolicyRecord) -> Result<Publish>;
+    /// The highest version of the group, with its bytes.
+    async fn active_policy(&self, group: &str) -> Result<Option<PolicyRecord>>;
+    /// Every version of the group, newest first, without bytes.
+    async fn policy_history(&self, group: &str) -> Result<Vec<PolicyRecord>>;
+    async fn groups(&self) -> Result<Vec<GroupRow>>;
+
+    async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>>;
+    async fn count_events(&self) -> Result<i64>;
+    async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats>;
+
+    /// Events with seq > `after`, oldest first (for the forwarder).
+    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>>;
+    async fn get_cursor(&self, name: &str) -> Result<i64>;
+    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()>;
+}
+
+/// A bound SQL parameter, converted by each backend.
+#[derive(Debug, Clone)]
+pub enum Param {
+    I64(i64),
+    Str(String),
+}
+
+/// WHERE clause of an event query; `ph(n)` writes placeholder number `n` (1-based).
+pub fn event_where(f: &EventFilter, ph: &dyn Fn(usize) -> String) -> (String, Vec<Param>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
+    let mut push = |cond: &str, p: Param, conds: &mut Vec<String>| {
+        params.push(p);
+        conds.push(cond.replace('?', &ph(params.len())));
+    };
+    if let Some(v) = f.since {
+        push("e.time_ms >= ?", Param::I64(v), &mut conds);
+    }
+    if let Some(v) = f.until {
+        push("e.time_ms < ?", Param::I64(v), &mut conds);
+    }
+    if let Some(v) = &f.action {
+        push("e.action = ?", Param::Str(v.clone()), &mut conds);
+    }
+    if let Some(v) = &f.site {
+        push("e.site = ?", Param::Str(v.clone()), &mut conds);
+    }
+    if let Some(v) = &f.device {
+        push("e.device_id = ?", Param::Str(v.clone()), &mut conds);
+    }
+    if let Some(v) = &f.entity_type {
+        push(
+            "EXISTS (SELECT 1 FROM event_tags t WHERE t.seq = e.seq AND t.kind IN ('entity', 'category') AND t.value = ?)",
+            Param::Str(v.clone()),
+            &mut conds,
+        );
+    }
+    if let Some(v) = f.before_seq {
+        push("e.seq < ?", Param::I64(v), &mut conds);
+    }
+    let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    (clause, params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_clause_numbers_placeholders_in_order() {
+        let f = EventFilter { since: Some(1), action: Some("block".into()), entity_type: Some("EMAIL".into()), ..Default::default() };
+        let (sql, params) = event_where(&f, &|n| format!("${n}"));
+        assert_eq!(sql, "WHERE e.time_ms >= $1 AND e.action = $2 AND EXISTS (SELECT 1 FROM event_tags t WHERE t.seq = e.seq AND t.kind IN ('entity', 'category') AND t.value = $3)");
+        assert_eq!(params.len(), 3);
+        let (sql, params) = event_where(&EventFilter::default(), &|n| format!("?{n}"));
+        assert!(sql.is_empty() && params.is_empty());
+    }
+}

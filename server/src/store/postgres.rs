@@ -1,0 +1,412 @@
+//! PostgreSQL backend, for fleets that run several stateless server replicas on one database.
+//! A small connection pool (deadpool); migrations are applied under an advisory lock so replicas
+//! starting together do not race. Batches are inserted with one `unnest` statement each, with
+//! `ON CONFLICT DO NOTHING` giving idempotency by (device, event_id).
+
+use super::*;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
+
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms BIGINT NOT NULL);
+     CREATE TABLE enrollment_tokens (token_hash TEXT PRIMARY KEY, group_name TEXT NOT NULL, uses_left BIGINT NOT NULL,
+         expires_ms BIGINT NOT NULL, created_ms BIGINT NOT NULL);
+     CREATE TABLE devices (device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, group_name TEXT NOT NULL,
+         hostname TEXT NOT NULL DEFAULT '', agent_version TEXT NOT NULL DEFAULT '', enrolled_ms BIGINT NOT NULL,
+         last_seen_ms BIGINT, policy_version BIGINT, queue_depth BIGINT, dropped_total BIGINT,
+         revoked BOOLEAN NOT NULL DEFAULT FALSE);
+     CREATE TABLE policies (group_name TEXT NOT NULL, version BIGINT NOT NULL, sha256 TEXT NOT NULL, key_id TEXT NOT NULL,
+         not_before BIGINT NOT NULL, expires BIGINT NOT NULL, policy_name TEXT NOT NULL, uploaded_ms BIGINT NOT NULL,
+         body BYTEA NOT NULL, PRIMARY KEY (group_name, version));
+     CREATE TABLE events (seq BIGSERIAL PRIMARY KEY, device_id TEXT NOT NULL, event_id TEXT NOT NULL,
+         group_name TEXT NOT NULL, time_ms BIGINT NOT NULL, received_ms BIGINT NOT NULL, user_name TEXT NOT NULL,
+         site TEXT NOT NULL, trigger_kind TEXT NOT NULL, action TEXT NOT NULL, policy_version BIGINT NOT NULL,
+         body TEXT NOT NULL, UNIQUE (device_id, event_id));
+     CREATE INDEX events_time ON events (time_ms);
+     CREATE TABLE event_tags (seq BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, time_ms BIGINT NOT NULL);
+     CREATE INDEX event_tags_seq ON event_tags (seq);
+     CREATE INDEX event_tags_kind ON event_tags (kind, time_ms);
+     CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL);",
+];
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+fn pool_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Pool(e.to_string())
+}
+
+fn device_row(r: &Row) -> DeviceRow {
+    DeviceRow {
+        device_id: r.get(0),
+        hostname: r.get(1),
+        group: r.get(2),
+        enrolled_ms: r.get(3),
+        last_seen_ms: r.get(4),
+        agent_version: r.get(5),
+        policy_version: r.get(6),
+        queue_depth: r.get(7),
+        dropped_total: r.get(8),
+        revoked: r.get(9),
+    }
+}
+
+const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, octet_length(body)::bigint";
+
+fn policy_row(r: &Row) -> PolicyRecord {
+    PolicyRecord {
+        group: r.get(0),
+        version: r.get(1),
+        sha256: r.get(2),
+        key_id: r.get(3),
+        not_before: r.get(4),
+        expires: r.get(5),
+        policy_name: r.get(6),
+        uploaded_ms: r.get(7),
+        size: r.get(8),
+        body: Vec::new(),
+    }
+}
+
+fn stored_event(r: &Row) -> StoredEvent {
+    StoredEvent { seq: r.get(0), received_ms: r.get(1), group: r.get(2), body: r.get(3) }
+}
+
+impl PgStore {
+    /// Connects (pool of `max_conns`) and applies pending migrations.
+    pub async fn connect(url: &str, max_conns: usize) -> Result<PgStore> {
+        let cfg: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| StoreError::Config(format!("bad database URL: {e}")))?;
+        let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(mgr).max_size(max_conns.max(1)).build().map_err(pool_err)?;
+        let store = PgStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut c = self.pool.get().await.map_err(pool_err)?;
+        c.execute("SELECT pg_advisory_lock(72616964)", &[]).await?;
+        let res = async {
+            c.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)").await?;
+            let version: i64 = c.query_one("SELECT COALESCE(max(version), 0) FROM schema_migrations", &[]).await?.get(0);
+            let known = MIGRATIONS.len() as i64;
+            if version > known {
+                return Err(StoreError::TooNew { found: version, known });
+            }
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                let tx = c.transaction().await?;
+                tx.batch_execute(sql).await?;
+                tx.execute("INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)", &[&((i + 1) as i64), &crate::now_ms()]).await?;
+                tx.commit().await?;
+            }
+            Ok(())
+        }
+        .await;
+        c.execute("SELECT pg_advisory_unlock(72616964)", &[]).await?;
+        res
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(pool_err)
+    }
+
+    async fn series(&self, sql: &str, since: i64, until: i64, bucket: i64) -> Result<Vec<SeriesPoint>> {
+        let c = self.client().await?;
+        let rows = c.query(sql, &[&since, &until, &bucket]).await?;
+        Ok(rows.iter().map(|r| SeriesPoint { t: r.get(0), key: r.get(1), count: r.get(2) }).collect())
+    }
+
+    async fn tops(&self, sql: &str, since: i64, until: i64) -> Result<Vec<KeyCount>> {
+        let c = self.client().await?;
+        let rows = c.query(sql, &[&since, &until]).await?;
+        Ok(rows.iter().map(|r| KeyCount { key: r.get(0), count: r.get(1) }).collect())
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.client().await?.query_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    async fn admin_token_count(&self) -> Result<i64> {
+        Ok(self.client().await?.query_one("SELECT count(*) FROM admin_tokens", &[]).await?.get(0))
+    }
+
+    async fn add_admin_token(&self, token_hash: &str, name: &str, now_ms: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute("INSERT INTO admin_tokens (token_hash, name, created_ms) VALUES ($1, $2, $3)", &[&token_hash, &name, &now_ms])
+            .await?;
+        Ok(())
+    }
+
+    async fn is_admin_token(&self, token_hash: &str) -> Result<bool> {
+        Ok(self.client().await?.query_opt("SELECT 1 FROM admin_tokens WHERE token_hash = $1", &[&token_hash]).await?.is_some())
+    }
+
+    async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO enrollment_tokens (token_hash, group_name, uses_left, expires_ms, created_ms) VALUES ($1, $2, $3, $4, $5)",
+                &[&token_hash, &group, &uses, &expires_ms, &now_ms],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<String>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let row = tx
+            .query_opt("SELECT group_name, uses_left, expires_ms FROM enrollment_tokens WHERE token_hash = $1 FOR UPDATE", &[&enrollment_hash])
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (group, uses_left, expires_ms): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        if uses_left <= 0 || expires_ms <= now_ms {
+            return Ok(None);
+        }
+        tx.execute("UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE token_hash = $1", &[&enrollment_hash]).await?;
+        tx.execute(
+            "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
+             VALUES ($1, $2, $3, $4, $5, $6, FALSE)
+             ON CONFLICT (device_id) DO UPDATE SET token_hash = excluded.token_hash, group_name = excluded.group_name,
+               hostname = excluded.hostname, agent_version = excluded.agent_version, enrolled_ms = excluded.enrolled_ms, revoked = FALSE",
+            &[&d.device_id, &d.token_hash, &group, &d.hostname, &d.agent_version, &now_ms],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(group))
+    }
+
+    async fn device_auth(&self, token_hash: &str) -> Result<Option<DeviceAuth>> {
+        let c = self.client().await?;
+        let stmt = c.prepare_cached("SELECT device_id, group_name FROM devices WHERE token_hash = $1 AND NOT revoked").await?;
+        Ok(c.query_opt(&stmt, &[&token_hash]).await?.map(|r| DeviceAuth { device_id: r.get(0), group: r.get(1) }))
+    }
+
+    async fn heartbeat(&self, device_id: &str, hb: &Heartbeat, now_ms: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "UPDATE devices SET last_seen_ms = $2, agent_version = COALESCE($3, agent_version), hostname = COALESCE($4, hostname),
+                   policy_version = COALESCE($5, policy_version), queue_depth = COALESCE($6, queue_depth),
+                   dropped_total = COALESCE($7, dropped_total) WHERE device_id = $1",
+                &[&device_id, &now_ms, &hb.agent_version, &hb.hostname, &hb.policy_version, &hb.queue_depth, &hb.dropped_total],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn revoke_device(&self, device_id: &str) -> Result<bool> {
+        Ok(self.client().await?.execute("UPDATE devices SET revoked = TRUE WHERE device_id = $1", &[&device_id]).await? == 1)
+    }
+
+    async fn devices(&self) -> Result<Vec<DeviceRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT device_id, hostname, group_name, enrolled_ms, last_seen_ms, agent_version, policy_version, queue_depth,
+                        dropped_total, revoked FROM devices ORDER BY last_seen_ms DESC NULLS LAST, device_id",
+                &[],
+            )
+            .await?;
+        Ok(rows.iter().map(device_row).collect())
+    }
+
+    async fn ingest(&self, device: &DeviceAuth, events: Vec<IngestEvent>, now_ms: i64) -> Result<IngestResult> {
+        let n = events.len();
+        let (mut ids, mut times, mut users, mut sites, mut triggers, mut actions, mut pvs, mut bodies) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for e in &events {
+            ids.push(e.event_id.clone());
+            times.push(e.time_ms);
+            users.push(e.user.clone());
+            sites.push(e.site.clone());
+            triggers.push(e.trigger.clone());
+            actions.push(e.action.clone());
+            pvs.push(e.policy_version);
+            bodies.push(e.body.clone());
+        }
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let ins = tx
+            .prepare_cached(
+                "INSERT INTO events (device_id, event_id, group_name, time_ms, received_ms, user_name, site, trigger_kind, action,
+                   policy_version, body)
+                 SELECT $1, u.event_id, $2, u.time_ms, $3, u.user_name, u.site, u.trig, u.action, u.pv, u.body
+                 FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[])
+                   AS u(event_id, time_ms, user_name, site, trig, action, pv, body)
+                 ON CONFLICT (device_id, event_id) DO NOTHING
+                 RETURNING seq, event_id",
+            )
+            .await?;
+        let rows = tx
+            .query(&ins, &[&device.device_id, &device.group, &now_ms, &ids, &times, &users, &sites, &triggers, &actions, &pvs, &bodies])
+            .await?;
+        let inserted: std::collections::HashMap<String, i64> = rows.iter().map(|r| (r.get::<_, String>(1), r.get::<_, i64>(0))).collect();
+        let (mut t_seq, mut t_kind, mut t_value, mut t_time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut out = IngestResult::default();
+        for e in events {
+            match inserted.get(&e.event_id) {
+                Some(&seq) => {
+                    for (kind, value) in e.tags {
+                        t_seq.push(seq);
+                        t_kind.push(kind.to_string());
+                        t_value.push(value);
+                        t_time.push(e.time_ms);
+                    }
+                    out.accepted.push(e.event_id);
+                }
+                None => out.duplicates.push(e.event_id),
+            }
+        }
+        if !t_seq.is_empty() {
+            let tags = tx
+                .prepare_cached(
+                    "INSERT INTO event_tags (seq, kind, value, time_ms)
+                     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+                )
+                .await?;
+            tx.execute(&tags, &[&t_seq, &t_kind, &t_value, &t_time]).await?;
+        }
+        tx.execute("UPDATE devices SET last_seen_ms = $2 WHERE device_id = $1", &[&device.device_id, &now_ms]).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn publish_policy(&self, rec: PolicyRecord) -> Result<Publish> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&rec.group]).await?;
+        let current: Option<i64> = tx.query_one("SELECT max(version) FROM policies WHERE group_name = $1", &[&rec.group]).await?.get(0);
+        if let Some(current) = current {
+            if rec.version <= current {
+                return Ok(Publish::Rollback { current });
+            }
+        }
+        tx.execute(
+            "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[&rec.group, &rec.version, &rec.sha256, &rec.key_id, &rec.not_before, &rec.expires, &rec.policy_name, &rec.uploaded_ms, &rec.body],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Publish::Published)
+    }
+
+    async fn active_policy(&self, group: &str) -> Result<Option<PolicyRecord>> {
+        let sql = format!("SELECT {POLICY_COLS}, body FROM policies WHERE group_name = $1 ORDER BY version DESC LIMIT 1");
+        let row = self.client().await?.query_opt(&sql, &[&group]).await?;
+        Ok(row.map(|r| {
+            let mut p = policy_row(&r);
+            p.body = r.get(9);
+            p
+        }))
+    }
+
+    async fn policy_history(&self, group: &str) -> Result<Vec<PolicyRecord>> {
+        let sql = format!("SELECT {POLICY_COLS} FROM policies WHERE group_name = $1 ORDER BY version DESC");
+        Ok(self.client().await?.query(&sql, &[&group]).await?.iter().map(policy_row).collect())
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT g, (SELECT max(version) FROM policies p WHERE p.group_name = g),
+                        (SELECT count(*) FROM devices d WHERE d.group_name = g AND NOT d.revoked)
+                 FROM (SELECT group_name AS g FROM policies UNION SELECT group_name FROM devices) AS gs ORDER BY g",
+                &[],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| GroupRow { group: r.get(0), active_version: r.get(1), devices: r.get(2) }).collect())
+    }
+
+    async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
+        let (clause, params) = event_where(filter, &|n| format!("${n}"));
+        let sql = format!(
+            "SELECT e.seq, e.received_ms, e.group_name, e.body FROM events e {clause} ORDER BY e.seq DESC LIMIT {}",
+            filter.limit.max(1)
+        );
+        let boxed: Vec<Box<dyn ToSql + Sync + Send>> = params
+            .into_iter()
+            .map(|p| -> Box<dyn ToSql + Sync + Send> {
+                match p {
+                    Param::I64(v) => Box::new(v),
+                    Param::Str(s) => Box::new(s),
+                }
+            })
+            .collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
+        let rows = self.client().await?.query(&sql, &refs).await?;
+        Ok(rows.iter().map(stored_event).collect())
+    }
+
+    async fn count_events(&self) -> Result<i64> {
+        Ok(self.client().await?.query_one("SELECT count(*) FROM events", &[]).await?.get(0))
+    }
+
+    async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats> {
+        let b = bucket_ms.max(1);
+        let total = self
+            .client()
+            .await?
+            .query_one("SELECT count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2", &[&since, &until])
+            .await?
+            .get(0);
+        Ok(Stats {
+            total,
+            by_action: self.series("SELECT (time_ms / $3) * $3 AS t, action, count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
+            by_site: self.series("SELECT (time_ms / $3) * $3 AS t, site, count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
+            by_category: self.series("SELECT (time_ms / $3) * $3 AS t, value, count(*) FROM event_tags WHERE kind = 'category' AND time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
+            top_detectors: self.tops("SELECT value, count(*) AS n FROM event_tags WHERE kind = 'entity' AND time_ms >= $1 AND time_ms < $2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until).await?,
+            top_rules: self.tops("SELECT value, count(*) AS n FROM event_tags WHERE kind = 'rule' AND time_ms >= $1 AND time_ms < $2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until).await?,
+            top_sites: self.tops("SELECT site, count(*) AS n FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY site ORDER BY n DESC, site LIMIT 10", since, until).await?,
+        })
+    }
+
+    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT seq, received_ms, group_name, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &limit])
+            .await?;
+        Ok(rows.iter().map(stored_event).collect())
+    }
+
+    async fn get_cursor(&self, name: &str) -> Result<i64> {
+        let row = self.client().await?.query_opt("SELECT seq FROM forward_cursors WHERE name = $1", &[&name]).await?;
+        Ok(row.map(|r| r.get(0)).unwrap_or(0))
+    }
+
+    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO forward_cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+                &[&name, &seq],
+            )
+            .await?;
+        Ok(())
+    }
+}

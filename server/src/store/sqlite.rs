@@ -1,0 +1,447 @@
+//! SQLite backend: one file in WAL mode with `synchronous=FULL` (an acknowledged batch survives a
+//! power cut). One writer connection behind a mutex (SQLite has one writer at a time anyway) and
+//! a few reader connections; every call runs on tokio's blocking pool. Schema version lives in
+//! `PRAGMA user_version`; `MIGRATIONS[i]` takes version `i` to `i + 1`.
+
+use super::*;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms INTEGER NOT NULL);
+     CREATE TABLE enrollment_tokens (token_hash TEXT PRIMARY KEY, group_name TEXT NOT NULL, uses_left INTEGER NOT NULL,
+         expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL);
+     CREATE TABLE devices (device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, group_name TEXT NOT NULL,
+         hostname TEXT NOT NULL DEFAULT '', agent_version TEXT NOT NULL DEFAULT '', enrolled_ms INTEGER NOT NULL,
+         last_seen_ms INTEGER, policy_version INTEGER, queue_depth INTEGER, dropped_total INTEGER,
+         revoked INTEGER NOT NULL DEFAULT 0);
+     CREATE TABLE policies (group_name TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, key_id TEXT NOT NULL,
+         not_before INTEGER NOT NULL, expires INTEGER NOT NULL, policy_name TEXT NOT NULL, uploaded_ms INTEGER NOT NULL,
+         body BLOB NOT NULL, PRIMARY KEY (group_name, version));
+     CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL, event_id TEXT NOT NULL,
+         group_name TEXT NOT NULL, time_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, user_name TEXT NOT NULL,
+         site TEXT NOT NULL, trigger_kind TEXT NOT NULL, action TEXT NOT NULL, policy_version INTEGER NOT NULL,
+         body TEXT NOT NULL, UNIQUE (device_id, event_id));
+     CREATE INDEX events_time ON events (time_ms);
+     CREATE TABLE event_tags (seq INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, time_ms INTEGER NOT NULL);
+     CREATE INDEX event_tags_seq ON event_tags (seq);
+     CREATE INDEX event_tags_kind ON event_tags (kind, time_ms);
+     CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);",
+];
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next: AtomicUsize,
+}
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew { found: version, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        device_id: r.get(0)?,
+        hostname: r.get(1)?,
+        group: r.get(2)?,
+        enrolled_ms: r.get(3)?,
+        last_seen_ms: r.get(4)?,
+        agent_version: r.get(5)?,
+        policy_version: r.get(6)?,
+        queue_depth: r.get(7)?,
+        dropped_total: r.get(8)?,
+        revoked: r.get::<_, i64>(9)? != 0,
+    })
+}
+
+const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, length(body)";
+
+fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PolicyRecord> {
+    Ok(PolicyRecord {
+        group: r.get(0)?,
+        version: r.get(1)?,
+        sha256: r.get(2)?,
+        key_id: r.get(3)?,
+        not_before: r.get(4)?,
+        expires: r.get(5)?,
+        policy_name: r.get(6)?,
+        uploaded_ms: r.get(7)?,
+        size: r.get(8)?,
+        body: Vec::new(),
+    })
+}
+
+fn stored_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent { seq: r.get(0)?, received_ms: r.get(1)?, group: r.get(2)?, body: r.get(3)? })
+}
+
+fn to_sql(p: &Param) -> rusqlite::types::Value {
+    match p {
+        Param::I64(v) => rusqlite::types::Value::Integer(*v),
+        Param::Str(s) => rusqlite::types::Value::Text(s.clone()),
+    }
+}
+
+fn series(conn: &Connection, sql: &str, since: i64, until: i64, bucket: i64) -> rusqlite::Result<Vec<SeriesPoint>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![since, until, bucket], |r| Ok(SeriesPoint { t: r.get(0)?, key: r.get(1)?, count: r.get(2)? }))?;
+    rows.collect()
+}
+
+fn tops(conn: &Connection, sql: &str, since: i64, until: i64) -> rusqlite::Result<Vec<KeyCount>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![since, until], |r| Ok(KeyCount { key: r.get(0)?, count: r.get(1)? }))?;
+    rows.collect()
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let mut readers = Vec::new();
+        for _ in 0..4 {
+            let c = Connection::open(path)?;
+            configure(&c)?;
+            readers.push(Mutex::new(c));
+        }
+        Ok(SqliteStore { inner: Arc::new(Inner { writer: Mutex::new(writer), readers, next: AtomicUsize::new(0) }) })
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let i = inner.next.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            let conn = inner.readers[i].lock().unwrap_or_else(|p| p.into_inner());
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+    }
+
+    async fn admin_token_count(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM admin_tokens", [], |r| r.get(0))?)).await
+    }
+
+    async fn add_admin_token(&self, token_hash: &str, name: &str, now_ms: i64) -> Result<()> {
+        let (h, n) = (token_hash.to_string(), name.to_string());
+        self.write(move |c| {
+            c.execute("INSERT INTO admin_tokens (token_hash, name, created_ms) VALUES (?1, ?2, ?3)", params![h, n, now_ms])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn is_admin_token(&self, token_hash: &str) -> Result<bool> {
+        let h = token_hash.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM admin_tokens WHERE token_hash = ?1")?.query_row([h], |_| Ok(())).optional()?.is_some())
+        })
+        .await
+    }
+
+    async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()> {
+        let (h, g) = (token_hash.to_string(), group.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO enrollment_tokens (token_hash, group_name, uses_left, expires_ms, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![h, g, uses, expires_ms, now_ms],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<String>> {
+        let h = enrollment_hash.to_string();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(String, i64, i64)> = tx
+                .query_row("SELECT group_name, uses_left, expires_ms FROM enrollment_tokens WHERE token_hash = ?1", [&h], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((group, uses_left, expires_ms)) = row else { return Ok(None) };
+            if uses_left <= 0 || expires_ms <= now_ms {
+                return Ok(None);
+            }
+            tx.execute("UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE token_hash = ?1", [&h])?;
+            tx.execute(
+                "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
+                 ON CONFLICT (device_id) DO UPDATE SET token_hash = excluded.token_hash, group_name = excluded.group_name,
+                   hostname = excluded.hostname, agent_version = excluded.agent_version, enrolled_ms = excluded.enrolled_ms, revoked = 0",
+                params![d.device_id, d.token_hash, group, d.hostname, d.agent_version, now_ms],
+            )?;
+            tx.commit()?;
+            Ok(Some(group))
+        })
+        .await
+    }
+
+    async fn device_auth(&self, token_hash: &str) -> Result<Option<DeviceAuth>> {
+        let h = token_hash.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT device_id, group_name FROM devices WHERE token_hash = ?1 AND revoked = 0")?
+                .query_row([h], |r| Ok(DeviceAuth { device_id: r.get(0)?, group: r.get(1)? }))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn heartbeat(&self, device_id: &str, hb: &Heartbeat, now_ms: i64) -> Result<()> {
+        let (id, hb) = (device_id.to_string(), hb.clone());
+        self.write(move |c| {
+            c.execute(
+                "UPDATE devices SET last_seen_ms = ?2, agent_version = COALESCE(?3, agent_version), hostname = COALESCE(?4, hostname),
+                   policy_version = COALESCE(?5, policy_version), queue_depth = COALESCE(?6, queue_depth),
+                   dropped_total = COALESCE(?7, dropped_total) WHERE device_id = ?1",
+                params![id, now_ms, hb.agent_version, hb.hostname, hb.policy_version, hb.queue_depth, hb.dropped_total],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_device(&self, device_id: &str) -> Result<bool> {
+        let id = device_id.to_string();
+        self.write(move |c| Ok(c.execute("UPDATE devices SET revoked = 1 WHERE device_id = ?1", [id])? == 1)).await
+    }
+
+    async fn devices(&self) -> Result<Vec<DeviceRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT device_id, hostname, group_name, enrolled_ms, last_seen_ms, agent_version, policy_version, queue_depth,
+                        dropped_total, revoked FROM devices ORDER BY last_seen_ms IS NULL, last_seen_ms DESC, device_id",
+            )?;
+            let rows = stmt.query_map([], device_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn ingest(&self, device: &DeviceAuth, events: Vec<IngestEvent>, now_ms: i64) -> Result<IngestResult> {
+        let device = device.clone();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = IngestResult::default();
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO events (device_id, event_id, group_name, time_ms, received_ms, user_name, site,
+                       trigger_kind, action, policy_version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )?;
+                let mut tag = tx.prepare_cached("INSERT INTO event_tags (seq, kind, value, time_ms) VALUES (?1, ?2, ?3, ?4)")?;
+                for e in events {
+                    let n = ins.execute(params![
+                        device.device_id,
+                        e.event_id,
+                        device.group,
+                        e.time_ms,
+                        now_ms,
+                        e.user,
+                        e.site,
+                        e.trigger,
+                        e.action,
+                        e.policy_version,
+                        e.body
+                    ])?;
+                    if n == 1 {
+                        let seq = tx.last_insert_rowid();
+                        for (kind, value) in &e.tags {
+                            tag.execute(params![seq, kind, value, e.time_ms])?;
+                        }
+                        out.accepted.push(e.event_id);
+                    } else {
+                        out.duplicates.push(e.event_id);
+                    }
+                }
+            }
+            tx.execute("UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1", params![device.device_id, now_ms])?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn publish_policy(&self, rec: PolicyRecord) -> Result<Publish> {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let current: Option<i64> =
+                tx.query_row("SELECT max(version) FROM policies WHERE group_name = ?1", [&rec.group], |r| r.get(0))?;
+            if let Some(current) = current {
+                if rec.version <= current {
+                    return Ok(Publish::Rollback { current });
+                }
+            }
+            tx.execute(
+                "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![rec.group, rec.version, rec.sha256, rec.key_id, rec.not_before, rec.expires, rec.policy_name, rec.uploaded_ms, rec.body],
+            )?;
+            tx.commit()?;
+            Ok(Publish::Published)
+        })
+        .await
+    }
+
+    async fn active_policy(&self, group: &str) -> Result<Option<PolicyRecord>> {
+        let g = group.to_string();
+        self.read(move |c| {
+            let sql = format!("SELECT {POLICY_COLS}, body FROM policies WHERE group_name = ?1 ORDER BY version DESC LIMIT 1");
+            Ok(c.prepare_cached(&sql)?
+                .query_row([g], |r| {
+                    let mut p = policy_row(r)?;
+                    p.body = r.get(9)?;
+                    Ok(p)
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn policy_history(&self, group: &str) -> Result<Vec<PolicyRecord>> {
+        let g = group.to_string();
+        self.read(move |c| {
+            let sql = format!("SELECT {POLICY_COLS} FROM policies WHERE group_name = ?1 ORDER BY version DESC");
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([g], policy_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT g, (SELECT max(version) FROM policies p WHERE p.group_name = g),
+                        (SELECT count(*) FROM devices d WHERE d.group_name = g AND d.revoked = 0)
+                 FROM (SELECT group_name AS g FROM policies UNION SELECT group_name FROM devices) ORDER BY g",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok(GroupRow { group: r.get(0)?, active_version: r.get(1)?, devices: r.get(2)? }))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
+        let f = filter.clone();
+        self.read(move |c| {
+            let (clause, params) = event_where(&f, &|n| format!("?{n}"));
+            let sql = format!(
+                "SELECT e.seq, e.received_ms, e.group_name, e.body FROM events e {clause} ORDER BY e.seq DESC LIMIT {}",
+                f.limit.max(1)
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter().map(to_sql)), stored_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn count_events(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)).await
+    }
+
+    async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats> {
+        self.read(move |c| {
+            let b = bucket_ms.max(1);
+            let total = c.query_row("SELECT count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2", params![since, until], |r| r.get(0))?;
+            Ok(Stats {
+                total,
+                by_action: series(c, "SELECT (time_ms / ?3) * ?3 AS t, action, count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY t, action ORDER BY t, action", since, until, b)?,
+                by_site: series(c, "SELECT (time_ms / ?3) * ?3 AS t, site, count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY t, site ORDER BY t, site", since, until, b)?,
+                by_category: series(c, "SELECT (time_ms / ?3) * ?3 AS t, value, count(*) FROM event_tags WHERE kind = 'category' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY t, value ORDER BY t, value", since, until, b)?,
+                top_detectors: tops(c, "SELECT value, count(*) AS n FROM event_tags WHERE kind = 'entity' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until)?,
+                top_rules: tops(c, "SELECT value, count(*) AS n FROM event_tags WHERE kind = 'rule' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until)?,
+                top_sites: tops(c, "SELECT site, count(*) AS n FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY site ORDER BY n DESC, site LIMIT 10", since, until)?,
+            })
+        })
+        .await
+    }
+
+    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached("SELECT seq, received_ms, group_name, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+            let rows = stmt.query_map(params![after, limit], stored_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn get_cursor(&self, name: &str) -> Result<i64> {
+        let n = name.to_string();
+        self.read(move |c| {
+            Ok(c.query_row("SELECT seq FROM forward_cursors WHERE name = ?1", [n], |r| r.get(0)).optional()?.unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()> {
+        let n = name.to_string();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO forward_cursors (name, seq) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+                params![n, seq],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
