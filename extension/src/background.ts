@@ -29,6 +29,8 @@ let nextId = 1;
 let backoffMs = 1000;
 let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 const pending = new Map<string, Pending>();
+/** Round trip of the last request over the native port (for the latency figures). */
+let lastPortMs = 0;
 
 // ---------------------------------------------------------------- configuration
 
@@ -166,7 +168,12 @@ async function ensurePort(): Promise<chrome.runtime.Port | null> {
 
 function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutMs: number): Promise<any> {
   const id = `x${nextId++}`;
-  return new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  return new Promise((resolve_, reject) => {
+    const resolve = (msg: any) => {
+      if (msg && typeof msg === 'object') lastPortMs = performance.now() - t0;
+      resolve_(msg);
+    };
     const timer = setTimeout(() => {
       pending.delete(id);
       reject(new Error('timeout'));
@@ -201,11 +208,27 @@ async function call(body: Record<string, unknown>): Promise<any> {
 // ---------------------------------------------------------------- recent decisions (metadata only)
 
 const recentArea: chrome.storage.StorageArea = chrome.storage.session ?? chrome.storage.local;
+let recentCache: Promise<RecentDecision[]> | null = null;
+let recentFlush: ReturnType<typeof setTimeout> | null = null;
 
-async function remember(d: RecentDecision) {
-  const { recent = [] } = (await recentArea.get('recent')) as { recent?: RecentDecision[] };
-  recent.unshift(d);
-  await recentArea.set({ recent: recent.slice(0, RECENT_MAX) });
+function recentList(): Promise<RecentDecision[]> {
+  recentCache ??= recentArea.get('recent').then((r) => ((r as { recent?: RecentDecision[] }).recent ?? []), () => []);
+  return recentCache;
+}
+
+/** Notes a decision for the popup. Kept in memory and written to storage a moment later, off the
+ * verdict's path (storage calls are IPC to the browser and would queue before the reply). */
+function remember(d: RecentDecision) {
+  void recentList().then((list) => {
+    list.unshift(d);
+    list.length = Math.min(list.length, RECENT_MAX);
+    if (!recentFlush) {
+      recentFlush = setTimeout(() => {
+        recentFlush = null;
+        void recentArea.set({ recent: list });
+      }, 250);
+    }
+  });
 }
 
 function typeCounts(v: Verdict): Record<string, number> {
@@ -227,19 +250,19 @@ async function handle(msg: ToWorker): Promise<unknown> {
       try {
         const v = (await call({ type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...(msg.conversation_id ? { conversation_id: msg.conversation_id } : {}) })) as Verdict;
         if (v.action !== 'allow') {
-          void remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
+          remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
         }
-        return { ok: true, verdict: v, worker_ms: performance.now() - t0 } satisfies InspectResult;
+        return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs } satisfies InspectResult;
       } catch (e) {
         const fm = await failMode();
         const reason = (e as Error).message;
         console.warn('promptwall: inspection failed:', reason, 'fail mode', fm.mode);
-        void remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: 'unavailable', types: {} });
+        remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: 'unavailable', types: {} });
         return { ok: false, fail_mode: fm.mode, reason } satisfies InspectResult;
       }
     }
     case 'decision': {
-      void remember({ time: Date.now(), host: msg.host, trigger: msg.trigger, action: msg.action, types: {}, choice: msg.choice });
+      remember({ time: Date.now(), host: msg.host, trigger: msg.trigger, action: msg.action, types: {}, choice: msg.choice });
       try {
         await call({ type: 'user_decision', event_id: msg.event_id, choice: msg.choice, ...(msg.justification ? { justification: msg.justification } : {}) });
         return { ok: true };
@@ -255,7 +278,7 @@ async function handle(msg: ToWorker): Promise<unknown> {
         try { agentStatus = await call({ type: 'status' }); } catch { /* shown as not connected */ }
       }
       const fm = await failMode();
-      const { recent = [] } = (await recentArea.get('recent')) as { recent?: RecentDecision[] };
+      const recent = [...(await recentList())];
       return { connected: !!port && !!hello, hello, agent_status: agentStatus, last_error: lastError, fail_mode: fm.mode, fail_mode_source: fm.source, recent } satisfies StatusReply;
     }
     case 'reconnect': {

@@ -320,7 +320,7 @@ const byOf = (r: InspectResult) => (r.ok ? r.verdict.decided_by : r.fail_mode);
 async function inspectAndInsert(c: Editable, saved: Saved, text: string, trigger: Trigger, t0: number) {
   const r = await inspect(text, trigger);
   const ms = performance.now() - t0;
-  devSignal({ trigger, action: actionOf(r), by: byOf(r), ms, worker_ms: r.ok ? r.worker_ms : undefined, failed: !r.ok });
+  devSignal({ trigger, action: actionOf(r), by: byOf(r), ms, worker_ms: r.ok ? r.worker_ms : undefined, port_ms: r.ok ? r.port_ms : undefined, failed: !r.ok });
   const out = await decide(text, trigger, r);
   if (!out.go) {
     c.focus();

@@ -43,7 +43,7 @@ export interface HelloOk {
 
 /** What the content script gets back for an inspection. */
 export type InspectResult =
-  | { ok: true; verdict: Verdict; /** time spent in the worker and the agent */ worker_ms?: number }
+  | { ok: true; verdict: Verdict; /** time spent in the worker and the agent */ worker_ms?: number; /** native-port round trip */ port_ms?: number }
   | { ok: false; fail_mode: FailMode; reason: string };
 
 export type ToWorker =
