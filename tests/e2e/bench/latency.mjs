@@ -7,7 +7,7 @@
 //   node bench/latency.mjs [--n 200] [--daemon] [--json out.json]
 // Uses PROMPTWALL_BIN (default target/debug/promptwall; use a release build for real figures).
 import { writeFileSync } from 'node:fs';
-import { Agent, BIN, launchChromium, openPage, pct, servePages } from '../harness.mjs';
+import { Agent, BIN, EXT_ID, launchChromium, openPage, pct, servePages } from '../harness.mjs';
 import { benchPaste, rng } from '../fixtures.mjs';
 
 const args = process.argv.slice(2);
@@ -22,6 +22,12 @@ if (useDaemon) await agent.startDaemon();
 const { context } = await launchChromium(agent);
 const results = { bin: BIN, daemon: useDaemon, n: N, load_before: (await import('node:os')).loadavg(), sizes: {} };
 try {
+  const ext = await context.newPage();
+  await ext.goto(`chrome-extension://${EXT_ID}/popup.html`);
+  const status = await ext.evaluate(() => chrome.runtime.sendMessage({ kind: 'status' }));
+  await ext.close();
+  results.agent = { version: status.hello?.agent_version, policy: status.hello?.policy_name, daemon: status.agent_status?.daemon, models: status.agent_status?.models };
+  console.log(`agent ${results.agent.version}; models: ${results.agent.models}; daemon: ${results.agent.daemon}`);
   const page = await openPage(context, server.url('textarea.html'));
   const r = rng(11);
   for (const size of [1024, 10 * 1024]) {
