@@ -17,13 +17,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::config::{AgentConfig, LogFormat};
 use crate::native_host::{serve, Host, Shared};
+use std::sync::RwLock;
 
 #[derive(Args)]
 pub struct DaemonArgs {
-    /// Policy file (default: the built-in policy).
+    /// Local policy file that overrides the synced bundle (default: the configuration's
+    /// `policy_override`, else the last good synced bundle, else the built-in policy).
     #[arg(long, env = "PROMPTWALL_POLICY")]
     pub policy: Option<PathBuf>,
+    /// Log format on stderr (default: the configuration's `log_format`, else text).
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
 }
 
 pub fn socket_path() -> Result<PathBuf> {
@@ -84,6 +90,64 @@ fn same_user(_: &std::os::unix::net::UnixStream) -> bool {
     true
 }
 
+/// What `run` sets up for any transport: configuration, logging, the shared decider state and
+/// the background loops (policy sync, event upload, configuration watch).
+pub(crate) struct Running {
+    pub shared: Arc<Shared>,
+    pub stop: Arc<AtomicBool>,
+    loops: Vec<std::thread::JoinHandle<()>>,
+}
+
+pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
+    let config_path = crate::config::config_path();
+    let cfg = AgentConfig::load_from(&config_path)?;
+    crate::logging::init(args.log_format.unwrap_or(cfg.log_format), cfg.log_filter.as_deref(), "info");
+    let over = cfg.override_policy(args.policy.as_ref());
+    let shared = Arc::new(Shared::load(&cfg, over.as_deref(), "daemon")?);
+    let current = shared.cell.current();
+    tracing::info!(policy_version = current.version, source = %current.source, config = %config_path.display(), "daemon starting");
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(sig, stop.clone())?;
+    }
+    let config = Arc::new(RwLock::new(cfg));
+    let mut loops = Vec::new();
+    {
+        let (cell, config, store, stop) = (shared.cell.clone(), config.clone(), shared.store.clone(), stop.clone());
+        loops.push(std::thread::Builder::new().name("policy-sync".into()).spawn(move || crate::sync::policy_loop(cell, config, store, stop))?);
+    }
+    {
+        let (cell, config, stop) = (shared.cell.clone(), config.clone(), stop.clone());
+        loops.push(std::thread::Builder::new().name("upload".into()).spawn(move || crate::upload::upload_loop(cell, config, stop))?);
+    }
+    {
+        let r = crate::watch::Reloader { config_path, cli_override: args.policy.clone(), config: config.clone(), cell: shared.cell.clone() };
+        let stop = stop.clone();
+        loops.push(std::thread::Builder::new().name("watch".into()).spawn(move || crate::watch::watch_loop(r, stop))?);
+    }
+    Ok(Running { shared, stop, loops })
+}
+
+impl Running {
+    /// Waits briefly for the loops to notice `stop`. An upload cut short is harmless: its events
+    /// are still queued and the server dedupes the retry.
+    pub(crate) fn finish(self) {
+        let t = std::time::Instant::now();
+        while t.elapsed() < Duration::from_secs(3) && self.loops.iter().any(|l| !l.is_finished()) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        tracing::info!("daemon stopped");
+    }
+}
+
+/// Serves one connection until its host closes it.
+pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, mut writer: impl std::io::Write) {
+    let mut host = Host::new(shared, "daemon");
+    if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND) {
+        tracing::debug!(error = %format!("{e:#}"), "connection ended");
+    }
+}
+
 #[cfg(unix)]
 pub fn run(args: DaemonArgs) -> Result<ExitCode> {
     use std::os::unix::fs::PermissionsExt;
@@ -93,40 +157,32 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
         anyhow::bail!("a daemon is already serving {}", path.display());
     }
     let _ = std::fs::remove_file(&path); // stale socket of a daemon that was killed
-    let shared = Arc::new(Shared::load(args.policy.as_ref(), "daemon")?);
+    let running = start(&args)?;
     let listener = UnixListener::bind(&path).with_context(|| format!("{}: cannot listen", path.display()))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     listener.set_nonblocking(true)?;
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        signal_hook::flag::register(sig, stop.clone())?;
-    }
-    eprintln!("promptwall daemon: serving {}", path.display());
+    tracing::info!(socket = %path.display(), "serving");
     let mut workers = Vec::new();
-    while !stop.load(Ordering::Relaxed) {
+    while !running.stop.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, _)) => {
                 if !same_user(&stream) {
-                    eprintln!("promptwall daemon: refused a connection from another user");
+                    tracing::warn!("refused a connection from another user");
                     continue;
                 }
                 let _ = stream.set_nonblocking(false);
-                let shared = shared.clone();
+                let shared = running.shared.clone();
                 workers.push(std::thread::spawn(move || {
                     let Ok(read_half) = stream.try_clone() else { return };
-                    let mut host = Host::new(&shared, "daemon");
-                    let mut writer = stream;
-                    if let Err(e) = serve(&mut host, &mut BufReader::new(read_half), &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND) {
-                        eprintln!("promptwall daemon: connection ended: {e:#}");
-                    }
+                    serve_connection(&shared, BufReader::new(read_half), stream);
                 }));
                 workers.retain(|w| !w.is_finished());
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => eprintln!("promptwall daemon: accept failed: {e}"),
+            Err(e) => tracing::warn!(error = %e, "accept failed"),
         }
     }
-    eprintln!("promptwall daemon: stopping");
+    tracing::info!("stopping");
     drop(listener);
     let _ = std::fs::remove_file(&path);
     // Connections in flight finish their current request; idle ones end when their host closes.
@@ -135,6 +191,7 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
             let _ = w.join();
         }
     }
+    running.finish();
     Ok(ExitCode::SUCCESS)
 }
 

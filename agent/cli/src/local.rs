@@ -59,3 +59,51 @@ pub fn device_id() -> Result<String> {
 pub fn user() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default()
 }
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory (created with
+/// `mode` on Unix), fsync, rename over `path`, fsync of the directory. A crash leaves either the
+/// old file or the new one, never a torn one.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8], mode: u32) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().context("path has no parent directory")?;
+    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), random_hex(4)));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let result = (|| -> Result<()> {
+        let mut f = opts.open(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot replace", path.display()))?;
+        #[cfg(unix)]
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Exponential backoff with full jitter: a random wait in [base·2^(attempt-1) / 2, base·2^(attempt-1)],
+/// capped at `max`.
+pub fn backoff(attempt: u32, base: std::time::Duration, max: std::time::Duration) -> std::time::Duration {
+    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(20)).min(max);
+    let mut b = [0u8; 4];
+    let r = if getrandom::fill(&mut b).is_ok() { u32::from_le_bytes(b) } else { std::process::id() };
+    let frac = 0.5 + 0.5 * (f64::from(r) / f64::from(u32::MAX));
+    exp.mul_f64(frac)
+}

@@ -20,19 +20,73 @@ fn open_store() -> Result<EventStore> {
     EventStore::open(&dir.join("events.db"), StoreConfig::default()).context("opening the event store")
 }
 
+fn ago(ms: Option<i64>) -> String {
+    match ms {
+        Some(t) if t > 0 => {
+            let s = (crate::local::now_ms() - t).max(0) / 1000;
+            match s {
+                0..=119 => format!("{s} s ago"),
+                120..=7199 => format!("{} min ago", s / 60),
+                _ => format!("{} h ago", s / 3600),
+            }
+        }
+        _ => "never".into(),
+    }
+}
+
 pub fn status() -> Result<ExitCode> {
     let dir = crate::local::data_dir()?;
-    let policy = promptwall_policy::default_policy();
+    let cfg = crate::config::AgentConfig::load();
+    let cfg_line = match &cfg {
+        Ok(_) => format!("{}", crate::config::config_path().display()),
+        Err(e) => format!("INVALID: {e:#}"),
+    };
+    let cfg = cfg.unwrap_or_default();
     println!("agent version:   {}", env!("CARGO_PKG_VERSION"));
-    println!("policy:          {} (built-in, version 0; no server sync configured)", policy.policy.name);
+    println!("configuration:   {cfg_line}");
+    let store = open_store().ok();
+    let state = |k: &str| store.as_ref().and_then(|s| s.state(k).ok().flatten()).filter(|v| !v.is_empty());
+    let state_ms = |k: &str| state(k).and_then(|v| v.parse::<i64>().ok());
+    match crate::sync::PolicyCell::load(&cfg, cfg.override_policy(std::env::var_os("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
+        Ok(cell) => {
+            let p = cell.current();
+            let age = match std::fs::metadata(crate::sync::bundle_path()?).and_then(|m| m.modified()) {
+                Ok(t) if p.source == "bundle" => format!(", received {}", ago(t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64))),
+                _ => String::new(),
+            };
+            let expires = p.expires.map(|e| format!(", expires in {} days", (e as i64 - crate::local::now_ms() / 1000) / 86_400)).unwrap_or_default();
+            println!("policy:          {} (version {}, {}{age}{expires})", p.policy.policy.name, p.version, p.source);
+        }
+        Err(e) => println!("policy:          unusable: {e:#}"),
+    }
+    println!("last policy sync: {}{}", ago(state_ms("policy_last_sync_ms")), state("policy_last_error").map(|e| format!("; last bundle refused: {e}")).unwrap_or_default());
     println!("detection:       structured detectors only (no ML model configured)");
     println!("data directory:  {}", dir.display());
-    match open_store().and_then(|s| s.stats().map_err(anyhow::Error::from)) {
-        Ok(st) => println!("event queue:     {} waiting for upload, {} dropped (store full)", st.queued, st.dropped_total),
-        Err(e) => println!("event queue:     unavailable: {e:#}"),
+    match store.as_ref().map(|s| (s.stats(), s.rejected_total())) {
+        Some((Ok(st), rej)) => println!(
+            "event queue:     {} waiting for upload, {} dropped (store full), {} rejected by the server; last upload {}",
+            st.queued,
+            st.dropped_total,
+            rej.unwrap_or(0),
+            ago(state_ms("upload_last_ok_ms"))
+        ),
+        _ => println!("event queue:     unavailable"),
     }
-    println!("daemon:          not running (the native host decides in-process)");
-    println!("server:          not enrolled");
+    let daemon = if crate::daemon::connect().is_some() { "running" } else { "not running (the native host decides in-process)" };
+    println!("daemon:          {daemon}");
+    match crate::credential::load_enrollment() {
+        Ok(Some(e)) => {
+            let reach = match state("server_last_error") {
+                Some(err) => format!("last contact failed: {err}"),
+                None if state_ms("policy_last_sync_ms").is_some() => "reachable at the last sync".into(),
+                None => "not contacted yet".into(),
+            };
+            println!("server:          {} (device {}{}); {reach}", e.server_url, e.device_id, e.group.map(|g| format!(", group {g}")).unwrap_or_default());
+        }
+        Ok(None) => println!("server:          not enrolled"),
+        Err(err) => println!("server:          enrollment record unreadable: {err:#}"),
+    }
+    println!("credential:      {}", crate::credential::describe());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,7 +1,15 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
+mod client;
+mod config;
+mod credential;
 mod daemon;
+mod enroll;
+mod logging;
+mod sync;
+mod upload;
+mod watch;
 mod install;
 mod local;
 mod local_cmds;
@@ -31,6 +39,8 @@ enum Command {
     Daemon(daemon::DaemonArgs),
     /// The native-messaging host the browser starts for the extension (framed JSON on stdin/stdout).
     NativeHost(native_host::HostArgs),
+    /// Enroll this device with the Promptwall server (one-time token from the admin console).
+    Enroll(enroll::EnrollArgs),
     /// Admin tools: write, lint, sign, verify and test policies.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -60,6 +70,7 @@ fn main() -> ExitCode {
         Command::Status => local_cmds::status(),
         Command::Daemon(a) => daemon::run(a),
         Command::Events(a) => local_cmds::events(a),
+        Command::Enroll(a) => enroll::run(a),
         Command::Install(a) => install::install(a),
         Command::Uninstall(a) => install::uninstall(a),
         Command::Doctor(a) => install::doctor(a),

@@ -1,15 +1,15 @@
 //! `promptwall native-host`: what the browser starts for the extension (it passes the extension
 //! origin as an argument). Reads framed requests on stdin and answers on stdout until end of
-//! input. This first version decides in-process from the policy (the built-in default, or
-//! `--policy FILE`); relaying to the daemon comes with the daemon.
+//! input. Relays to the daemon when one serves; otherwise (or as soon as it stops answering)
+//! decides in-process from the same policy the daemon would use: an override file, else the last
+//! good synced bundle, else the built-in default (see `sync`).
 //!
 //! Every bad frame or request is answered with an error code and the host keeps reading; nothing
 //! it writes to stderr contains pasted text.
 
 use anyhow::{Context, Result};
 use clap::Args;
-use promptwall_detect::Engine;
-use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, CompiledPolicy, Pseudonyms};
+use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
 use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
 use promptwall_protocol::messages::{error, parse_request, response_json, utf16_offsets, ErrorCode, Request, Response, Verdict, WireFinding};
 use promptwall_protocol::PROTOCOL_VERSION;
@@ -18,8 +18,11 @@ use promptwall_store::{Event, EventStore, StoreConfig};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::io::{self, BufReader, BufWriter};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::config::AgentConfig;
+use crate::sync::{Loaded, PolicyCell};
 
 #[derive(Args)]
 pub struct HostArgs {
@@ -36,79 +39,78 @@ pub struct HostArgs {
     pub rest: Vec<String>,
 }
 
-/// What every decider shares: engine, policy and event store are built once per process.
+/// What every decider in a process shares: the policy in force (swappable, with its engine), the
+/// event store, and recent decisions (so a user decision on any connection finds its verdict).
 pub(crate) struct Shared {
-    engine: Arc<Engine>,
-    policy: Arc<CompiledPolicy>,
-    policy_version: u64,
-    store: Option<Arc<Mutex<EventStore>>>,
+    pub(crate) cell: Arc<PolicyCell>,
+    pub(crate) store: Option<Arc<Mutex<EventStore>>>,
+    recent: Arc<Mutex<HashMap<String, Event>>>,
     device: String,
     user: String,
 }
 
 impl Shared {
-    /// Loads the policy (built-in, or `policy_file`), builds the engine, opens the event store.
-    pub(crate) fn load(policy_file: Option<&PathBuf>, who: &str) -> Result<Shared> {
-        let (policy, policy_version) = match policy_file {
-            Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read policy", p.display()))?;
-                let policy = pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", p.display(), problems.len()))?;
-                (policy, 1)
-            }
-            None => (pol::default_policy(), 0),
-        };
-        let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
+    /// Loads the policy (override file, last good bundle, or built-in; see `sync`), builds the
+    /// engine, opens the event store.
+    pub(crate) fn load(cfg: &AgentConfig, override_file: Option<&Path>, who: &str) -> Result<Shared> {
+        let cell = Arc::new(PolicyCell::load(cfg, override_file)?);
         let store = crate::local::data_dir()
             .and_then(|dir| EventStore::open(&dir.join("events.db"), StoreConfig::default()).map_err(anyhow::Error::from))
-            .map_err(|e| eprintln!("promptwall {who}: events will not be recorded: {e:#}"))
+            .map_err(|e| tracing::warn!(who, error = %format!("{e:#}"), "events will not be recorded"))
             .ok()
             .map(|s| Arc::new(Mutex::new(s)));
         let device = crate::local::device_id().unwrap_or_else(|_| "unknown-device".into());
-        Ok(Shared { engine: Arc::new(engine), policy: Arc::new(policy), policy_version, store, device, user: crate::local::user() })
+        Ok(Shared { cell, store, recent: Arc::new(Mutex::new(HashMap::new())), device, user: crate::local::user() })
     }
 }
 
 /// Decides requests for one client connection (a host's own browser, or one host at the daemon).
 pub(crate) struct Host {
-    engine: Arc<Engine>,
-    policy: Arc<CompiledPolicy>,
-    policy_version: u64,
+    cell: Arc<PolicyCell>,
     pseudonyms: HashMap<String, Pseudonyms>,
     /// The event buffer; `None` when it could not be opened (verdicts never wait on it).
     store: Option<Arc<Mutex<EventStore>>>,
     device: String,
     user: String,
-    /// Recent non-allow decisions by event id, so a user decision can be recorded with them.
-    recent: HashMap<String, Event>,
+    /// Recent non-allow decisions by event id (shared by the process's connections), so a user
+    /// decision can be recorded with them.
+    recent: Arc<Mutex<HashMap<String, Event>>>,
     decided_by: &'static str,
 }
 
 impl Host {
     pub(crate) fn new(shared: &Shared, decided_by: &'static str) -> Host {
         Host {
-            engine: shared.engine.clone(),
-            policy: shared.policy.clone(),
-            policy_version: shared.policy_version,
+            cell: shared.cell.clone(),
             pseudonyms: HashMap::new(),
             store: shared.store.clone(),
             device: shared.device.clone(),
             user: shared.user.clone(),
-            recent: HashMap::new(),
+            recent: shared.recent.clone(),
             decided_by,
         }
     }
+
+    /// The decision a user decision answers: a recent one of this process, else one still
+    /// queued in the store (decided by another host process, or before a daemon restart).
+    fn decided(&self, event_id: &str) -> Option<Event> {
+        if let Some(e) = self.recent.lock().unwrap_or_else(|p| p.into_inner()).get(event_id) {
+            return Some(e.clone());
+        }
+        let store = self.store.as_ref()?;
+        let e = store.lock().unwrap_or_else(|p| p.into_inner()).get(event_id).ok().flatten()?;
+        (e.trigger != "user_decision").then_some(e)
+    }
 }
 
-/// How many recent decisions a host remembers for user decisions.
-const RECENT: usize = 1000;
+/// How many recent decisions a process remembers for user decisions.
+const RECENT: usize = 10_000;
 
 fn event_id() -> String {
     crate::local::random_hex(16)
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+use crate::local::now_ms;
 
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -120,26 +122,27 @@ fn host_of(url: &str) -> String {
 
 impl Host {
     pub(crate) fn handle(&mut self, request: Request) -> Vec<Response> {
+        let current = self.cell.current();
         match request {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
                 capabilities: ["inspect", "user_decision", "status", "chunked_results"].map(String::from).to_vec(),
-                policy_name: self.policy.policy.name.clone(),
-                policy_version: self.policy_version,
-                fail_mode: format!("{:?}", self.policy.policy.fail_mode).to_lowercase(),
+                policy_name: current.policy.policy.name.clone(),
+                policy_version: current.version,
+                fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
             }],
             Request::Status {} => vec![Response::Status {
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
-                policy_name: self.policy.policy.name.clone(),
-                policy_version: self.policy_version,
+                policy_name: current.policy.policy.name.clone(),
+                policy_version: current.version,
                 daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
                 models: "none: structured detectors only".into(),
             }],
             Request::UserDecision { event_id, choice, justification } => {
-                match self.recent.get(&event_id) {
+                match self.decided(&event_id) {
                     Some(decided) => {
-                        let mut e = decided.clone();
+                        let mut e = decided;
                         e.event_id = self::event_id();
                         e.time_ms = now_ms();
                         e.trigger = "user_decision".into();
@@ -148,12 +151,12 @@ impl Host {
                         self.record(&e);
                         vec![Response::Ack {}]
                     }
-                    None => vec![error(ErrorCode::InvalidRequest, "unknown event_id (not decided by this host)")],
+                    None => vec![error(ErrorCode::InvalidRequest, "unknown event_id (not a recent decision, nor one still queued)")],
                 }
             }
             Request::Inspect { text, url, conversation_id, trigger } => {
                 let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                self.inspect(&text, &url, conversation_id, &trigger)
+                self.inspect(&current, &text, &url, conversation_id, &trigger)
             }
         }
     }
@@ -167,15 +170,15 @@ impl Host {
                 Err(poisoned) => poisoned.into_inner(),
             };
             if let Err(err) = store.append(e) {
-                eprintln!("promptwall native-host: event not stored: {err}");
+                tracing::error!(event_id = %e.event_id, error = %err, "event not stored");
             }
         }
     }
 
-    fn inspect(&mut self, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
+    fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
         let host = host_of(url);
-        let scan = self.engine.scan(text);
-        let d = evaluate(&self.policy, text, &scan, &pol::Context { host: &host, user: "", groups: &[] });
+        let scan = current.engine.scan(text);
+        let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: "", groups: &[] });
         let mut offsets = Vec::with_capacity(scan.findings.len() * 2);
         for f in &scan.findings {
             offsets.push(f.start);
@@ -196,8 +199,8 @@ impl Host {
             })
             .collect();
         let redacted = (d.action == Action::Redact).then(|| {
-            let key = self.policy.policy.name.as_bytes().to_vec();
-            let pseudo = match (self.policy.policy.redaction.consistent_pseudonyms, conversation) {
+            let key = current.policy.policy.name.as_bytes().to_vec();
+            let pseudo = match (current.policy.policy.redaction.consistent_pseudonyms, conversation) {
                 (true, Some(c)) => Some(self.pseudonyms.entry(c).or_default()),
                 _ => None,
             };
@@ -215,8 +218,8 @@ impl Host {
             override_allowed: d.override_allowed,
             justification_required: d.justification_required,
             event_id: (d.action != Action::Allow).then(event_id),
-            policy_name: self.policy.policy.name.clone(),
-            policy_version: self.policy_version,
+            policy_name: current.policy.policy.name.clone(),
+            policy_version: current.version,
             decided_by: self.decided_by.into(),
         };
         if let Some(id) = &verdict.event_id {
@@ -235,16 +238,18 @@ impl Host {
                 action: verdict.action.clone(),
                 rule_ids: d.rule_ids.clone(),
                 entity_counts: counts,
-                policy_version: self.policy_version,
+                policy_version: current.version,
                 choice: None,
                 justification: None,
                 fingerprints: Vec::new(),
             };
             self.record(&e);
-            if self.recent.len() >= RECENT {
-                self.recent.clear();
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            if recent.len() >= RECENT {
+                // Older decisions are still found in the store while they wait for upload.
+                recent.clear();
             }
-            self.recent.insert(id.clone(), e);
+            recent.insert(id.clone(), e);
         }
         // Over the browser's limit: send the redacted text in parts first, never truncated.
         let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
@@ -292,9 +297,19 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
     let mut output = BufWriter::new(stdout.lock());
     // Relay to the daemon when it is there; decide alone (from the same policy) when it is not,
     // or as soon as it stops answering. A verdict never waits on a daemon that is gone.
+    // A broken configuration must not cost a verdict: defaults, and a warning.
+    let loaded = AgentConfig::load();
+    let cfg = loaded.as_ref().cloned().unwrap_or_default();
+    crate::logging::init(cfg.log_format, cfg.log_filter.as_deref(), "warn");
+    if let Err(e) = &loaded {
+        tracing::warn!(error = %format!("{e:#}"), "agent configuration not usable; using defaults");
+    }
     let mut daemon = crate::daemon::connect();
     let mut fallback: Option<Host> = None;
-    let load_fallback = |args: &HostArgs| -> Result<Host> { Ok(Host::new(&Shared::load(args.policy.as_ref(), "native-host")?, "host")) };
+    let load_fallback = |args: &HostArgs| -> Result<Host> {
+        let over = cfg.override_policy(args.policy.as_ref());
+        Ok(Host::new(&Shared::load(&cfg, over.as_deref(), "native-host")?, "host"))
+    };
     if daemon.is_none() {
         fallback = Some(load_fallback(&args)?);
     }
@@ -304,7 +319,7 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
             match relay(conn, json, &mut output) {
                 Ok(()) => continue,
                 Err(e) => {
-                    eprintln!("promptwall native-host: daemon stopped answering ({e}); deciding in-process");
+                    tracing::warn!(error = %e, "daemon stopped answering; deciding in-process");
                     daemon = None;
                     if fallback.is_none() {
                         fallback = Some(load_fallback(&args)?);
@@ -369,7 +384,7 @@ fn answer(host: &mut Host, frame: Result<String, FrameError>, output: &mut impl 
         Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
             // The stream is broken: say why and stop (the browser restarts the host).
             let _ = write_frame(output, &response_json(&Value::Null, &error(ErrorCode::BadFrame, e.to_string())));
-            eprintln!("promptwall: {e}; closing the connection");
+            tracing::warn!(error = %e, "broken frame; closing the connection");
             return Ok(Some(ExitCode::from(1)));
         }
         Err(FrameError::Io(e)) => return Err(e).context("reading a request"),

@@ -114,11 +114,12 @@ fn user_decisions_are_recorded_with_the_decision() {
     let (_, r, _) = host_in(&dir, &[], input);
     assert_eq!(r[0]["action"], "warn");
     let ev = r[0]["event_id"].as_str().unwrap().to_string();
-    // A new host process (the browser restarted it) does not know the event; the same one does.
+    // A new host process (the browser restarted it) finds the event in the store; the same one
+    // remembers it.
     let mut input = inspect("w2", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/");
     input.extend(msg(json!({"v": 1, "id": "d1", "type": "user_decision", "event_id": ev, "choice": "proceed"})));
     let (_, r2, _) = host_in(&dir, &[], input);
-    assert_eq!(r2[1]["code"], "invalid_request");
+    assert_eq!(r2[1]["type"], "ack", "{:?}", r2[1]);
     let ev2 = r2[0]["event_id"].as_str().unwrap().to_string();
     // Within one host process the decision is recorded with the verdict it answers.
     let mut child = Command::new(env!("CARGO_BIN_EXE_promptwall"))
@@ -150,7 +151,8 @@ fn user_decisions_are_recorded_with_the_decision() {
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let ids: Vec<&str> = events.iter().map(|e| e["event_id"].as_str().unwrap()).collect();
     assert!(ids.contains(&ev.as_str()) && ids.contains(&ev2.as_str()) && ids.contains(&ev3.as_str()));
-    let decision = events.iter().find(|e| e["trigger"] == "user_decision").expect("user decision recorded");
+    assert_eq!(events.iter().filter(|e| e["trigger"] == "user_decision").count(), 2);
+    let decision = events.iter().find(|e| e["trigger"] == "user_decision" && e["justification"].is_string()).expect("user decision recorded");
     assert_eq!(decision["choice"], "proceed_with_justification");
     assert_eq!(decision["justification"], "approved by DPO");
     assert_eq!(decision["action"], "warn");

@@ -8,7 +8,8 @@
 //! and survives a killed process or a power cut). Schema version in `PRAGMA user_version`, applied
 //! by a migration ladder (`MIGRATIONS[i]` takes version `i` to `i + 1`). Table `events(seq INTEGER
 //! PRIMARY KEY, event_id TEXT UNIQUE, time_ms INTEGER, body TEXT)`; `body` is the event's JSON.
-//! Table `meta(key, value)` holds the dropped-events counter.
+//! Table `meta(key, value)` holds the dropped-events and rejected-events counters; table
+//! `state(key, value)` small agent state (policy ETag, last sync and upload results).
 //!
 //! ## Invariants
 //! - Idempotent by `event_id`: appending an id already queued does nothing.
@@ -104,6 +105,10 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, time_ms INTEGER NOT NULL, body TEXT NOT NULL);
      CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
      INSERT INTO meta (key, value) VALUES ('dropped_total', 0);",
+    // 1 -> 2: counter of events the server refused for good, and the uploader's and policy
+    // sync's small state (ETag, last contact, last error) so `promptwall status` can show it.
+    "INSERT INTO meta (key, value) VALUES ('rejected_total', 0);
+     CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 ];
 
 /// What happened to an appended event.
@@ -241,6 +246,41 @@ impl EventStore {
         }
         tx.commit()?;
         Ok(n)
+    }
+
+    /// Deletes events the server refused for good (they would be refused again) and counts them
+    /// in `rejected_total`. Returns how many were deleted.
+    pub fn reject(&mut self, event_ids: &[String]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        for id in event_ids {
+            n += tx.execute("DELETE FROM events WHERE event_id = ?1", [id])?;
+        }
+        tx.execute("UPDATE meta SET value = value + ?1 WHERE key = 'rejected_total'", [n as i64])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The queued event with this id, if it is still waiting for upload.
+    pub fn get(&self, event_id: &str) -> Result<Option<Event>, StoreError> {
+        let body: Option<String> = self.conn.query_row("SELECT body FROM events WHERE event_id = ?1", [event_id], |r| r.get(0)).optional()?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
+    /// Events the server refused for good, in total.
+    pub fn rejected_total(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT value FROM meta WHERE key = 'rejected_total'", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Small named values kept for the agent (ETag, last sync time, last error).
+    pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        Ok(())
     }
 
     pub fn stats(&self) -> Result<Stats, StoreError> {

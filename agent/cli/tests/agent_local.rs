@@ -1,0 +1,118 @@
+//! The agent on the laptop without a server: user decisions across host processes, logs that
+//! never hold content, and configuration / policy-override reload while the daemon runs.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::Path;
+use support::*;
+
+const SECRET: &str = "aws_access_key_id = AKIAT4SYWB5WKH7DNSIP";
+
+fn decide(h: &mut HostProc, event_id: &str) -> Value {
+    h.ask(json!({"v": 1, "id": "d", "type": "user_decision", "event_id": event_id, "choice": "proceed_with_justification", "justification": "ticket 42"}))
+}
+
+fn events_json(d: &Path) -> Vec<Value> {
+    let out = cmd(d).args(["events", "--json", "--limit", "1000"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn user_decision_from_another_host_process() {
+    // With the daemon: decided on one connection, answered on another.
+    let d = dir("local", "decision");
+    let daemon = Daemon::start(&d, &[]);
+    let mut a = HostProc::start(&d);
+    let v = a.inspect(1, SECRET);
+    assert_eq!(v["decided_by"], "daemon");
+    let id = v["event_id"].as_str().unwrap().to_string();
+    a.finish();
+    let mut b = HostProc::start(&d);
+    assert_eq!(decide(&mut b, &id)["type"], "ack");
+    assert_eq!(decide(&mut b, "0000")["code"], "invalid_request");
+    b.finish();
+    drop(daemon);
+
+    // Without it: each host decides alone; the second finds the first one's event in the store.
+    let _ = std::fs::remove_file(d.join("run/agent.sock"));
+    let mut a = HostProc::start(&d);
+    let v = a.inspect(2, SECRET);
+    assert_eq!(v["decided_by"], "host");
+    let id2 = v["event_id"].as_str().unwrap().to_string();
+    a.finish();
+    let mut b = HostProc::start(&d);
+    assert_eq!(decide(&mut b, &id2)["type"], "ack");
+    b.finish();
+    let decisions: Vec<Value> = events_json(&d).into_iter().filter(|e| e["trigger"] == "user_decision").collect();
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().all(|e| e["action"] == "block" && e["choice"] == "proceed_with_justification"));
+}
+
+#[test]
+fn json_logs_never_hold_pasted_text() {
+    let d = dir("local", "logs");
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    let mut c = cmd(&d);
+    let log = std::fs::File::create(d.join("daemon.log")).unwrap();
+    let child = c.args(["daemon", "--log-format", "json"]).env("PROMPTWALL_LOG", "trace").stdout(std::process::Stdio::null()).stderr(log).spawn().unwrap();
+    let mut daemon = Daemon(child);
+    wait_for(20, "socket", || d.join("run/agent.sock").exists());
+    let mut h = HostProc::start(&d);
+    let v = h.inspect(1, SECRET);
+    assert_eq!(v["action"], "block");
+    let card = h.ask(json!({"v": 1, "id": 2, "type": "inspect", "text": "card 4539 1488 0343 6467", "url": "https://claude.ai/", "trigger": "paste"}));
+    assert_eq!(card["action"], "redact");
+    // Malformed input on the socket path is logged too, without its bytes.
+    let bad = h.ask(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET}));
+    assert_eq!(bad["code"], "invalid_request");
+    h.finish();
+    assert_eq!(daemon.term(), Some(0));
+    let logs = std::fs::read_to_string(d.join("daemon.log")).unwrap();
+    assert!(logs.lines().count() >= 2, "{logs}");
+    for line in logs.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(v.get("level").is_some(), "{line}");
+    }
+    for needle in ["AKIAT4SYWB5WKH7DNSIP", "AKIA", "4539", "1488 0343"] {
+        assert!(!logs.contains(needle), "`{needle}` in the logs:\n{logs}");
+    }
+}
+
+#[test]
+fn daemon_reloads_configuration_and_policy_override() {
+    let d = dir("local", "reload");
+    let over = d.join("override.json");
+    write_config(&d, json!({}));
+    let _daemon = Daemon::start(&d, &[]);
+    let name = || {
+        let mut h = HostProc::start(&d);
+        let v = h.inspect(1, SECRET);
+        h.finish();
+        v["policy_name"].as_str().unwrap().to_string()
+    };
+    assert_eq!(name(), "Promptwall default");
+
+    // The managed configuration starts pointing at an override file: picked up without restart.
+    std::fs::write(&over, policy_named("Local override").to_string()).unwrap();
+    write_config(&d, json!({"policy_override": over}));
+    wait_for(10, "override from the new configuration", || name() == "Local override");
+
+    // The override file itself changes (written in place).
+    std::fs::write(&over, policy_named("Edited override").to_string()).unwrap();
+    wait_for(10, "edited override", || name() == "Edited override");
+
+    // A broken edit is refused; the last good one stays in force.
+    std::fs::write(&over, "{ not a policy").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(name(), "Edited override");
+    let log = std::fs::read_to_string(d.join("daemon.log")).unwrap();
+    assert!(log.contains("policy override change refused"), "{log}");
+
+    // A broken configuration is refused too; removing the override returns to the built-in policy.
+    std::fs::write(d.join("agent.json"), "{\"sync_interval_s\": 0}").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(name(), "Edited override");
+    std::fs::remove_file(&over).unwrap();
+    wait_for(10, "back to the built-in policy", || name() == "Promptwall default");
+}
