@@ -74,14 +74,17 @@ export class Agent {
     policy.fail_mode = failMode;
     writeFileSync(this.policyFile, JSON.stringify(policy, null, 2));
     this.hostScript = join(this.root, 'host.sh');
-    this.env = { ...process.env, PROMPTWALL_DATA_DIR: this.dataDir, PROMPTWALL_RUNTIME_DIR: this.runDir, PROMPTWALL_POLICY: this.policyFile };
+    // A config path that does not exist: the agent uses its defaults, whatever this machine has
+    // installed under /etc/promptwall.
+    this.configFile = join(this.root, 'agent-config.json');
+    this.env = { ...process.env, PROMPTWALL_DATA_DIR: this.dataDir, PROMPTWALL_RUNTIME_DIR: this.runDir, PROMPTWALL_POLICY: this.policyFile, PROMPTWALL_CONFIG: this.configFile };
     this.setHost('real');
   }
 
   /** 'real': the wrapper runs the host; 'missing': it fails at once, as a removed agent would;
    * 'hang': it starts and never answers (a wedged agent). */
   setHost(mode) {
-    const env = `export PROMPTWALL_DATA_DIR='${this.dataDir}'\nexport PROMPTWALL_RUNTIME_DIR='${this.runDir}'\nexport PROMPTWALL_POLICY='${this.policyFile}'\n`;
+    const env = `export PROMPTWALL_DATA_DIR='${this.dataDir}'\nexport PROMPTWALL_RUNTIME_DIR='${this.runDir}'\nexport PROMPTWALL_POLICY='${this.policyFile}'\nexport PROMPTWALL_CONFIG='${this.configFile}'\n`;
     const body = {
       real: `${env}exec '${BIN}' native-host "$@"\n`,
       missing: 'echo "promptwall agent is not installed" >&2\nexit 1\n',
