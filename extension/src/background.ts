@@ -144,7 +144,9 @@ function openPort(): Promise<chrome.runtime.Port | null> {
       hello = h;
       lastError = null;
       backoffMs = 1000;
-      await chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, at: Date.now() } });
+      const aiSites = (h as HelloOk & { ai_sites?: unknown }).ai_sites;
+      await chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
+      if (Array.isArray(aiSites)) void registerExtraSites();
       return p;
     } catch (e) {
       lastError = (e as Error).message;
@@ -306,11 +308,17 @@ chrome.runtime.onMessage.addListener((msg: ToWorker, _sender, sendResponse) => {
 
 // ---------------------------------------------------------------- sites configured by MDM
 
-/** Hosts listed in managed `extraAiSites` get the content script too, when the host permission
+/** Hosts listed in managed `extraAiSites`, or in the agent policy's AI sites when the agent
+ * reports them (`ai_sites` in hello_ok; agents that do not send it are fine), get the content
+ * script too, when the host permission
  * has been granted (by the user or by the browser's enterprise policy). */
 async function registerExtraSites() {
   const m = await managed();
-  const hosts = (m.extraAiSites ?? []).filter((h) => /^(\*\.)?[a-z0-9.-]+$/i.test(h));
+  const { cachedHello } = await chrome.storage.local.get('cachedHello');
+  const fromPolicy: string[] = Array.isArray(cachedHello?.ai_sites) ? cachedHello.ai_sites : [];
+  const builtin = new Set(chrome.runtime.getManifest().content_scripts?.[0]?.matches ?? []);
+  const hosts = [...new Set([...(m.extraAiSites ?? []), ...fromPolicy])]
+    .filter((h) => typeof h === 'string' && /^(\*\.)?[a-z0-9.-]+$/i.test(h) && !builtin.has(`https://${h}/*`));
   if (!chrome.scripting?.registerContentScripts) return;
   try {
     await chrome.scripting.unregisterContentScripts({ ids: ['promptwall-extra-sites'] }).catch(() => {});

@@ -27,9 +27,27 @@ function hostMatches(pattern: string, host: string): boolean {
 
 const ADAPTERS: Adapter[] = [...(sites.adapters as Adapter[]), ...(__DEV__ ? (sites.dev_adapters as Adapter[]) : [])];
 const host = location.hostname.toLowerCase();
-const adapter: Adapter | undefined = ADAPTERS.find((a) => a.hosts.some((h) => hostMatches(h, host)) && (!a.paths?.[host] || a.paths[host].some((p) => location.pathname.startsWith(p))));
-const COMPOSER_SEL = [...(adapter?.composer ?? []), ...sites.generic.composer].join(', ');
-const SEND_SEL = [...(adapter?.send ?? []), ...sites.generic.send].join(', ');
+interface Site { adapter?: Adapter; guarded: boolean; composer: string; send: string }
+
+let siteCache: { path: string; site: Site } | null = null;
+
+/** The adapter for this page now (sites route client-side, so the path is read per event). On a
+ * host whose adapter is scoped to paths (x.com: /i/grok), other paths are not guarded at all. */
+function site(): Site {
+  const path = location.pathname;
+  if (siteCache?.path === path) return siteCache.site;
+  const onHost = ADAPTERS.filter((a) => a.hosts.some((h) => hostMatches(h, host)));
+  const adapter = onHost.find((a) => !a.paths?.[host] || a.paths[host].some((p) => path.startsWith(p)));
+  const guarded = !!adapter || onHost.length === 0;
+  const s: Site = {
+    adapter,
+    guarded,
+    composer: [...(adapter?.composer ?? []), ...sites.generic.composer].join(', '),
+    send: [...(adapter?.send ?? []), ...sites.generic.send].join(', '),
+  };
+  siteCache = { path, site: s };
+  return s;
+}
 
 /** Largest text sent for inspection (the agent refuses frames over 4 MiB by default). */
 const MAX_TEXT = 3 * 1024 * 1024;
@@ -44,7 +62,7 @@ function composerFrom(target: EventTarget | null): Editable | null {
   const elem = target instanceof Element ? target : target.parentElement;
   if (!elem || elem.closest('promptwall-overlay')) return null;
   if (elem instanceof HTMLTextAreaElement) return elem;
-  if (elem instanceof HTMLInputElement) return elem.matches(COMPOSER_SEL) ? elem : null;
+  if (elem instanceof HTMLInputElement) return elem.matches(site().composer) ? elem : null;
   if (!(elem instanceof HTMLElement) || !elem.isContentEditable) return null;
   let root: HTMLElement = elem as HTMLElement;
   while (root.parentElement && root.parentElement.isContentEditable) root = root.parentElement;
@@ -54,7 +72,8 @@ function composerFrom(target: EventTarget | null): Editable | null {
 /** The composer a send button belongs to: in the same form if there is one, else the adapter's. */
 function composerForButton(btn: Element): Editable | null {
   const scope = btn.closest('form');
-  const candidates = [...(scope ? scope.querySelectorAll<HTMLElement>(COMPOSER_SEL) : []), ...document.querySelectorAll<HTMLElement>(COMPOSER_SEL)];
+  const sel = site().composer;
+  const candidates = [...(scope ? scope.querySelectorAll<HTMLElement>(sel) : []), ...document.querySelectorAll<HTMLElement>(sel)];
   for (const c of candidates) {
     const ed = composerFrom(c);
     if (ed) return ed;
@@ -512,12 +531,22 @@ function replayEnter(c: Editable, orig: KeyboardEvent) {
   } finally {
     bypass--;
   }
-  if (!handled && composerText(c) === before && !adapter) insertText(c, saveSelection(c), '\n');
+  if (handled || composerText(c) !== before) return;
+  // The page did not act on the replayed Enter: on a known site, press its send button; elsewhere
+  // Enter meant a new line.
+  const s = site();
+  const btn = s.adapter ? document.querySelector<HTMLElement>(s.adapter.send.join(', ')) : null;
+  if (btn) {
+    bypass++;
+    try { btn.click(); } finally { bypass--; }
+  } else if (!s.adapter) {
+    insertText(c, saveSelection(c), '\n');
+  }
 }
 
 function onClick(e: MouseEvent) {
   if (bypass || !(e.target instanceof Element)) return;
-  const btn = e.target.closest(SEND_SEL);
+  const btn = e.target.closest(site().send);
   if (!btn) return;
   const c = composerForButton(btn);
   if (!c) return;
@@ -530,7 +559,7 @@ function onClick(e: MouseEvent) {
 function onSubmit(e: SubmitEvent) {
   if (bypass || !(e.target instanceof HTMLFormElement)) return;
   const form = e.target;
-  const inner = form.querySelector<HTMLElement>(COMPOSER_SEL);
+  const inner = form.querySelector<HTMLElement>(site().composer);
   const c = inner ? composerFrom(inner) : null;
   if (!c) return;
   const submitter = e.submitter;
@@ -565,7 +594,7 @@ function wire() {
         unwire();
         return; // let the event reach the new copy's listeners
       }
-      fn(e);
+      if (site().guarded) fn(e);
     };
     wired.push([type, guarded]);
     window.addEventListener(type, guarded, true);
@@ -583,5 +612,5 @@ const g = globalThis as { __promptwallAlive?: () => boolean };
 if (!g.__promptwallAlive?.()) {
   g.__promptwallAlive = alive;
   wire();
-  if (__DEV__) document.documentElement.setAttribute('data-promptwall-ready', adapter?.id ?? 'generic');
+  if (__DEV__) document.documentElement.setAttribute('data-promptwall-ready', site().adapter?.id ?? 'generic');
 }
