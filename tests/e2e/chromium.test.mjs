@@ -3,10 +3,10 @@
 // extension built and the binary at target/debug/promptwall: cd tests/e2e && npm test).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, EXT_ID, launchChromium, nextVerdict, openPage, paste, servePages, shot, until } from './harness.mjs';
+import { Agent, EXT_ID, REPO, launchChromium, nextVerdict, openPage, paste, servePages, shot, until } from './harness.mjs';
 import { cardNumber, customerRecord, githubToken, privateKey, prose, rng } from './fixtures.mjs';
 
 const OVERLAY = 'promptwall-overlay';
@@ -47,6 +47,26 @@ describe('Chromium: extension with the real host and daemon', () => {
     await context?.close();
     await agent?.stopDaemon();
     await server?.close();
+  });
+
+  it('every site adapter is well formed and its selectors are valid CSS', async () => {
+    const sites = JSON.parse(readFileSync(join(REPO, 'extension/src/sites.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(REPO, 'extension/dist/chromium/manifest.json'), 'utf8'));
+    const matches = new Set(manifest.content_scripts[0].matches);
+    const page = await openPage(context, server.url('textarea.html'));
+    for (const a of sites.adapters) {
+      assert.ok(a.id && a.name && a.hosts.length && a.composer.length && a.send.length, `${a.id} is complete`);
+      for (const h of a.hosts) assert.ok(matches.has(`https://${h}/*`), `${h} is in the store manifest's matches`);
+      const bad = await page.evaluate((sels) => sels.filter((sel) => { try { document.querySelector(sel); return false; } catch { return true; } }), [...a.composer, ...a.send]);
+      assert.deepEqual(bad, [], `${a.id}: invalid selectors`);
+    }
+    assert.ok(!manifest.key, 'the store build has no key');
+    assert.ok(![...matches].some((m) => m.includes('127.0.0.1') || m.includes('localhost')), 'the store build does not run on localhost');
+    const names = new Set(sites.adapters.map((a) => a.name));
+    for (const n of ['ChatGPT', 'Claude', 'Gemini', 'Microsoft Copilot', 'Perplexity', 'DeepSeek', 'Mistral Le Chat', 'Poe', 'Grok', 'Meta AI', 'HuggingChat']) {
+      assert.ok(names.has(n), `adapter for ${n}`);
+    }
+    await page.close();
   });
 
   it('lets clean text through untouched, decided by the daemon', async () => {
