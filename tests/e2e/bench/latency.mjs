@@ -4,23 +4,26 @@
 // card number, so every verdict is a `redact` that the agent also records (as in
 // tests/bench/host_roundtrip.py).
 //
-//   node bench/latency.mjs [--n 200] [--daemon] [--json out.json]
+//   node bench/latency.mjs [--n 200] [--daemon] [--clean] [--json out.json]
+// --clean: pastes of plain prose instead (every verdict `allow`, nothing recorded): the path
+// without the agent's event write (fsync), to tell the two apart on a busy disk.
 // Uses PROMPTWALL_BIN (default target/debug/promptwall; use a release build for real figures).
 import { writeFileSync } from 'node:fs';
 import { Agent, BIN, EXT_ID, launchChromium, openPage, pct, servePages } from '../harness.mjs';
-import { benchPaste, rng } from '../fixtures.mjs';
+import { benchPaste, prose, rng } from '../fixtures.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const N = Number(opt('--n', 200));
 const useDaemon = args.includes('--daemon');
+const clean = args.includes('--clean');
 const out = opt('--json', null);
 
 const server = await servePages();
 const agent = new Agent({ name: 'bench' });
 if (useDaemon) await agent.startDaemon();
 const { context } = await launchChromium(agent);
-const results = { bin: BIN, daemon: useDaemon, n: N, load_before: (await import('node:os')).loadavg(), sizes: {} };
+const results = { bin: BIN, daemon: useDaemon, clean, n: N, load_before: (await import('node:os')).loadavg(), sizes: {} };
 try {
   const ext = await context.newPage();
   await ext.goto(`chrome-extension://${EXT_ID}/popup.html`);
@@ -31,7 +34,7 @@ try {
   const page = await openPage(context, server.url('textarea.html'));
   const r = rng(11);
   for (const size of [1024, 10 * 1024]) {
-    const texts = Array.from({ length: 20 }, () => benchPaste(r, size));
+    const texts = Array.from({ length: 20 }, () => (clean ? prose(r, size) : benchPaste(r, size)));
     // In-page loop: no Playwright round trip between pastes.
     const samples = await page.evaluate(async ({ texts, n }) => {
       const ta = document.getElementById('composer');
