@@ -22,7 +22,7 @@ for tool in node npm cargo; do
 done
 export CHROMIUM_PATH="$chromium_bin"
 
-(cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm run --silent build)
+(cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent build)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 if [ -z "${PROMPTWALL_BIN:-}" ]; then
   cargo build -p promptwall --locked
