@@ -77,6 +77,25 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A decorative icon drawn in SVG (emoji fonts are not everywhere). */
+function icon(kind: 'warn' | 'block'): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  const shape = document.createElementNS(SVG, 'path');
+  shape.setAttribute('d', kind === 'warn' ? 'M12 2 L23 21 H1 Z' : 'M12 1 A11 11 0 1 0 12.01 1 Z');
+  shape.setAttribute('fill', kind === 'warn' ? '#d18b00' : '#c62828');
+  const mark = document.createElementNS(SVG, 'path');
+  mark.setAttribute('d', kind === 'warn' ? 'M11 9 H13 V15 H11 Z M11 17 H13 V19 H11 Z' : 'M6 10.8 H18 V13.2 H6 Z');
+  mark.setAttribute('fill', '#fff');
+  svg.append(shape, mark);
+  return svg;
+}
+
 export type NoticeKind = 'redact' | 'fail_open' | 'error' | 'info';
 
 /** A dismissable notice at the bottom right; stays while hovered or focused. */
@@ -117,6 +136,11 @@ function modal<T>(kind: 'warn' | 'block', build: (dialog: HTMLElement, done: (v:
     };
     const { cancelValue, initialFocus } = build(dialog, done);
     dialog.querySelector('h2')?.setAttribute('id', titleId);
+    const message = dialog.querySelector('[data-role=message]');
+    if (message) {
+      message.setAttribute('id', `${titleId}-msg`);
+      dialog.setAttribute('aria-describedby', `${titleId}-msg`);
+    }
     // Keep keys inside the dialog: the page must not see them (it would type into the composer).
     backdrop.addEventListener('keydown', (e) => {
       e.stopPropagation();
@@ -157,7 +181,7 @@ export function warnDialog(opts: { message: string; findings: FindingLine[]; ove
   return modal<WarnResult>('warn', (dialog, done) => {
     const cancel = el('button', { 'data-action': 'cancel' }, t('cancel'));
     const proceed = el('button', { class: 'primary', 'data-action': 'proceed' }, t('proceed'));
-    dialog.append(el('h2', {}, '⚠ ', t('warnTitle')), el('p', {}, opts.message || t('warnDefault')));
+    dialog.append(el('h2', {}, icon('warn'), t('warnTitle')), el('p', { 'data-role': 'message' }, opts.message || t('warnDefault')));
     if (opts.findings.length) dialog.append(el('p', {}, t('warnFound')), findingsList(opts.findings));
     if (opts.link) dialog.append(el('p', {}, el('a', { href: opts.link, target: '_blank', rel: 'noopener noreferrer' }, t('policyLink'))));
     const actions = el('div', { class: 'actions' }, cancel);
@@ -187,7 +211,7 @@ export function warnDialog(opts: { message: string; findings: FindingLine[]; ove
 export function blockDialog(opts: { title: string; message: string; findings: FindingLine[]; link: string | null }): Promise<void> {
   return modal<void>('block', (dialog, done) => {
     const ok = el('button', { class: 'primary', 'data-action': 'ok' }, t('ok'));
-    dialog.append(el('h2', {}, '⛔ ', opts.title), el('p', { 'data-role': 'message' }, opts.message));
+    dialog.append(el('h2', {}, icon('block'), opts.title), el('p', { 'data-role': 'message' }, opts.message));
     if (opts.findings.length) dialog.append(findingsList(opts.findings));
     if (opts.link) dialog.append(el('p', {}, el('a', { href: opts.link, target: '_blank', rel: 'noopener noreferrer' }, t('policyLink'))));
     dialog.append(el('div', { class: 'actions' }, ok));

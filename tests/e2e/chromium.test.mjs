@@ -89,6 +89,8 @@ describe('Chromium: extension with the real host and daemon', () => {
     await dialog.waitFor();
     assert.equal(await dialog.getAttribute('role'), 'alertdialog');
     assert.match(await dialog.innerText(), /private key/i);
+    assert.equal(await dialog.locator('a').getAttribute('href'), 'https://policy.promptwall.invalid/ai-use#secrets');
+    assert.match(await dialog.getAttribute('aria-describedby'), /-msg$/);
     assert.equal(await model(page), '', 'nothing was inserted');
     assert.equal(await page.evaluate(() => PW.pastes), 0, "the page's own paste listener never ran");
     // Keyboard: the OK button has focus; Enter closes the dialog and focus returns to the composer.
@@ -208,6 +210,17 @@ describe('Chromium: extension with the real host and daemon', () => {
     assert.match(await model(page), /use token ghp_/, 'the text stays in the composer for the user to fix');
     await shot(page, 'block-typed-secret-enter');
     await page.keyboard.press('Enter');
+    await page.close();
+  });
+
+  it('Shift+Enter is a new line, never an inspection', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    await page.locator('#composer').click();
+    await page.keyboard.type('first line');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('second line');
+    assert.equal(await model(page), 'first line\nsecond line');
+    assert.deepEqual(await page.evaluate(() => PW.sent), []);
     await page.close();
   });
 

@@ -72,6 +72,8 @@ export class Agent {
     const policy = JSON.parse(readFileSync(this.policyFile, 'utf8'));
     policy.sites.ai = [...(policy.sites.ai ?? []), '127.0.0.1', 'localhost'];
     policy.fail_mode = failMode;
+    // A policy page for the block rule, so the block notice's link is exercised.
+    policy.rules[0].link = 'https://policy.promptwall.invalid/ai-use#secrets';
     writeFileSync(this.policyFile, JSON.stringify(policy, null, 2));
     this.hostScript = join(this.root, 'host.sh');
     // A config path that does not exist: the agent uses its defaults, whatever this machine has
