@@ -166,7 +166,9 @@ const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function approve(text: string) {
   const n = norm(text);
-  if (!n) return;
+  // Short pieces are cheap to inspect again, and a send made only of many short approved pieces
+  // could spell something no inspection saw whole.
+  if (n.length < 12) return;
   approved.push(n);
   if (approved.length > 50) approved = approved.slice(-50);
 }
