@@ -297,4 +297,20 @@ fn generated_outputs_match_golden_files() {
     assert!(root.join("Library/LaunchAgents/com.promptwall.daemon.plist").is_file());
     let (code, _, err) = run(pw(&home).args(["install", "--os", "windows", "--system"]));
     assert_eq!(code, 2, "windows registry writes are the MSI's: {err}");
+    // The MSI's source files (wrapper and manifests) as the same code writes them.
+    let root = dir("windows-payload");
+    ok(pw(&home).args(["install", "--os", "windows", "--system", "--root", root.to_str().unwrap(), "--no-copy"]));
+    let made = root.join("Program Files/Promptwall");
+    let golden = repo.join("installer/windows/payload");
+    let names = files(&made);
+    assert_eq!(names, ["com.promptwall.agent.chromium.json", "com.promptwall.agent.firefox.json", "promptwall-native-host.cmd"]);
+    for n in &names {
+        let got = std::fs::read(made.join(n)).unwrap();
+        if update {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(golden.join(n), &got).unwrap();
+        } else {
+            assert_eq!(std::fs::read(golden.join(n)).ok(), Some(got), "installer/windows/payload/{n} is stale: rerun with UPDATE_GOLDEN=1");
+        }
+    }
 }

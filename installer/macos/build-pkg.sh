@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds Promptwall.pkg on a Mac (Xcode command-line tools + Rust):
+#   installer/macos/build-pkg.sh [OUT_DIR]       (default: target/macos)
+#   SIGN_IDENTITY="Developer ID Installer: …"    sign it (productsign) for Jamf/Intune
+# The payload is what `promptwall install --os macos --system --root PAYLOAD` writes (the same
+# table as Linux and Windows): /Library/Promptwall/bin/promptwall, the host wrapper, host manifests
+# for every browser and the daemon's LaunchAgent; plus the default managed configuration.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out="${1:-target/macos}"
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
+rustup target add aarch64-apple-darwin x86_64-apple-darwin >/dev/null
+cargo build --release --locked -p promptwall --target aarch64-apple-darwin
+cargo build --release --locked -p promptwall --target x86_64-apple-darwin
+mkdir -p "$out"
+lipo -create -output "$out/promptwall" target/aarch64-apple-darwin/release/promptwall target/x86_64-apple-darwin/release/promptwall
+payload="$out/payload"
+rm -rf "$payload"
+"$out/promptwall" install --os macos --system --root "$payload"
+mkdir -p "$payload/Library/Promptwall/share"
+install -m 644 installer/linux/agent.json "$payload/Library/Promptwall/share/agent.json"
+install -m 755 installer/macos/uninstall.sh "$payload/Library/Promptwall/share/uninstall.sh"
+chmod 755 installer/macos/scripts/preinstall installer/macos/scripts/postinstall
+pkgbuild --root "$payload" --scripts installer/macos/scripts --identifier com.promptwall.agent \
+  --version "$version" --install-location / "$out/Promptwall-unsigned.pkg"
+if [ -n "${SIGN_IDENTITY:-}" ]; then
+  productsign --sign "$SIGN_IDENTITY" "$out/Promptwall-unsigned.pkg" "$out/Promptwall-$version.pkg"
+else
+  mv "$out/Promptwall-unsigned.pkg" "$out/Promptwall-$version.pkg"
+fi
+echo "$out/Promptwall-$version.pkg"
