@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { Agent, ARTIFACTS, HOST_NAME, REPO, servePages, until } from './harness.mjs';
-import { cardNumber, prose, rng } from './fixtures.mjs';
+import { cardNumber, privateKey, prose, rng } from './fixtures.mjs';
 
 const GECKO_ID = 'promptwall@promptwall.invalid';
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
@@ -76,6 +76,18 @@ describe('Firefox: smoke test with the real host', () => {
     await realPaste(page, clean);
     await until(async () => (await page.$eval('#composer', (el) => el.value)) === clean, 'the clean paste', 15000);
     assert.ok(agent.events().some((e) => e.action === 'redact' && e.site === '127.0.0.1'));
+    await page.close();
+  });
+
+  it('blocks a pasted private key with the dialog', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url('textarea.html'));
+    await page.waitForSelector('html[data-promptwall-ready]', { timeout: 15000 });
+    await realPaste(page, privateKey(rng(22)));
+    const dialog = await page.waitForSelector('promptwall-overlay >>> .dialog[data-kind=block]', { timeout: 15000 });
+    assert.match(await dialog.evaluate((d) => d.textContent), /private key/i);
+    assert.equal(await page.$eval('#composer', (el) => el.value), '');
+    await page.screenshot({ path: join(ARTIFACTS, 'firefox-block-private-key.png') });
     await page.close();
   });
 });
