@@ -149,6 +149,23 @@ describe('Chromium: extension with the real host and daemon', () => {
     await page.close();
   });
 
+  it('a paste over the 1 MiB message limit comes back redacted in parts, whole', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const card = cardNumber(r);
+    const text = `${prose(r, 700 * 1024)}\ncard ${card}\n${prose(r, 700 * 1024)}`;
+    const v = await paste(page, '#composer', text, { timeoutMs: 30000 });
+    assert.equal(v.action, 'redact');
+    const value = await page.evaluate(() => PW.model());
+    const [first, middle, last] = value.split('\n');
+    const [tFirst, , tLast] = text.split('\n');
+    assert.equal(first, tFirst);
+    assert.equal(last, tLast);
+    assert.ok(middle.startsWith('card ') && !middle.includes(card) && middle.endsWith(card.slice(-4)), 'only the card was masked');
+    // Over the browsers' 1 MiB limit for one message from the host: it came in verdict_parts.
+    assert.ok(value.length > 1024 * 1024, 'more than one message of text came back');
+    await page.close();
+  });
+
   it('warns on customer data; Proceed asks for a reason; the choice is recorded', async () => {
     const page = await openPage(context, server.url('textarea.html'));
     const text = customerRecord(r);
