@@ -26,7 +26,11 @@ echo "test-installer.sh: built $deb ($(du -h "$deb" | cut -f1))"
 
 watched=(/usr/bin/promptwall /usr/lib/promptwall /usr/lib/systemd/user /usr/lib/mozilla /etc/opt /etc/chromium
          /etc/promptwall /etc/systemd/user /usr/share/promptwall /usr/share/doc/promptwall)
-snapshot() { find "${watched[@]}" 2>/dev/null | sort; }
+# Files and links exactly; folders: none may be left that was not there before (dpkg may remove
+# an empty folder it shared, like /etc/opt, which is fine).
+snapshot() { { find "${watched[@]}" ! -type d 2>/dev/null || true; } | sort; }
+folders() { { find "${watched[@]}" -type d 2>/dev/null || true; } | sort; }
+no_new_folders() { comm -13 "$tmp/folders-before" <(folders) | grep . && fail "$1 left folders behind (above)" || true; }
 fail() { echo "test-installer.sh: FAIL: $*" >&2; exit 1; }
 
 if dpkg -s promptwall >/dev/null 2>&1; then
@@ -37,6 +41,7 @@ tmp="$(mktemp -d)"
 cleanup() { dpkg --purge promptwall >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 snapshot > "$tmp/before"
+folders > "$tmp/folders-before"
 
 dpkg -i "$deb" >/dev/null
 snapshot > "$tmp/installed"
@@ -90,8 +95,9 @@ snapshot | diff -u "$tmp/installed" - || fail "reinstalling changed the installe
 
 dpkg -r promptwall >/dev/null
 snapshot > "$tmp/removed"
-diff <(cat "$tmp/before" <(printf '%s\n' /etc/promptwall /etc/promptwall/agent.json) | sort) "$tmp/removed" \
+diff <(cat "$tmp/before" <(echo /etc/promptwall/agent.json) | sort) "$tmp/removed" \
   || fail "dpkg -r left more than the conffile (diff: expected vs found)"
 dpkg --purge promptwall >/dev/null
 snapshot | diff -u "$tmp/before" - || fail "dpkg --purge left files behind"
+no_new_folders "dpkg --purge"
 echo "test-installer.sh: .deb install, doctor, host, reinstall, remove and purge: ok"
