@@ -18,3 +18,6 @@ python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target
 
 # 3. the browser extension, end to end in Chromium with the real native host and daemon
 bash scripts/test-browser.sh
+
+# 4. the installer: its sources validated, the .deb built, installed, checked and removed for real
+bash scripts/test-installer.sh
