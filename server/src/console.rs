@@ -26,5 +26,6 @@ pub fn router() -> Router {
         .route("/console", get(|| async { Redirect::temporary("/console/") }))
         .route("/console/", get(|| async { asset(INDEX, "text/html; charset=utf-8") }))
         .route("/console/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
+        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/console/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
 }

@@ -1,0 +1,126 @@
+// Admin console in real Chromium (Debian's /usr/bin/chromium via playwright-core): starts the
+// seeded demo server (server/examples/demo.rs), signs in with the admin token, visits every page,
+// checks what a person would see, and saves screenshots to target/server-artifacts/.
+// Run: cargo build -p promptwall-server --examples && node server/console-test/screenshot.test.mjs
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const artifacts = join(root, "target", "server-artifacts");
+mkdirSync(artifacts, { recursive: true });
+const demoBin = join(root, "target", "debug", "examples", "demo");
+
+function startDemo() {
+  const proc = spawn(demoBin, [], { stdio: ["pipe", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("demo server did not start in 60 s")), 60_000);
+    proc.on("error", (e) => { clearTimeout(timer); reject(e); });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`demo server exited with ${code}`)); });
+    createInterface({ input: proc.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve({ proc, ...JSON.parse(line) });
+    });
+  });
+}
+
+test("admin console in Chromium: sign in, overview charts, devices, policies, events", { timeout: 180_000 }, async () => {
+  const demo = await startDemo();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const errors = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+
+    await page.goto(demo.url + "/console/");
+    await page.waitForSelector("#login:not([hidden])");
+    // A wrong token is refused.
+    await page.fill("#token", "pwa_wrong");
+    await page.click("#login-form button");
+    await page.waitForFunction(() => document.getElementById("login-error").textContent.includes("refused"));
+    await page.screenshot({ path: join(artifacts, "console-0-login.png") });
+    await page.fill("#token", demo.admin_token);
+    await page.click("#login-form button");
+    await page.waitForFunction(() => document.body.dataset.loaded === "overview");
+
+    // Overview: three stacked charts with bars, top lists filled.
+    const bars = await page.$$eval("#chart-action svg rect", (r) => r.length);
+    assert.ok(bars > 10, `action chart has ${bars} bars`);
+    for (const id of ["#chart-category", "#chart-site"]) {
+      assert.ok((await page.$$eval(id + " svg rect", (r) => r.length)) > 5, id + " has bars");
+    }
+    const legend = await page.textContent("#chart-action .legend");
+    for (const a of ["block", "redact", "warn"]) assert.ok(legend.includes(a), `legend shows ${a}: ${legend}`);
+    assert.ok((await page.textContent("#chart-category .legend")).includes("SECRET"));
+    assert.equal(await page.$$eval("#top-detectors .bar-row", (r) => r.length), 10);
+    assert.ok((await page.textContent("#top-sites")).includes("chatgpt.com"));
+    assert.match(await page.textContent("#total"), /^660 events/);
+    await page.screenshot({ path: join(artifacts, "console-1-overview.png"), fullPage: true });
+    await page.selectOption("#bucket", "day");
+    await page.waitForFunction(() => document.querySelectorAll("#chart-action svg rect").length > 0);
+    await page.screenshot({ path: join(artifacts, "console-1b-overview-daily.png") });
+
+    // Devices with the policy version each runs.
+    await page.click("nav a[data-page=devices]");
+    await page.waitForFunction(() => document.body.dataset.loaded === "devices");
+    const rows = await page.$$eval("#device-rows tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    assert.equal(rows.length, 12);
+    const byId = Object.fromEntries(rows.map((r) => [r[0], r]));
+    assert.equal(byId["eng-laptop-01"][5], "v3");
+    assert.equal(byId["eng-laptop-00"][5], "v2");
+    assert.match(byId["eng-laptop-00"][8], /behind \(v3 published\)/);
+    assert.equal(byId["sales-mac-10"][8], "revoked");
+    assert.equal(byId["sales-mac-11"][3], "never");
+    await page.screenshot({ path: join(artifacts, "console-2-devices.png"), fullPage: true });
+
+    // Policies: active bundle per group and its history.
+    await page.click("nav a[data-page=policies]");
+    await page.waitForFunction(() => document.body.dataset.loaded === "policies");
+    const groups = await page.textContent("#groups");
+    assert.ok(groups.includes("Group engineering"));
+    assert.ok(groups.includes("Active: v3 “engineering policy”"));
+    assert.ok(groups.includes("Active: v1 “sales policy”"));
+    assert.equal(await page.$$eval("#groups .group:first-child tbody tr", (r) => r.length), 3);
+    await page.screenshot({ path: join(artifacts, "console-3-policies.png"), fullPage: true });
+
+    // Events with a filter, then the CSV download.
+    await page.click("nav a[data-page=events]");
+    await page.waitForFunction(() => document.body.dataset.loaded === "events");
+    assert.equal(await page.$$eval("#event-rows tr", (r) => r.length), 100);
+    assert.equal(await page.isVisible("#more"), true);
+    await page.selectOption("select[name=action]", "block");
+    await page.click("#event-filter button[type=submit]");
+    await page.waitForFunction(() => [...document.querySelectorAll("#event-rows .pill")].every((p) => p.textContent === "block"));
+    const pills = await page.$$eval("#event-rows .pill", (p) => p.map((x) => x.textContent));
+    assert.ok(pills.length > 0 && pills.every((p) => p === "block"));
+    await page.screenshot({ path: join(artifacts, "console-4-events-blocked.png") });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
+    const csvPath = join(artifacts, "console-events-blocked.csv");
+    await download.saveAs(csvPath);
+    const { readFileSync } = await import("node:fs");
+    const csv = readFileSync(csvPath, "utf8").trim().split("\r\n");
+    assert.ok(csv[0].startsWith("event_id,time,"));
+    assert.equal(csv.length - 1, pills.length < 100 ? pills.length : csv.length - 1);
+    assert.ok(csv.slice(1).every((l) => l.split(",")[8] === "block"));
+
+    // Sign out clears the token.
+    await page.click("#logout");
+    await page.waitForSelector("#login:not([hidden])");
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    // The one 401 is the wrong token tried on purpose above.
+    assert.deepEqual(errors.filter((e) => !e.includes("status of 401")), [], "no page errors");
+  } finally {
+    await browser.close();
+    demo.proc.stdin.end();
+    demo.proc.kill();
+  }
+});
