@@ -230,6 +230,24 @@ describe('Chromium: extension with the real host and daemon', () => {
     await page.close();
   });
 
+  it('pastes outside the composer and image pastes reach the page untouched', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    const seen = await page.evaluate(async () => {
+      let signals = 0;
+      document.addEventListener('promptwall:verdict', () => signals++);
+      const plain = new DataTransfer();
+      plain.setData('text/plain', 'a search term');
+      document.getElementById('clip').dispatchEvent(new ClipboardEvent('paste', { clipboardData: plain, bubbles: true, cancelable: true }));
+      const image = new DataTransfer();
+      image.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'shot.png', { type: 'image/png' }));
+      document.getElementById('composer').dispatchEvent(new ClipboardEvent('paste', { clipboardData: image, bubbles: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 300));
+      return { pastes: PW.pastes, signals };
+    });
+    assert.deepEqual(seen, { pastes: 2, signals: 0 });
+    await page.close();
+  });
+
   it('Shift+Enter is a new line, never an inspection', async () => {
     const page = await openPage(context, server.url('textarea.html'));
     await page.locator('#composer').click();
