@@ -13,6 +13,7 @@ mod watch;
 mod install;
 mod local;
 mod local_cmds;
+mod models;
 mod native_host;
 mod policy;
 mod scan;

@@ -47,6 +47,9 @@ pub struct ScanArgs {
     /// Say which detectors and models are in use.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Structured detectors only, even when the models are installed (also: PROMPTWALL_MODELS=off).
+    #[arg(long)]
+    pub no_models: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,12 +76,13 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.min_score) {
         anyhow::bail!("--min-score must be between 0 and 1 (got {})", args.min_score);
     }
-    let engine = Engine::builder().min_score(args.min_score).build().context("building the detection engine")?;
+    let (builder, status) = crate::models::engine_builder(!args.no_models);
+    let engine = builder.min_score(args.min_score).build().context("building the detection engine")?;
     if args.verbose {
-        eprintln!(
-            "promptwall: {} detectors loaded (structured detectors only: no ML model is configured, so PERSON, ADDRESS and HEALTH_CONDITION come from name lists, address grammar and a condition dictionary)",
-            engine.detector_ids().len()
-        );
+        eprintln!("promptwall: {} structured detectors; {}", engine.detector_ids().len(), promptwall_ml::Models::summary(&status));
+        for s in &status {
+            eprintln!("promptwall:   model {}", s.line());
+        }
     }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -137,7 +141,7 @@ Docs say the test card 4242 4242 4242 4242 and AKIAIOSFODNN7EXAMPLE are fine to 
 
 /// `promptwall demo`: the built-in sample, its findings, and its redacted form.
 pub fn demo() -> Result<ExitCode> {
-    let engine = Engine::new().context("building the detection engine")?;
+    let engine = crate::models::engine_builder(true).0.build().context("building the detection engine")?;
     let result = engine.scan(DEMO);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -25,6 +25,25 @@ pub struct ScanResult {
     pub categories: Vec<Category>,
 }
 
+/// A learned model that finds context-dependent entities (names, street addresses) after the
+/// structured detectors have run. It sees their resolved findings so it can skip what they already
+/// cover; its own findings are added only where no structured finding lies, so validated formats
+/// always win and nothing is reported twice. Implemented outside this crate (the ONNX model lives
+/// in `promptwall-ml`): this crate stays free of I/O.
+pub trait ContextModel: Send + Sync {
+    /// Stable id, reported with every finding (e.g. `model.pii_ner`).
+    fn id(&self) -> &str;
+    /// Findings in `text`. Must not panic; a model that fails returns nothing (the structured
+    /// findings still stand) and says so through its own counters.
+    fn detect(&self, text: &str, structured: &[Finding]) -> Vec<Finding>;
+}
+
+/// A learned document classifier; `None` means "no opinion", and the keyword rules decide.
+pub trait CategoryModel: Send + Sync {
+    fn id(&self) -> &str;
+    fn categorize(&self, text: &str, findings: &[Finding]) -> Option<Vec<Category>>;
+}
+
 /// What a prefilter pattern means: context words (with boundary rules) and/or detector anchors.
 #[derive(Debug, Default, Clone)]
 struct PatternMeaning {
@@ -38,11 +57,13 @@ pub struct EngineBuilder {
     custom: Vec<CustomSpec>,
     extra: Vec<Box<dyn Detector>>,
     builtin: bool,
+    context_model: Option<Box<dyn ContextModel>>,
+    category_model: Option<Box<dyn CategoryModel>>,
 }
 
 impl Default for EngineBuilder {
     fn default() -> Self {
-        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true }
+        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true, context_model: None, category_model: None }
     }
 }
 
@@ -62,6 +83,18 @@ impl EngineBuilder {
     /// Adds a detector of another crate (e.g. the ONNX model) behind the same trait.
     pub fn detector(mut self, d: Box<dyn Detector>) -> Self {
         self.extra.push(d);
+        self
+    }
+
+    /// Adds a learned model for names and addresses (see [`ContextModel`]).
+    pub fn context_model(mut self, m: Box<dyn ContextModel>) -> Self {
+        self.context_model = Some(m);
+        self
+    }
+
+    /// Adds a learned document classifier (see [`CategoryModel`]).
+    pub fn category_model(mut self, m: Box<dyn CategoryModel>) -> Self {
+        self.category_model = Some(m);
         self
     }
 
@@ -139,6 +172,8 @@ impl EngineBuilder {
             short,
             min_score: self.min_score,
             categorizer: Categorizer::new().map_err(|e| EngineError::Prefilter(e.to_string()))?,
+            context_model: self.context_model,
+            category_model: self.category_model,
         })
     }
 }
@@ -155,11 +190,17 @@ pub struct Engine {
     short: Vec<(Vec<u8>, usize)>,
     min_score: f32,
     categorizer: Categorizer,
+    context_model: Option<Box<dyn ContextModel>>,
+    category_model: Option<Box<dyn CategoryModel>>,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("detectors", &self.detector_ids()).field("min_score", &self.min_score).finish()
+        f.debug_struct("Engine")
+            .field("detectors", &self.detector_ids())
+            .field("models", &self.model_ids())
+            .field("min_score", &self.min_score)
+            .finish()
     }
 }
 
@@ -181,15 +222,54 @@ impl Engine {
         &self.detectors
     }
 
+    /// Ids of the learned models this engine uses (empty: structured detectors only).
+    pub fn model_ids(&self) -> Vec<&str> {
+        self.context_model.iter().map(|m| m.id()).chain(self.category_model.iter().map(|m| m.id())).collect()
+    }
+
     /// Scans `text`: findings sorted by position, overlaps resolved, plus document categories.
     pub fn scan(&self, text: &str) -> ScanResult {
         let findings = self.findings(text);
-        let categories = self.categorizer.categorize(text, &findings);
+        let categories = self.categories(text, &findings);
         ScanResult { findings, categories }
     }
 
-    /// Findings only (no categories).
+    /// Document categories for `text` and its findings: the learned classifier when there is one
+    /// and it has an opinion, the keyword rules otherwise.
+    pub fn categories(&self, text: &str, findings: &[Finding]) -> Vec<Category> {
+        self.category_model
+            .as_ref()
+            .and_then(|m| m.categorize(text, findings))
+            .unwrap_or_else(|| self.categorizer.categorize(text, findings))
+    }
+
+    /// Findings only (no categories): structured detectors, then the context model (if any) where
+    /// they found nothing.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
+        let structured = self.structured_findings(text);
+        match &self.context_model {
+            None => structured,
+            Some(model) => {
+                let mut learned = model.detect(text, &structured);
+                learned.retain(|f| {
+                    f.score >= self.min_score
+                        && f.start < f.end
+                        && f.end <= text.len()
+                        && text.is_char_boundary(f.start)
+                        && text.is_char_boundary(f.end)
+                        && !structured.iter().any(|s| s.overlaps(f))
+                });
+                if learned.is_empty() {
+                    return structured;
+                }
+                learned.extend(structured);
+                resolve_overlaps(learned)
+            }
+        }
+    }
+
+    /// Findings of the structured (rule) detectors alone.
+    pub fn structured_findings(&self, text: &str) -> Vec<Finding> {
         let (doc, run) = self.prefilter_pass(text);
         let mut raw = Vec::new();
         for (i, d) in self.detectors.iter().enumerate() {
@@ -225,8 +305,13 @@ impl Engine {
         let t = Instant::now();
         let findings = resolve_overlaps(raw);
         rows.push(("resolve".to_string(), t.elapsed()));
+        if let Some(model) = &self.context_model {
+            let t = Instant::now();
+            let _ = model.detect(text, &findings);
+            rows.push((model.id().to_string(), t.elapsed()));
+        }
         let t = Instant::now();
-        let _ = self.categorizer.categorize(text, &findings);
+        let _ = self.categories(text, &findings);
         rows.push(("categories".to_string(), t.elapsed()));
         rows
     }

@@ -34,7 +34,7 @@ pub mod validate;
 pub use detectors::custom::{edm_hash, CustomSpec, Normalize, Validator};
 pub use detectors::Detector;
 pub use document::Document;
-pub use engine::{Engine, EngineBuilder, ScanResult};
+pub use engine::{CategoryModel, ContextModel, Engine, EngineBuilder, ScanResult};
 pub use entity::{Category, EntityType, Family};
 pub use error::{ConfigError, ConfigErrors, EngineError};
 pub use finding::Finding;

@@ -50,6 +50,38 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "LLP", "Limited", "KG", "OHG", "Bank", "Controls", "Stanley", "Partners", "Associates", "Solutions",
 ];
 
+/// The name word lists, for other crates' name finders (the ONNX model's post-filter): known given
+/// names and surnames, and capitalised words that are never a person's name.
+pub struct NameLexicon {
+    names: HashSet<&'static str>,
+    not_names: HashSet<&'static str>,
+}
+
+impl Default for NameLexicon {
+    fn default() -> Self {
+        let list = |s: &'static str| s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+        NameLexicon { names: list(FIRST_NAMES).chain(list(SURNAMES)).collect(), not_names: NOT_NAMES.iter().copied().collect() }
+    }
+}
+
+impl NameLexicon {
+    /// A given name or surname from the built-in lists (exact spelling, capitalised).
+    pub fn is_known_name(&self, word: &str) -> bool {
+        self.names.contains(word)
+    }
+
+    /// A capitalised word that is never (part of) a person's name: weekdays, months, titles,
+    /// company and place words, product names.
+    pub fn is_not_name(&self, word: &str) -> bool {
+        self.not_names.contains(word.trim_end_matches(['.', ',']))
+    }
+
+    /// A word that marks an organisation name (`GmbH`, `Inc.`, `Bank`, `& Company`'s `Company`).
+    pub fn is_company_word(&self, word: &str) -> bool {
+        COMPANY_SUFFIXES.contains(&word)
+    }
+}
+
 pub struct PersonDetector {
     surnames: HashSet<&'static str>,
     not_names: HashSet<&'static str>,

@@ -1,0 +1,164 @@
+//! # promptwall-ml
+//!
+//! Promptwall's local models, run with ONNX Runtime through the `ort` crate, behind the detection
+//! engine's traits ([`promptwall_detect::ContextModel`], [`promptwall_detect::CategoryModel`]):
+//! - [`ner::NerModel`]: a PII token classifier (names, street addresses) used where the structured
+//!   detectors found nothing;
+//! - [`categories::CategoryClassifier`]: the document-category classifier of our own.
+//!
+//! Everything is optional at run time. [`load`] looks for a model directory (see [`model_dir`]),
+//! loads what it finds and reports, per model, whether it is in use and if not why (missing,
+//! corrupt, wrong version, runtime library absent). The engine then runs with whatever loaded:
+//! with no models at all it is the structured detectors alone, and it says so.
+//!
+//! Layout of a model directory (made by `models/fetch.py`):
+//! ```text
+//! runtime/manifest.json, runtime/libonnxruntime.so.1.31.1
+//! pii-ner/manifest.json, pii-ner/model.int8.onnx, pii-ner/tokenizer.json, pii-ner/LICENSE
+//! categories/manifest.json, categories/model.onnx
+//! ```
+
+pub mod categories;
+pub mod error;
+pub mod features;
+pub mod manifest;
+pub mod ner;
+pub mod runtime;
+pub mod spans;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use promptwall_detect::EngineBuilder;
+
+pub use categories::CategoryClassifier;
+pub use error::MlError;
+pub use ner::NerModel;
+
+/// Environment variable naming the model directory.
+pub const MODEL_DIR_ENV: &str = "PROMPTWALL_MODEL_DIR";
+/// Set to `0`/`off` to run without models even when they are installed.
+pub const MODELS_ENV: &str = "PROMPTWALL_MODELS";
+/// ONNX Runtime threads per inference (default 1: the daemon serves hosts in parallel).
+pub const THREADS_ENV: &str = "PROMPTWALL_MODEL_THREADS";
+
+/// Where the models are: `$PROMPTWALL_MODEL_DIR`, else `share/promptwall/models` beside the
+/// installed binary (`/usr/bin/../share/...`), else `models/dist` of the source checkout the
+/// binary was built in (`target/{debug,release}/../../models/dist`), else `/usr/lib/promptwall/models`.
+pub fn model_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(MODEL_DIR_ENV) {
+        return Some(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().ok().and_then(|p| p.canonicalize().ok());
+    let mut candidates = Vec::new();
+    if let Some(bin) = exe.as_deref().and_then(Path::parent) {
+        candidates.push(bin.join("../share/promptwall/models"));
+        candidates.push(bin.join("../../models/dist"));
+        candidates.push(bin.join("../../../models/dist"));
+    }
+    candidates.push(PathBuf::from("/usr/lib/promptwall/models"));
+    candidates.into_iter().find(|c| c.join("runtime/manifest.json").is_file()).and_then(|c| c.canonicalize().ok())
+}
+
+/// What happened to one model at load.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelState {
+    Loaded { version: String, load_ms: u64 },
+    Disabled(String),
+    Unavailable(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelStatus {
+    pub name: &'static str,
+    pub state: ModelState,
+}
+
+impl ModelStatus {
+    pub fn line(&self) -> String {
+        match &self.state {
+            ModelState::Loaded { version, load_ms } => format!("{}: on ({version}, loaded in {load_ms} ms)", self.name),
+            ModelState::Disabled(why) => format!("{}: off ({why})", self.name),
+            ModelState::Unavailable(why) => format!("{}: unavailable: {why}", self.name),
+        }
+    }
+}
+
+/// The models that loaded, and a status line for each.
+#[derive(Default)]
+pub struct Models {
+    pub ner: Option<NerModel>,
+    pub categories: Option<CategoryClassifier>,
+    pub status: Vec<ModelStatus>,
+}
+
+impl Models {
+    /// Hands the loaded models to an engine builder.
+    pub fn attach(self, mut builder: EngineBuilder) -> (EngineBuilder, Vec<ModelStatus>) {
+        if let Some(m) = self.ner {
+            builder = builder.context_model(Box::new(m));
+        }
+        if let Some(m) = self.categories {
+            builder = builder.category_model(Box::new(m));
+        }
+        (builder, self.status)
+    }
+
+    /// One line for humans: which models are in use.
+    pub fn summary(status: &[ModelStatus]) -> String {
+        let on: Vec<&str> = status.iter().filter(|s| matches!(s.state, ModelState::Loaded { .. })).map(|s| s.name).collect();
+        if on.is_empty() {
+            "structured detectors only (no model loaded)".to_string()
+        } else {
+            format!("structured detectors + models: {}", on.join(", "))
+        }
+    }
+}
+
+/// Loads every model found in `dir` (or [`model_dir`]). Never fails: what cannot load is reported
+/// in [`Models::status`] and left out.
+pub fn load(dir: Option<&Path>) -> Models {
+    let names = ["pii-ner", "categories"];
+    let all = |state: ModelState| Models {
+        status: names.iter().map(|n| ModelStatus { name: n, state: state.clone() }).collect(),
+        ..Models::default()
+    };
+    if std::env::var(MODELS_ENV).is_ok_and(|v| matches!(v.as_str(), "0" | "off" | "false" | "no")) {
+        return all(ModelState::Disabled(format!("{MODELS_ENV}=off")));
+    }
+    let dir = match dir.map(Path::to_path_buf).or_else(model_dir) {
+        Some(d) => d,
+        None => return all(ModelState::Unavailable(MlError::NoModelDir.to_string())),
+    };
+    let env = match runtime_library(&dir).and_then(|lib| runtime::environment(&lib)) {
+        Ok(env) => env,
+        Err(e) => return all(ModelState::Unavailable(e.to_string())),
+    };
+    let threads = std::env::var(THREADS_ENV).ok().and_then(|t| t.parse().ok());
+    let mut models = Models::default();
+    let t = Instant::now();
+    match NerModel::load(env, &dir.join("pii-ner"), threads) {
+        Ok(m) => {
+            let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
+            models.status.push(ModelStatus { name: "pii-ner", state });
+            models.ner = Some(m);
+        }
+        Err(e) => models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Unavailable(e.to_string()) }),
+    }
+    let t = Instant::now();
+    match CategoryClassifier::load(env, &dir.join("categories")) {
+        Ok(m) => {
+            let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
+            models.status.push(ModelStatus { name: "categories", state });
+            models.categories = Some(m);
+        }
+        Err(e) => models.status.push(ModelStatus { name: "categories", state: ModelState::Unavailable(e.to_string()) }),
+    }
+    models
+}
+
+/// The runtime library named by `dir/runtime/manifest.json`, hash-checked.
+pub fn runtime_library(dir: &Path) -> Result<PathBuf, MlError> {
+    let rt = dir.join("runtime");
+    manifest::Manifest::load(&rt)?.verified_file(&rt, "library")
+}
