@@ -145,7 +145,7 @@ function openPort(): Promise<chrome.runtime.Port | null> {
       lastError = null;
       backoffMs = 1000;
       const aiSites = (h as HelloOk & { ai_sites?: unknown }).ai_sites;
-      await chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
+      void chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
       if (Array.isArray(aiSites)) void registerExtraSites();
       return p;
     } catch (e) {
@@ -179,6 +179,14 @@ function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutM
     const timer = setTimeout(() => {
       pending.delete(id);
       reject(new Error('timeout'));
+      // A host that does not answer in time is wedged: drop it, so the next request starts a
+      // fresh one instead of waiting on it again. Requests still in flight are retried there.
+      if (port === p) {
+        port = null;
+        hello = null;
+        try { p.disconnect(); } catch { /* already gone */ }
+        rejectAll('agent_disconnected');
+      }
     }, timeoutMs);
     pending.set(id, { resolve, reject, timer, parts: [] });
     try {

@@ -458,6 +458,29 @@ describe('Chromium: fail-closed policy', () => {
     await page.close();
   });
 
+  it('agent wedged mid-inspection: timeout into the fail mode, then a fresh host', async () => {
+    const page = await openPage(context, server.url('textarea.html'));
+    agent.setHost('wedged');
+    for (const pid of agent.hostPids()) process.kill(pid, 'SIGKILL');
+    await until(() => agent.hostPids().length === 0, 'the old host to be gone');
+    await clearComposer(page);
+    const t0 = Date.now();
+    const v = await paste(page, '#composer', 'text while the agent is wedged', { timeoutMs: 15000 });
+    assert.equal(v.action, 'unavailable');
+    assert.equal(v.by, 'closed');
+    assert.ok(Date.now() - t0 >= 4500, 'the 5 s request timeout ended the wait');
+    await page.locator(DIALOG).waitFor();
+    await page.keyboard.press('Enter');
+    // The wedged host was dropped: the next paste starts a real one at once.
+    agent.setHost('real');
+    const card = cardNumber(rng(31));
+    const t1 = Date.now();
+    const next = await paste(page, '#composer', `card ${card}`);
+    assert.equal(next.action, 'redact');
+    assert.ok(Date.now() - t1 < 4000, 'no second wait on the wedged host');
+    await page.close();
+  });
+
   it('agent missing: fail-closed blocks with an explanation', async () => {
     const page = await openPage(context, server.url('textarea.html'));
     // The worker learns the policy's fail mode from the agent, then the agent goes away.

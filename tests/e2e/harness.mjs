@@ -84,13 +84,14 @@ export class Agent {
   }
 
   /** 'real': the wrapper runs the host; 'missing': it fails at once, as a removed agent would;
-   * 'hang': it starts and never answers (a wedged agent). */
+   * 'hang': it starts and never answers; 'wedged': it answers hello, then nothing (wedged_host.py). */
   setHost(mode) {
     const env = `export PROMPTWALL_DATA_DIR='${this.dataDir}'\nexport PROMPTWALL_RUNTIME_DIR='${this.runDir}'\nexport PROMPTWALL_POLICY='${this.policyFile}'\nexport PROMPTWALL_CONFIG='${this.configFile}'\n`;
     const body = {
       real: `${env}exec '${BIN}' native-host "$@"\n`,
       missing: 'echo "promptwall agent is not installed" >&2\nexit 1\n',
       hang: 'while :; do sleep 1; done\n',
+      wedged: `exec python3 '${join(HERE, 'wedged_host.py')}' "$@"\n`,
     }[mode];
     writeFileSync(this.hostScript, `#!/bin/sh\n${body}`);
     chmodSync(this.hostScript, 0o755);
