@@ -6,7 +6,8 @@
 //! was appended, so there is nothing else to flush.
 //!
 //! Socket: `$PROMPTWALL_RUNTIME_DIR/agent.sock`, else `$XDG_RUNTIME_DIR/promptwall/agent.sock`,
-//! else `agent.sock` in the data directory. (Windows: a named pipe, not written yet.)
+//! else `agent.sock` in the data directory. Windows: the named pipe in `pipe_windows.rs`
+//! (owner-only DACL; the host checks the pipe's owner before sending anything).
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -32,6 +33,7 @@ pub struct DaemonArgs {
     pub log_format: Option<LogFormat>,
 }
 
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn socket_path() -> Result<PathBuf> {
     let dir = if let Some(d) = std::env::var_os("PROMPTWALL_RUNTIME_DIR") {
         PathBuf::from(d)
@@ -49,7 +51,17 @@ pub struct Conn {
     pub writer: std::os::unix::net::UnixStream,
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+#[path = "pipe_windows.rs"]
+mod pipe;
+
+#[cfg(windows)]
+pub struct Conn {
+    pub reader: BufReader<std::fs::File>,
+    pub writer: std::fs::File,
+}
+
+#[cfg(not(any(unix, windows)))]
 pub struct Conn {
     pub reader: BufReader<std::io::Empty>,
     pub writer: std::io::Sink,
@@ -66,7 +78,14 @@ pub fn connect() -> Option<Conn> {
     Some(Conn { reader: BufReader::new(stream.try_clone().ok()?), writer: stream })
 }
 
-#[cfg(not(unix))]
+/// Connects to a running daemon's pipe, or `None` when there is none (or it is not ours).
+#[cfg(windows)]
+pub fn connect() -> Option<Conn> {
+    let file = pipe::connect()?;
+    Some(Conn { reader: BufReader::new(file.try_clone().ok()?), writer: file })
+}
+
+#[cfg(not(any(unix, windows)))]
 pub fn connect() -> Option<Conn> {
     None
 }
@@ -195,7 +214,16 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+pub fn run(args: DaemonArgs) -> Result<ExitCode> {
+    let running = start(&args)?;
+    let served = pipe::serve(&running);
+    running.finish();
+    served?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(any(unix, windows)))]
 pub fn run(_: DaemonArgs) -> Result<ExitCode> {
-    anyhow::bail!("the daemon's Windows named-pipe transport is not written yet")
+    anyhow::bail!("the daemon has no transport on this platform")
 }

@@ -46,7 +46,13 @@ impl Loaded {
 struct Slots {
     overridden: Option<Arc<Loaded>>,
     bundle: Option<Arc<Loaded>>,
-    default: Arc<Loaded>,
+    /// Built only when needed (no override and no bundle): a process that decides with a synced
+    /// bundle never pays for a second engine.
+    default: Option<Arc<Loaded>>,
+}
+
+fn build_default() -> Result<Arc<Loaded>> {
+    Ok(Arc::new(Loaded::build(pol::default_policy(), 0, "built-in".into(), None, None)?))
 }
 
 /// The policy in force, swappable while verdicts are being made.
@@ -56,8 +62,24 @@ pub struct PolicyCell {
 
 impl PolicyCell {
     pub fn current(&self) -> Arc<Loaded> {
-        let s = self.slots.read().unwrap_or_else(|p| p.into_inner());
-        s.overridden.clone().or_else(|| s.bundle.clone()).unwrap_or_else(|| s.default.clone())
+        {
+            let s = self.slots.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(l) = s.overridden.clone().or_else(|| s.bundle.clone()).or_else(|| s.default.clone()) {
+                return l;
+            }
+        }
+        // An override was removed and there is no bundle: build the built-in policy now.
+        let mut s = self.slots.write().unwrap_or_else(|p| p.into_inner());
+        if s.default.is_none() {
+            match build_default() {
+                Ok(d) => s.default = Some(d),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "cannot build the built-in policy"),
+            }
+        }
+        s.overridden.clone().or_else(|| s.bundle.clone()).or_else(|| s.default.clone()).unwrap_or_else(|| {
+            // Only reachable if the built-in policy's engine fails to build, which tests rule out.
+            panic!("no policy can be built")
+        })
     }
 
     /// The last good signed bundle, whether or not an override hides it.
@@ -76,7 +98,6 @@ impl PolicyCell {
     /// Builds the cell: override file (an error if it is given and invalid), last good bundle
     /// (skipped with a warning if it no longer verifies), built-in default.
     pub fn load(cfg: &AgentConfig, override_file: Option<&Path>) -> Result<PolicyCell> {
-        let default = Arc::new(Loaded::build(pol::default_policy(), 0, "built-in".into(), None, None)?);
         let overridden = override_file.map(load_override).transpose()?.map(Arc::new);
         let bundle = match load_last_good(cfg) {
             Ok(b) => b.map(Arc::new),
@@ -85,6 +106,7 @@ impl PolicyCell {
                 None
             }
         };
+        let default = if overridden.is_none() && bundle.is_none() { Some(build_default()?) } else { None };
         Ok(PolicyCell { slots: RwLock::new(Slots { overridden, bundle, default }) })
     }
 }

@@ -6,6 +6,8 @@
 //!   between upload and delete). The server dedupes by event id, so a retry never stores twice.
 //! - `rejected` events would be rejected again: they are deleted, counted in the store's
 //!   `rejected_total` and logged (id and reason only), so one bad row cannot block the queue.
+//! - 413 (batch over the server's body limit): the batch is halved until it fits; a single
+//!   event that does not fit is dropped and counted as rejected.
 //! - No answer, 5xx, 408, 429: retried with exponential backoff and jitter (at least
 //!   `Retry-After`). Other 4xx (revoked credential, a batch the server cannot take): logged, the
 //!   events stay, and the next try is at the regular interval.
@@ -25,6 +27,9 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
     let mut store: Option<EventStore> = None;
     let mut attempt = 0u32;
     let mut last_heartbeat: Option<Instant> = None;
+    // Halved after a 413 (batch over the server's body limit), back to the configured size after
+    // a success. A single event still too large is dropped and counted as rejected.
+    let mut shrink: u32 = 0;
     loop {
         let cfg = config.read().unwrap_or_else(|p| p.into_inner()).clone();
         let interval = Duration::from_secs(cfg.upload_interval_s);
@@ -41,9 +46,11 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
                 interval
             }
             (Some(st), Ok((client, _))) => {
-                let wait = match upload_batch(st, &client, cfg.upload_batch_size) {
+                let batch = (cfg.upload_batch_size >> shrink).max(1);
+                let wait = match upload_batch(st, &client, batch) {
                     Ok(Sent { acknowledged, full }) => {
                         attempt = 0;
+                        shrink = 0;
                         let _ = st.set_state("server_last_error", "");
                         if acknowledged > 0 {
                             let _ = st.set_state("upload_last_ok_ms", &crate::local::now_ms().to_string());
@@ -53,6 +60,19 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
                         } else {
                             interval
                         }
+                    }
+                    Err(crate::client::ApiError::Status { status: 413, .. }) if batch > 1 => {
+                        shrink += 1;
+                        tracing::warn!(batch = (cfg.upload_batch_size >> shrink).max(1), "upload batch too large for the server; sending smaller batches");
+                        Duration::ZERO
+                    }
+                    Err(crate::client::ApiError::Status { status: 413, .. }) => {
+                        if let Ok(one) = st.pending(1) {
+                            let ids: Vec<String> = one.into_iter().map(|e| e.event_id).collect();
+                            tracing::warn!(event_id = ?ids, "event too large for the server; dropping it");
+                            let _ = st.reject(&ids);
+                        }
+                        Duration::ZERO
                     }
                     Err(e) => {
                         let _ = st.set_state("server_last_error", &e.to_string());

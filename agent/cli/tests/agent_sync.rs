@@ -144,7 +144,11 @@ fn server_down_events_wait_then_drain_and_rejected_ones_are_counted() {
     assert!(status(&d).contains("last contact failed"));
     assert_eq!(server.with(|s| s.received_ids.len()), 0);
 
-    server.with(|s| s.reject_site = Some("claude.ai".into()));
+    // The server also limits bodies: batches over 4 events get 413, so the agent sends smaller ones.
+    server.with(|s| {
+        s.reject_site = Some("claude.ai".into());
+        s.max_batch = Some(4);
+    });
     server.set_down(false);
     wait_for(30, "queue drained after the server came back", || queued(&d) == 0);
     let (stored, received) = server.with(|s| (s.events.len(), s.received_ids.len()));

@@ -32,6 +32,8 @@ pub struct State {
     pub reject_site: Option<String>,
     /// Sleep after storing an upload and before answering (to kill the daemon in between).
     pub ack_delay: Duration,
+    /// Answer 413 to batches larger than this (a body-size limit).
+    pub max_batch: Option<usize>,
     /// Authorization headers seen, to check the token is sent.
     pub auth_seen: HashSet<String>,
 }
@@ -187,8 +189,8 @@ fn route(method: &str, path: &str, headers: &HashMap<String, String>, body: &[u8
                 Err(_) => return err(400, "bad_json"),
             };
             let events = v["events"].as_array().cloned().unwrap_or_default();
-            if events.len() > 500 {
-                return err(413, "batch_too_large");
+            if events.len() > state.lock().unwrap().max_batch.unwrap_or(500) {
+                return err(413, "too_large");
             }
             let (mut accepted, mut duplicates, mut rejected) = (vec![], vec![], vec![]);
             let delay = {

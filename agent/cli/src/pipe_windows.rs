@@ -1,0 +1,215 @@
+//! Windows transport between native hosts and the daemon: a named pipe
+//! `\\.\pipe\promptwall-agent-<USERNAME>`, byte mode, local clients only.
+//!
+//! Who can talk to whom:
+//! - The daemon creates every pipe instance with an explicit DACL `D:P(A;;GA;;;OW)(A;;GA;;;SY)`:
+//!   full access for the pipe's owner (the user the daemon runs as) and SYSTEM, nobody else, no
+//!   inheritance. `PIPE_REJECT_REMOTE_CLIENTS` refuses SMB clients. The first instance is created
+//!   with `FILE_FLAG_FIRST_PIPE_INSTANCE`, so a daemon never joins a pipe another process made.
+//! - Pipe names are global: another user could create ours first while our daemon is not
+//!   running. The host therefore checks, before sending anything, that the pipe's owner SID is
+//!   its own user's SID; otherwise it decides in-process, as when no daemon runs.
+//!
+//! One thread per connection, as on Unix. Stopping: the accept loop blocks in `ConnectNamedPipe`,
+//! so on stop a helper connects to the pipe once to wake it.
+//!
+//! Known limit: pipe handles opened by `std::fs` have no read timeout, so a daemon that accepts
+//! and then hangs would hold the host's verdict (Unix: 2 s). Overlapped I/O would lift this.
+//!
+//! Raw Win32 declarations are kept here (a dozen functions) instead of a bindings crate. This
+//! file compiles only for Windows and is reviewed, not built, in this repository's CI.
+
+use std::ffi::c_void;
+use std::fs::File;
+use std::io;
+use std::os::windows::ffi::OsStrExt;
+use std::os::windows::io::{AsRawHandle, FromRawHandle, RawHandle};
+use std::sync::atomic::Ordering;
+
+type Handle = *mut c_void;
+const INVALID_HANDLE_VALUE: Handle = -1isize as Handle;
+const PIPE_ACCESS_DUPLEX: u32 = 0x0000_0003;
+const FILE_FLAG_FIRST_PIPE_INSTANCE: u32 = 0x0008_0000;
+const PIPE_TYPE_BYTE: u32 = 0x0000_0000;
+const PIPE_READMODE_BYTE: u32 = 0x0000_0000;
+const PIPE_WAIT: u32 = 0x0000_0000;
+const PIPE_REJECT_REMOTE_CLIENTS: u32 = 0x0000_0008;
+const PIPE_UNLIMITED_INSTANCES: u32 = 255;
+const ERROR_PIPE_CONNECTED: i32 = 535;
+const SDDL_REVISION_1: u32 = 1;
+const TOKEN_QUERY: u32 = 0x0008;
+const TOKEN_USER_CLASS: i32 = 1; // TokenUser
+const SE_KERNEL_OBJECT: i32 = 6;
+const OWNER_SECURITY_INFORMATION: u32 = 0x0000_0001;
+const BUFFER: u32 = 64 * 1024;
+
+#[repr(C)]
+struct SecurityAttributes {
+    n_length: u32,
+    lp_security_descriptor: *mut c_void,
+    b_inherit_handle: i32,
+}
+
+/// `TOKEN_USER`: a `SID_AND_ATTRIBUTES` whose first field is the SID pointer.
+#[repr(C)]
+struct TokenUser {
+    sid: *mut c_void,
+    attributes: u32,
+}
+
+#[link(name = "kernel32")]
+extern "system" {
+    fn CreateNamedPipeW(name: *const u16, open_mode: u32, pipe_mode: u32, max_instances: u32, out_buffer: u32, in_buffer: u32, default_timeout_ms: u32, sa: *const SecurityAttributes) -> Handle;
+    fn ConnectNamedPipe(pipe: Handle, overlapped: *mut c_void) -> i32;
+    fn DisconnectNamedPipe(pipe: Handle) -> i32;
+    fn CloseHandle(handle: Handle) -> i32;
+    fn LocalFree(mem: *mut c_void) -> *mut c_void;
+    fn GetCurrentProcess() -> Handle;
+}
+
+#[link(name = "advapi32")]
+extern "system" {
+    fn ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl: *const u16, revision: u32, sd: *mut *mut c_void, size: *mut u32) -> i32;
+    fn OpenProcessToken(process: Handle, access: u32, token: *mut Handle) -> i32;
+    fn GetTokenInformation(token: Handle, class: i32, info: *mut c_void, len: u32, ret_len: *mut u32) -> i32;
+    fn GetSecurityInfo(handle: Handle, object_type: i32, info: u32, owner: *mut *mut c_void, group: *mut *mut c_void, dacl: *mut *mut c_void, sacl: *mut *mut c_void, sd: *mut *mut c_void) -> u32;
+    fn EqualSid(a: *mut c_void, b: *mut c_void) -> i32;
+}
+
+fn wide(s: &str) -> Vec<u16> {
+    std::ffi::OsStr::new(s).encode_wide().chain(std::iter::once(0)).collect()
+}
+
+/// `\\.\pipe\promptwall-agent-<user>` (`PROMPTWALL_PIPE` overrides it, for tests).
+pub fn pipe_name() -> String {
+    if let Ok(p) = std::env::var("PROMPTWALL_PIPE") {
+        return p;
+    }
+    let user: String = crate::local::user().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    format!(r"\\.\pipe\promptwall-agent-{user}")
+}
+
+/// Owner-and-SYSTEM-only security descriptor, freed on drop.
+struct Descriptor(*mut c_void);
+
+impl Descriptor {
+    fn new() -> io::Result<Descriptor> {
+        let sddl = wide("D:P(A;;GA;;;OW)(A;;GA;;;SY)");
+        let mut sd: *mut c_void = std::ptr::null_mut();
+        // SAFETY: `sddl` is NUL-terminated; on success `sd` receives a LocalAlloc'd descriptor.
+        if unsafe { ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.as_ptr(), SDDL_REVISION_1, &mut sd, std::ptr::null_mut()) } == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Descriptor(sd))
+    }
+}
+
+impl Drop for Descriptor {
+    fn drop(&mut self) {
+        // SAFETY: allocated by ConvertStringSecurityDescriptorToSecurityDescriptorW.
+        unsafe { LocalFree(self.0) };
+    }
+}
+
+fn create_instance(name: &[u16], sd: &Descriptor, first: bool) -> io::Result<Handle> {
+    let sa = SecurityAttributes { n_length: std::mem::size_of::<SecurityAttributes>() as u32, lp_security_descriptor: sd.0, b_inherit_handle: 0 };
+    let open_mode = PIPE_ACCESS_DUPLEX | if first { FILE_FLAG_FIRST_PIPE_INSTANCE } else { 0 };
+    let pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
+    // SAFETY: `name` is NUL-terminated; `sa` lives across the call.
+    let h = unsafe { CreateNamedPipeW(name.as_ptr(), open_mode, pipe_mode, PIPE_UNLIMITED_INSTANCES, BUFFER, BUFFER, 0, &sa) };
+    if h == INVALID_HANDLE_VALUE {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(h)
+}
+
+/// The daemon's accept loop on Windows: one instance waits for a client at any time.
+pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
+    let name = pipe_name();
+    let wname = wide(&name);
+    let sd = Descriptor::new()?;
+    let mut pipe = create_instance(&wname, &sd, true).map_err(|e| anyhow::anyhow!("{name}: cannot create the pipe (is a daemon already serving?): {e}"))?;
+    tracing::info!(pipe = %name, "serving");
+    {
+        // Wakes the blocking ConnectNamedPipe below once stop is set.
+        let (stop, name) = (running.stop.clone(), name.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = std::fs::OpenOptions::new().read(true).write(true).open(&name);
+        });
+    }
+    loop {
+        // SAFETY: `pipe` is a valid pipe handle we own.
+        let ok = unsafe { ConnectNamedPipe(pipe, std::ptr::null_mut()) } != 0 || io::Error::last_os_error().raw_os_error() == Some(ERROR_PIPE_CONNECTED);
+        if running.stop.load(Ordering::Relaxed) {
+            // SAFETY: as above; not used after this.
+            unsafe {
+                DisconnectNamedPipe(pipe);
+                CloseHandle(pipe);
+            }
+            return Ok(());
+        }
+        // The next instance exists before this one is handed off, so clients never find no pipe.
+        let next = create_instance(&wname, &sd, false);
+        if ok {
+            // SAFETY: `pipe` is a connected handle we own; File takes ownership and closes it.
+            let file = unsafe { File::from_raw_handle(pipe as RawHandle) };
+            let shared = running.shared.clone();
+            std::thread::spawn(move || match file.try_clone() {
+                Ok(reader) => crate::daemon::serve_connection(&shared, io::BufReader::new(reader), file),
+                Err(e) => tracing::warn!(error = %e, "cannot duplicate the pipe handle"),
+            });
+        } else {
+            tracing::warn!(error = %io::Error::last_os_error(), "pipe connect failed");
+            // SAFETY: a handle we own, not used after this.
+            unsafe { CloseHandle(pipe) };
+        }
+        pipe = next?;
+    }
+}
+
+/// Whether `owner` is the user SID of this process's token.
+fn own_user_sid_matches(owner: *mut c_void) -> bool {
+    let mut token: Handle = std::ptr::null_mut();
+    // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` receives a handle we close.
+    if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
+        return false;
+    }
+    // u64s: the TOKEN_USER written at the start needs pointer alignment.
+    let mut buf = vec![0u64; 64];
+    let mut len = 0u32;
+    // SAFETY: `buf` has 512 writable bytes; the result is a TOKEN_USER at its start.
+    let ok = unsafe { GetTokenInformation(token, TOKEN_USER_CLASS, buf.as_mut_ptr().cast(), (buf.len() * 8) as u32, &mut len) } != 0;
+    // SAFETY: `token` is the handle OpenProcessToken gave us.
+    unsafe { CloseHandle(token) };
+    if !ok {
+        return false;
+    }
+    // SAFETY: on success `buf` starts with a TOKEN_USER whose SID points into `buf`, alive here.
+    let user = unsafe { &*(buf.as_ptr() as *const TokenUser) };
+    // SAFETY: both are valid SIDs for the duration of the call.
+    unsafe { EqualSid(user.sid, owner) != 0 }
+}
+
+/// The host side: opens the daemon's pipe if it exists and is owned by this user.
+pub fn connect() -> Option<File> {
+    let file = std::fs::OpenOptions::new().read(true).write(true).open(pipe_name()).ok()?;
+    let mut owner: *mut c_void = std::ptr::null_mut();
+    let mut sd: *mut c_void = std::ptr::null_mut();
+    // SAFETY: a valid handle; `owner` points into `sd`, which we free after the comparison.
+    let rc = unsafe {
+        GetSecurityInfo(file.as_raw_handle() as Handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, &mut owner, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut(), &mut sd)
+    };
+    let same = rc == 0 && !owner.is_null() && own_user_sid_matches(owner);
+    if !sd.is_null() {
+        // SAFETY: allocated by GetSecurityInfo.
+        unsafe { LocalFree(sd) };
+    }
+    if !same {
+        tracing::warn!("the agent pipe is not owned by this user; deciding in-process");
+        return None;
+    }
+    Some(file)
+}
