@@ -4,6 +4,7 @@
 # Fails, never skips, when Chromium is missing. Screenshots go to target/e2e-artifacts/.
 #   PROMPTWALL_BIN=...   use another agent binary (default: target/debug/promptwall, built here)
 #   CHROMIUM_PATH=...    use another Chromium
+#   PROMPTWALL_E2E_BENCH=1  also run the paste-to-verdict latency benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +40,9 @@ elif [ "${PROMPTWALL_E2E_FIREFOX:-0}" = 1 ]; then
   exit 1
 else
   echo "test-browser.sh: NOTE: Firefox smoke test NOT RUN: firefox-esr is not installed (apt-get install -y firefox-esr)" >&2
+fi
+# Latency benchmark (about 30 s more): PROMPTWALL_E2E_BENCH=1. Figures in target/e2e-artifacts/latency.json.
+if [ "${PROMPTWALL_E2E_BENCH:-0}" = 1 ]; then
+  node bench/latency.mjs --n 200 --json ../../target/e2e-artifacts/latency.json
 fi
 echo "test-browser.sh: screenshots in target/e2e-artifacts/"
