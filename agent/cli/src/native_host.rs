@@ -315,6 +315,10 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
     }
     loop {
         let frame = read_frame(&mut input, args.max_inbound);
+        if matches!(frame, Err(FrameError::Eof)) {
+            // The browser closed the port: nothing to answer, so no policy to load.
+            return Ok(ExitCode::SUCCESS);
+        }
         if let (Ok(json), Some(conn)) = (&frame, daemon.as_mut()) {
             match relay(conn, json, &mut output) {
                 Ok(()) => continue,
