@@ -9,8 +9,8 @@
 #      (nothing stays), comparing file lists of every folder the package touches.
 # Needs root and dpkg (Debian/Ubuntu); fails, never skips, without them.
 #   PROMPTWALL_BIN=path         package this binary instead of building a release one
-#   PROMPTWALL_INSTALLER_E2E=1  also run one Chromium end-to-end case (tests/e2e) against the
-#                               installed /usr/bin/promptwall (needs scripts/test-browser.sh's set-up)
+#   PROMPTWALL_INSTALLER_E2E=1  require the Chromium end-to-end case against the installed host
+#                               (installer/e2e; otherwise it runs when its set-up is there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,9 +84,16 @@ else
   echo "test-installer.sh: NOTE: systemd-analyze not installed; unit not verified" >&2
 fi
 
-if [ "${PROMPTWALL_INSTALLER_E2E:-0}" = 1 ]; then
-  (cd tests/e2e && PROMPTWALL_BIN=/usr/bin/promptwall node --test --test-concurrency=1 \
-     --test-name-pattern 'blocks a pasted private key' chromium.test.mjs) || fail "Chromium e2e against /usr/bin/promptwall"
+# Chromium end to end through the installed manifest, wrapper and binary (installer/e2e). Needs
+# what scripts/test-browser.sh sets up (it runs before this in scripts/test.sh).
+if [ -f extension/dist/chromium-dev/manifest.json ] && [ -d tests/e2e/node_modules ] && command -v node >/dev/null \
+   && { [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ]; }; then
+  PROMPTWALL_BIN=/usr/bin/promptwall node --test --test-reporter=spec installer/e2e/system-host.test.mjs \
+    || fail "Chromium end to end against the installed host"
+elif [ "${PROMPTWALL_INSTALLER_E2E:-0}" = 1 ]; then
+  fail "PROMPTWALL_INSTALLER_E2E=1 but Chromium, the built extension or tests/e2e/node_modules is missing (run scripts/test-browser.sh first)"
+else
+  echo "test-installer.sh: NOTE: Chromium end-to-end against the installed host NOT RUN (needs Chromium, extension/dist, tests/e2e/node_modules: run scripts/test-browser.sh first)" >&2
 fi
 
 # Reinstalling the same version runs the upgrade path of every maintainer script.
