@@ -277,7 +277,8 @@ for f in sorted((INST / "windows").glob("*.wxs")):
         if src.startswith("payload\\") and not (INST / "windows" / src.replace("\\", "/")).is_file():
             problem(rel(f), f"File {src} does not exist in installer/windows/payload")
     for rv in root.iterfind(".//w:RegistryValue", NS):
-        if not rv.get("Key", "").endswith("\\NativeMessagingHosts\\" + HOST):
+        run = rv.get("Key") == "Software\\Microsoft\\Windows\\CurrentVersion\\Run" and " daemon" in rv.get("Value", "")
+        if not run and not rv.get("Key", "").endswith("\\NativeMessagingHosts\\" + HOST):
             problem(rel(f), f"unexpected registry key {rv.get('Key')}")
 for missing in refs - groups:
     problem("installer/windows", f"ComponentGroupRef {missing} has no ComponentGroup")
