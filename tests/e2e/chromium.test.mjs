@@ -273,6 +273,26 @@ describe('Chromium: extension with the real host and daemon', () => {
     await page.close();
   });
 
+  it('typed customer data + Enter: warn, proceed with a reason, then the page sends it', async () => {
+    const page = await openPage(context, server.url('prosemirror.html'));
+    const text = customerRecord(r);
+    await page.locator('#editor').click();
+    await page.keyboard.type(text);
+    const verdict = nextVerdict(page);
+    await page.keyboard.press('Enter');
+    assert.equal((await verdict).action, 'warn');
+    const dialog = page.locator(DIALOG);
+    await dialog.waitFor();
+    assert.deepEqual(await page.evaluate(() => PW.sent), [], 'not sent while the user decides');
+    await dialog.locator('[data-action=proceed]').click();
+    await dialog.locator('[data-role=justification]').fill('Customer asked for a summary of their case');
+    await dialog.locator('[data-action=send-justified]').click();
+    await until(() => page.evaluate(() => PW.sent.length === 1), 'the send after the decision');
+    assert.equal((await page.evaluate(() => PW.sent[0])).trim(), text);
+    await until(() => agent.events().some((e) => e.trigger === 'user_decision' && e.justification === 'Customer asked for a summary of their case'), 'the decision event');
+    await page.close();
+  });
+
   it('send button: a typed card number is redacted, then sent', async () => {
     const page = await openPage(context, server.url('textarea.html'));
     const card = cardNumber(r);
