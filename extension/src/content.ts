@@ -9,7 +9,7 @@
 //
 // Nothing here logs or stores pasted text.
 
-import sites from './sites.json';
+import { adapters as siteAdapters, dev_adapters as devAdapters, generic } from './sites.json';
 import { blockDialog, notice, t, warnDialog, type FindingLine } from './overlay';
 import type { Action, Choice, InspectResult, ToWorker, Trigger, Verdict } from './types';
 
@@ -25,7 +25,7 @@ function hostMatches(pattern: string, host: string): boolean {
   return host === pattern;
 }
 
-const ADAPTERS: Adapter[] = [...(sites.adapters as Adapter[]), ...(__DEV__ ? (sites.dev_adapters as Adapter[]) : [])];
+const ADAPTERS: Adapter[] = [...(siteAdapters as Adapter[]), ...(__DEV__ ? (devAdapters as Adapter[]) : [])];
 const host = location.hostname.toLowerCase();
 interface Site { adapter?: Adapter; guarded: boolean; composer: string; send: string }
 
@@ -42,8 +42,8 @@ function site(): Site {
   const s: Site = {
     adapter,
     guarded,
-    composer: [...(adapter?.composer ?? []), ...sites.generic.composer].join(', '),
-    send: [...(adapter?.send ?? []), ...sites.generic.send].join(', '),
+    composer: [...(adapter?.composer ?? []), ...generic.composer].join(', '),
+    send: [...(adapter?.send ?? []), ...generic.send].join(', '),
   };
   siteCache = { path, site: s };
   return s;

@@ -61,6 +61,8 @@ describe('Chromium: extension with the real host and daemon', () => {
       assert.deepEqual(bad, [], `${a.id}: invalid selectors`);
     }
     assert.ok(!manifest.key, 'the store build has no key');
+    const storeContent = readFileSync(join(REPO, 'extension/dist/chromium/content.js'), 'utf8');
+    assert.ok(!storeContent.includes('127.0.0.1') && !storeContent.includes('promptwall:verdict'), 'no test adapter or test signal in the store build');
     assert.ok(![...matches].some((m) => m.includes('127.0.0.1') || m.includes('localhost')), 'the store build does not run on localhost');
     const names = new Set(sites.adapters.map((a) => a.name));
     for (const n of ['ChatGPT', 'Claude', 'Gemini', 'Microsoft Copilot', 'Perplexity', 'DeepSeek', 'Mistral Le Chat', 'Poe', 'Grok', 'Meta AI', 'HuggingChat']) {
