@@ -21,3 +21,6 @@ bash scripts/test-browser.sh
 
 # 4. the installer: its sources validated, the .deb built, installed, checked and removed for real
 bash scripts/test-installer.sh
+
+# 5. the central server: SQLite and PostgreSQL (started by the script), load test, console in Chromium
+bash scripts/test-server.sh

@@ -52,7 +52,7 @@ pub enum ForwardError {
 }
 
 enum Sink {
-    Webhook { url: String, client: HttpClient },
+    Webhook { url: String, client: Box<HttpClient> },
     Syslog(SyslogTarget),
 }
 
@@ -129,7 +129,7 @@ pub fn syslog_line(record: &Value, host: &str) -> String {
 pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync::Notify>) -> Option<tokio::task::JoinHandle<()>> {
     let mut sinks = Vec::new();
     if let Some(url) = cfg.webhook.clone() {
-        sinks.push(Sink::Webhook { url, client: HttpClient::new(Duration::from_secs(15)) });
+        sinks.push(Sink::Webhook { url, client: Box::new(HttpClient::new(Duration::from_secs(15))) });
     }
     if let Some(t) = cfg.syslog.clone() {
         sinks.push(Sink::Syslog(t));

@@ -31,10 +31,51 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);",
 ];
 
+/// A write job: runs inside the writer's open transaction and returns how to report its result
+/// once the transaction's fate (commit or not) is known.
+type Job = Box<dyn FnOnce(&Connection) -> Box<dyn FnOnce(std::result::Result<(), String>) + Send> + Send>;
+
 struct Inner {
-    writer: Mutex<Connection>,
+    writer: Mutex<std::sync::mpsc::Sender<Job>>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
+}
+
+/// Most jobs committed together.
+const GROUP_MAX: usize = 256;
+
+/// The writer thread: group commit. It takes every job waiting (up to GROUP_MAX), runs each in its
+/// own savepoint inside one transaction, commits once (one fsync for the group), and only then
+/// answers each job. A failing job rolls back to its savepoint without disturbing the others.
+fn writer_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            // Dropping the jobs unrun makes each caller see an error.
+            tracing::error!(error = %e, jobs = jobs.len(), "sqlite writer cannot begin a transaction");
+            continue;
+        }
+        let mut done = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match conn.execute_batch("SAVEPOINT job") {
+                Ok(()) => done.push(job(&conn)),
+                Err(e) => tracing::error!(error = %e, "sqlite writer cannot open a savepoint; job dropped"),
+            }
+        }
+        let outcome = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if outcome.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for d in done {
+            d(outcome.clone());
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -125,27 +166,44 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(writer, rx))
+            .map_err(|e| StoreError::Task(e.to_string()))?;
         let mut readers = Vec::new();
         for _ in 0..4 {
             let c = Connection::open(path)?;
             configure(&c)?;
             readers.push(Mutex::new(c));
         }
-        Ok(SqliteStore { inner: Arc::new(Inner { writer: Mutex::new(writer), readers, next: AtomicUsize::new(0) }) })
+        Ok(SqliteStore { inner: Arc::new(Inner { writer: Mutex::new(tx), readers, next: AtomicUsize::new(0) }) })
     }
 
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        let (tx, rx) = tokio::sync::oneshot::channel::<Result<T>>();
+        let job: Job = Box::new(move |conn: &Connection| {
+            let r = f(conn);
+            // The savepoint was opened by the writer loop; keep or undo this job's changes.
+            let _ = conn.execute_batch(if r.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" });
+            Box::new(move |commit: std::result::Result<(), String>| {
+                let _ = tx.send(match commit {
+                    Ok(()) => r,
+                    Err(e) => Err(StoreError::Task(format!("commit failed: {e}"))),
+                });
+            })
+        });
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| StoreError::Task("sqlite writer thread is gone".into()))?;
+        rx.await.map_err(|_| StoreError::Task("sqlite writer dropped the job".into()))?
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T>
@@ -210,7 +268,7 @@ impl Store for SqliteStore {
     async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<String>> {
         let h = enrollment_hash.to_string();
         self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c;
             let row: Option<(String, i64, i64)> = tx
                 .query_row("SELECT group_name, uses_left, expires_ms FROM enrollment_tokens WHERE token_hash = ?1", [&h], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -228,7 +286,6 @@ impl Store for SqliteStore {
                    hostname = excluded.hostname, agent_version = excluded.agent_version, enrolled_ms = excluded.enrolled_ms, revoked = 0",
                 params![d.device_id, d.token_hash, group, d.hostname, d.agent_version, now_ms],
             )?;
-            tx.commit()?;
             Ok(Some(group))
         })
         .await
@@ -278,7 +335,7 @@ impl Store for SqliteStore {
     async fn ingest(&self, device: &DeviceAuth, events: Vec<IngestEvent>, now_ms: i64) -> Result<IngestResult> {
         let device = device.clone();
         self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c;
             let mut out = IngestResult::default();
             {
                 let mut ins = tx.prepare_cached(
@@ -312,7 +369,6 @@ impl Store for SqliteStore {
                 }
             }
             tx.execute("UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1", params![device.device_id, now_ms])?;
-            tx.commit()?;
             Ok(out)
         })
         .await
@@ -320,7 +376,7 @@ impl Store for SqliteStore {
 
     async fn publish_policy(&self, rec: PolicyRecord) -> Result<Publish> {
         self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c;
             let current: Option<i64> =
                 tx.query_row("SELECT max(version) FROM policies WHERE group_name = ?1", [&rec.group], |r| r.get(0))?;
             if let Some(current) = current {
@@ -333,7 +389,6 @@ impl Store for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![rec.group, rec.version, rec.sha256, rec.key_id, rec.not_before, rec.expires, rec.policy_name, rec.uploaded_ms, rec.body],
             )?;
-            tx.commit()?;
             Ok(Publish::Published)
         })
         .await
@@ -443,5 +498,40 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn group_commit_isolates_a_failing_job() {
+        let dir = std::env::temp_dir().join(format!("pw-sqlite-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let _ = std::fs::remove_file(&path);
+        let store = SqliteStore::open(&path).unwrap();
+        store.add_admin_token("dup", "first", 1).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                // Every 10th job violates the primary key and must fail alone.
+                let hash = if i % 10 == 0 { "dup".to_string() } else { format!("h{i}") };
+                s.add_admin_token(&hash, "n", 2).await.is_ok()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            ok += usize::from(t.await.unwrap());
+        }
+        assert_eq!(ok, 36);
+        assert_eq!(store.admin_token_count().await.unwrap(), 37);
+        // Reopening sees the same (committed) state and schema version.
+        drop(store);
+        let again = SqliteStore::open(&path).unwrap();
+        assert_eq!(again.admin_token_count().await.unwrap(), 37);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
