@@ -1,9 +1,11 @@
 //! `promptwall daemon`: loads the policy, engine and event store once and serves many native
 //! hosts over a Unix socket that only the same user can open: the socket lives in a 0700
 //! directory, is itself 0600, and each connection's peer uid is checked (Linux `SO_PEERCRED`).
-//! One thread per connection (a handful of browsers per user). SIGTERM/SIGINT: stop accepting,
-//! finish the requests in flight, remove the socket, exit 0. Every event was committed when it
-//! was appended, so there is nothing else to flush.
+//! tokio accepts connections and serves each on its blocking pool (the work per request is
+//! CPU-bound scanning plus a synchronous SQLite commit). Policy sync, event upload and the
+//! configuration watch run on their own threads. SIGTERM/SIGINT: stop accepting, give requests in
+//! flight a moment, remove the socket, exit 0. Every event was committed when it was appended, so
+//! there is nothing else to flush.
 //!
 //! Socket: `$PROMPTWALL_RUNTIME_DIR/agent.sock`, else `$XDG_RUNTIME_DIR/promptwall/agent.sock`,
 //! else `agent.sock` in the data directory. Windows: the named pipe in `pipe_windows.rs`
@@ -180,36 +182,48 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
     let listener = UnixListener::bind(&path).with_context(|| format!("{}: cannot listen", path.display()))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     listener.set_nonblocking(true)?;
+    // tokio accepts (no polling delay before a new host is served) and runs each connection on
+    // its blocking pool: a connection's work is CPU-bound scanning and a synchronous SQLite
+    // commit, which belong on threads, not on the async workers.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(512)
+        .thread_name("promptwall-conn")
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("starting the async runtime")?;
     tracing::info!(socket = %path.display(), "serving");
-    let mut workers = Vec::new();
-    while !running.stop.load(Ordering::Relaxed) {
-        match listener.accept() {
-            Ok((stream, _)) => {
-                if !same_user(&stream) {
-                    tracing::warn!("refused a connection from another user");
+    rt.block_on(async {
+        let listener = tokio::net::UnixListener::from_std(listener)?;
+        while !running.stop.load(Ordering::Relaxed) {
+            // Wake up now and then to notice SIGTERM/SIGINT (signal-hook sets `stop`).
+            let Ok(accepted) = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await else { continue };
+            let stream = match accepted.and_then(|(s, _)| s.into_std()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
                     continue;
                 }
-                let _ = stream.set_nonblocking(false);
-                let shared = running.shared.clone();
-                workers.push(std::thread::spawn(move || {
-                    let Ok(read_half) = stream.try_clone() else { return };
-                    serve_connection(&shared, BufReader::new(read_half), stream);
-                }));
-                workers.retain(|w| !w.is_finished());
+            };
+            if !same_user(&stream) {
+                tracing::warn!("refused a connection from another user");
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => tracing::warn!(error = %e, "accept failed"),
+            let _ = stream.set_nonblocking(false);
+            let shared = running.shared.clone();
+            tokio::task::spawn_blocking(move || {
+                let Ok(read_half) = stream.try_clone() else { return };
+                serve_connection(&shared, BufReader::new(read_half), stream);
+            });
         }
-    }
+        anyhow::Ok(())
+    })?;
     tracing::info!("stopping");
-    drop(listener);
     let _ = std::fs::remove_file(&path);
-    // Connections in flight finish their current request; idle ones end when their host closes.
-    for w in workers {
-        if w.is_finished() {
-            let _ = w.join();
-        }
-    }
+    // Requests in flight get a moment to finish; idle connections end with the process (their
+    // hosts then decide in-process). Every event was committed before its verdict was sent.
+    rt.shutdown_timeout(Duration::from_millis(500));
     running.finish();
     Ok(ExitCode::SUCCESS)
 }
