@@ -18,7 +18,13 @@ cargo build --release --locked -p promptwall
 built="$PWD/target/release/promptwall"
 
 say "Installing for $(id -un): binary, host registration, daemon service"
-"$built" install --user --found-only
+models=()
+if [ -f models/dist/runtime/manifest.json ]; then
+  models=(--models models/dist)
+else
+  echo "(optional) ML detectors: python3 models/fetch.py, then rerun this script; structured detectors work without them"
+fi
+"$built" install --user --found-only "${models[@]}"
 bin="$HOME/.local/bin/promptwall"
 
 say "Building the browser extension"

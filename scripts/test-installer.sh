@@ -58,6 +58,14 @@ fi
 home="$tmp/home"; mkdir -p "$home"
 HOME="$home" promptwall doctor --system || fail "promptwall doctor --system"
 
+if [ -f /usr/share/promptwall/models/runtime/manifest.json ]; then
+  promptwall scan --verbose </dev/null 2>&1 | grep -q "structured detectors + models" \
+    || fail "the packaged models do not load: $(promptwall scan --verbose </dev/null 2>&1 | head -3)"
+  echo "test-installer.sh: packaged ML models load"
+else
+  echo "test-installer.sh: NOTE: package built without ML models (python3 models/fetch.py first)" >&2
+fi
+
 # The host as Chromium starts it: the manifest's path with the extension origin as argument.
 HOME="$home" PROMPTWALL_RUNTIME_DIR="$tmp/run" python3 - <<'PY' || fail "the installed host did not answer"
 import json, struct, subprocess

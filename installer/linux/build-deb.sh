@@ -2,6 +2,7 @@
 # Builds the Promptwall .deb with dpkg-deb alone (no debhelper):
 #   installer/linux/build-deb.sh [OUT_DIR]        (default OUT_DIR: target/deb)
 #   PROMPTWALL_BIN=path   package this binary instead of building target/release/promptwall
+#   PROMPTWALL_MODELS_SRC=dir   the ML models folder (default models/dist, when present)
 #
 # The package root is filled by `promptwall install --system --root STAGE --binary /usr/bin/promptwall`,
 # the same table and code as a manual install (host manifests for every browser, the host
@@ -22,7 +23,16 @@ stage="$out/stage"
 rm -rf "$stage"
 mkdir -p "$stage/DEBIAN"
 
-"$bin" install --system --root "$stage" --binary /usr/bin/promptwall >/dev/null
+# The ML models (python3 models/fetch.py fills models/dist) go to /usr/share/promptwall/models,
+# where the agent looks beside /usr/bin; without them it runs the structured detectors only.
+models="${PROMPTWALL_MODELS_SRC:-models/dist}"
+models_arg=()
+if [ -f "$models/runtime/manifest.json" ]; then
+  models_arg=(--models "$models")
+else
+  echo "build-deb.sh: NOTE: no models in $models (python3 models/fetch.py): packaging without them" >&2
+fi
+"$bin" install --system --root "$stage" --binary /usr/bin/promptwall "${models_arg[@]}" >/dev/null
 if command -v strip >/dev/null; then strip --strip-debug "$stage/usr/bin/promptwall"; fi
 
 install -Dm644 installer/linux/agent.json "$stage/etc/promptwall/agent.json"

@@ -209,6 +209,10 @@ pub struct InstallArgs {
     /// Do not write the daemon's systemd user unit (Linux) or LaunchAgent (macOS).
     #[arg(long)]
     pub no_daemon: bool,
+    /// Copy this ML models folder (`python3 models/fetch.py` fills models/dist) to
+    /// `<prefix>/share/promptwall/models`, where the agent looks for it beside its binary.
+    #[arg(long)]
+    pub models: Option<PathBuf>,
     /// Only the browsers found on this machine (all of them when none is found).
     #[arg(long)]
     pub found_only: bool,
@@ -274,6 +278,8 @@ pub struct DoctorArgs {
 pub enum Action {
     /// The running binary copied to `path` (when it is not already there).
     Binary { path: String },
+    /// A folder copied to `path` (the ML models).
+    Tree { path: String, source: PathBuf },
     File { path: String, mode: u32, content: String, what: &'static str },
     /// Windows: `HIVE\key\com.promptwall.agent`, default value = `value`.
     Registry { hive: &'static str, key: String, value: String, browser: Browser },
@@ -400,6 +406,11 @@ impl Layout {
             (Os::Macos, Scope::System) => Some(format!("/Library/LaunchAgents/{LAUNCH_AGENT}.plist")),
             (Os::Windows, _) => None,
         }
+    }
+
+    /// `<prefix>/share/promptwall/models`: the agent's first place to look for models.
+    pub fn models_dir(&self) -> String {
+        join(self.os, &parent(self.os, &parent(self.os, &self.binary)), "share/promptwall/models")
     }
 
     pub fn manifest_path(&self, browser: Browser) -> String {
@@ -602,6 +613,9 @@ impl Plan {
                 Action::Binary { path } => {
                     let _ = writeln!(out, "binary 0755 {path}\n  (a copy of the promptwall binary)");
                 }
+                Action::Tree { path, source } => {
+                    let _ = writeln!(out, "folder {path}\n  (a copy of {})", source.display());
+                }
                 Action::File { path, mode, content, what } => {
                     let _ = writeln!(out, "file {mode:04o} {path}   [{what}]");
                     for line in content.lines() {
@@ -714,6 +728,22 @@ fn write_file(path: &Path, content: &[u8], mode: u32) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }
 
+/// Copies a folder's files (following links) with read-only-for-others modes.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("{}: cannot read", from.display()))? {
+        let entry = entry?;
+        let src = entry.path();
+        let dst = to.join(entry.file_name());
+        if std::fs::metadata(&src)?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            let bytes = std::fs::read(&src).with_context(|| format!("{}: cannot read", src.display()))?;
+            write_file(&dst, &bytes, 0o644)?;
+        }
+    }
+    Ok(())
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
@@ -745,7 +775,16 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
             browsers = f;
         }
     }
-    let plan = plan(&layout, &browsers, &chrome_ids, &firefox_ids, !args.no_copy, !args.no_daemon);
+    let mut plan = plan(&layout, &browsers, &chrome_ids, &firefox_ids, !args.no_copy, !args.no_daemon);
+    if let Some(src) = &args.models {
+        if layout.os == Os::Windows {
+            bail!("--models: the MSI carries the models on Windows");
+        }
+        if !src.join("runtime/manifest.json").is_file() {
+            bail!("--models {}: not a models folder (no runtime/manifest.json; run python3 models/fetch.py)", src.display());
+        }
+        plan.actions.insert(1.min(plan.actions.len()), Action::Tree { path: layout.models_dir(), source: src.clone() });
+    }
     match args.emit {
         Some(Emit::Reg) | Some(Emit::Wix) if layout.os != Os::Windows => bail!("--emit reg|wix is for --os windows"),
         Some(Emit::Reg) => {
@@ -785,6 +824,18 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
                 write_file(&rooted(root, path), content.as_bytes(), *mode)?;
                 println!("{what:<8} {path}");
             }
+            Action::Tree { path, source } => {
+                let dest = rooted(root, path);
+                if same_file(source, &dest) {
+                    println!("models   {path} (already in place)");
+                    continue;
+                }
+                if dest.exists() {
+                    std::fs::remove_dir_all(&dest).with_context(|| format!("{}: cannot replace", dest.display()))?;
+                }
+                copy_tree(source, &dest)?;
+                println!("models   {path}");
+            }
             Action::Registry { hive, key, value, .. } => println!("registry {hive}\\{key} = {value} (not written: the MSI's)"),
         }
     }
@@ -794,7 +845,7 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
 /// Folders never removed even when empty (they belong to the system layout, not to us).
 const KEEP: &[&str] = &[
     "/", "/etc", "/etc/opt", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib",
-    "/usr/lib/systemd", "/usr/lib/systemd/user", "/Library", "/Library/Application Support", "/Library/LaunchAgents",
+    "/usr/lib/systemd", "/usr/lib/systemd/user", "/usr/share", "/usr/local/share", "/Library", "/Library/Application Support", "/Library/LaunchAgents",
 ];
 
 /// After removing `path`, removes the folders it leaves empty, up to (not including) `top` (the
@@ -873,6 +924,18 @@ pub fn uninstall(args: UninstallArgs) -> Result<ExitCode> {
             std::fs::remove_file(&full).with_context(|| format!("{}: cannot remove", full.display()))?;
             remove_empty_parents(root, p, if layout.scope == Scope::User { &layout.home } else { "/" });
             println!("removed  {p}");
+        }
+        removed += 1;
+    }
+    // The models go with the binary.
+    let models = rooted(root, &layout.models_dir());
+    if args.target.browsers.is_empty() && !args.keep_binary && models.is_dir() && layout.os != Os::Windows {
+        if args.print {
+            println!("remove {}", layout.models_dir());
+        } else {
+            std::fs::remove_dir_all(&models).with_context(|| format!("{}: cannot remove", models.display()))?;
+            remove_empty_parents(root, &layout.models_dir(), if layout.scope == Scope::User { &layout.home } else { "/" });
+            println!("removed  {}", layout.models_dir());
         }
         removed += 1;
     }

@@ -214,6 +214,26 @@ fn doctor_says_what_is_missing_or_broken() {
 }
 
 #[test]
+fn models_are_copied_beside_the_binary_and_removed_with_it() {
+    let home = dir("models");
+    let src = dir("models-src");
+    std::fs::create_dir_all(src.join("runtime")).unwrap();
+    std::fs::write(src.join("runtime/manifest.json"), "{}").unwrap();
+    std::fs::create_dir_all(src.join("pii-ner")).unwrap();
+    std::fs::write(src.join("pii-ner/model.onnx"), "weights").unwrap();
+    let before = files(&home);
+    ok(pw(&home).args(["install", "--user", "--browser", "chromium", "--models", src.to_str().unwrap()]));
+    // ~/.local/bin/../share/promptwall/models: where the agent looks first.
+    assert_eq!(std::fs::read_to_string(home.join(".local/share/promptwall/models/pii-ner/model.onnx")).unwrap(), "weights");
+    ok(pw(&home).args(["install", "--user", "--browser", "chromium", "--models", src.to_str().unwrap()]));
+    ok(pw(&home).args(["uninstall", "--user"]));
+    assert_eq!(files(&home), before);
+    let (code, _, err) = run(pw(&home).args(["install", "--user", "--models", home.to_str().unwrap()]));
+    assert_eq!(code, 2);
+    assert!(err.contains("not a models folder"), "{err}");
+}
+
+#[test]
 fn found_only_registers_the_browsers_present() {
     let home = dir("found");
     std::fs::create_dir_all(home.join(".mozilla")).unwrap();
