@@ -16,7 +16,11 @@ mkdir -p "$out"
 lipo -create -output "$out/promptwall" target/aarch64-apple-darwin/release/promptwall target/x86_64-apple-darwin/release/promptwall
 payload="$out/payload"
 rm -rf "$payload"
-"$out/promptwall" install --os macos --system --root "$payload"
+# ML models fetched on this Mac (python3 models/fetch.py: the macOS ONNX Runtime) go to
+# /Library/Promptwall/share/promptwall/models, where the agent looks beside its binary.
+models=()
+[ -f models/dist/runtime/manifest.json ] && models=(--models models/dist)
+"$out/promptwall" install --os macos --system --root "$payload" "${models[@]}"
 mkdir -p "$payload/Library/Promptwall/share"
 install -m 644 installer/linux/agent.json "$payload/Library/Promptwall/share/agent.json"
 install -m 755 installer/macos/uninstall.sh "$payload/Library/Promptwall/share/uninstall.sh"
