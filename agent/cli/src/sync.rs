@@ -95,10 +95,13 @@ impl PolicyCell {
         self.slots.write().unwrap_or_else(|p| p.into_inner()).overridden = o;
     }
 
-    /// Builds the cell: override file (an error if it is given and invalid), last good bundle
-    /// (skipped with a warning if it no longer verifies), built-in default.
+    /// Builds the cell: override file (skipped with an error log if it does not load), last good
+    /// bundle (skipped with a warning if it no longer verifies), built-in default.
     pub fn load(cfg: &AgentConfig, override_file: Option<&Path>) -> Result<PolicyCell> {
-        let overridden = override_file.map(load_override).transpose()?.map(Arc::new);
+        // A broken override must not cost verdicts: it is logged and the next source is used.
+        let overridden = override_file.and_then(|f| {
+            load_override(f).map_err(|e| tracing::error!(error = %format!("{e:#}"), "policy override not used")).ok().map(Arc::new)
+        });
         let bundle = match load_last_good(cfg) {
             Ok(b) => b.map(Arc::new),
             Err(e) => {

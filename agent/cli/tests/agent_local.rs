@@ -116,3 +116,14 @@ fn daemon_reloads_configuration_and_policy_override() {
     std::fs::remove_file(&over).unwrap();
     wait_for(10, "back to the built-in policy", || name() == "Promptwall default");
 }
+
+#[test]
+fn a_broken_override_never_costs_a_verdict() {
+    let d = dir("local", "broken-override");
+    std::fs::write(d.join("broken.json"), "{ not a policy").unwrap();
+    write_config(&d, json!({"policy_override": d.join("broken.json")}));
+    let mut h = HostProc::start(&d);
+    let v = h.inspect(1, SECRET);
+    assert_eq!((v["action"].clone(), v["policy_name"].clone(), v["decided_by"].clone()), (json!("block"), json!("Promptwall default"), json!("host")));
+    assert_eq!(h.finish(), Some(0));
+}
