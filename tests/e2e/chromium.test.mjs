@@ -21,6 +21,15 @@ async function clearComposer(page) {
   await page.evaluate(() => PW.clear());
 }
 
+/** Pastes a fresh card number into the textarea page's composer and checks it was redacted there. */
+async function pasteCardRedacted(page, r) {
+  const card = cardNumber(r);
+  const v = await paste(page, '#composer', `card ${card}`);
+  assert.equal(v.action, 'redact');
+  assert.ok(!(await model(page)).includes(card), 'the card number is not in the composer');
+  return v;
+}
+
 async function dismissToasts(page) {
   await page.evaluate((sel) => {
     const host = document.querySelector(sel);
@@ -377,10 +386,7 @@ describe('Chromium: extension with the real host and daemon', () => {
     // The browser closes the port with the worker; the host sees end of input and exits.
     await until(() => !agent.hostPids().includes(before), 'the host to exit after the worker stopped');
     await clearComposer(page);
-    const card = cardNumber(r);
-    const v = await paste(page, '#composer', `card ${card}`);
-    assert.equal(v.action, 'redact');
-    assert.ok(!(await model(page)).includes(card));
+    await pasteCardRedacted(page, r);
     const [afterPid] = agent.hostPids();
     assert.ok(afterPid && afterPid !== before, 'a new host serves the new worker');
     await page.close();
@@ -420,10 +426,7 @@ describe('Chromium: extension with the real host and daemon', () => {
   it('the daemon stops: the host decides alone', async () => {
     await agent.stopDaemon();
     const page = await openPage(context, server.url('textarea.html'));
-    const card = cardNumber(r);
-    const v = await paste(page, '#composer', `card ${card}`);
-    assert.equal(v.action, 'redact');
-    assert.ok(!(await model(page)).includes(card));
+    await pasteCardRedacted(page, r);
     await page.close();
   });
 
@@ -495,10 +498,8 @@ describe('Chromium: fail-closed policy', () => {
     await page.keyboard.press('Enter');
     // The wedged host was dropped: the next paste starts a real one at once.
     agent.setHost('real');
-    const card = cardNumber(rng(31));
     const t1 = Date.now();
-    const next = await paste(page, '#composer', `card ${card}`);
-    assert.equal(next.action, 'redact');
+    await pasteCardRedacted(page, rng(31));
     assert.ok(Date.now() - t1 < 4000, 'no second wait on the wedged host');
     await page.close();
   });
