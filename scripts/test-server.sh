@@ -71,13 +71,16 @@ if [ -n "${PROMPTWALL_TEST_POSTGRES_URL:-}" ]; then
     --database-url "$PROMPTWALL_TEST_POSTGRES_URL"
 fi
 
-# Console in real Chromium, screenshots into target/server-artifacts/.
+# Console in real Chromium and the end-to-end test with the real agent; screenshots into
+# target/server-artifacts/.
 if [ "${SKIP_CONSOLE_TEST:-}" = 1 ] && [ "$CI" != true ]; then
   echo "test-server: SKIPPED console browser test (SKIP_CONSOLE_TEST=1)"
 elif [ -x /usr/bin/chromium ] && command -v node >/dev/null; then
-  cargo build -q -p promptwall-server --locked
+  # The demo server for the console test; the real agent and server binaries for the end-to-end test.
+  cargo build -q -p promptwall-server --locked --bins --examples
+  cargo build -q -p promptwall --locked --bin promptwall
   (cd server/console-test && npm ci --no-audit --no-fund --silent)
-  node server/console-test/screenshot.test.mjs
+  node --test --test-concurrency=1 server/console-test/screenshot.test.mjs server/console-test/agent-e2e.test.mjs
 else
   if [ "$CI" = true ]; then
     echo "test-server: FAIL: /usr/bin/chromium or node missing under CI" >&2
