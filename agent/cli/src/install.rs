@@ -1010,6 +1010,33 @@ fn check_manifest(path: &Path, root: Option<&Path>, firefox: bool) -> (&'static 
     ("ok", format!("host {host}; allows {}", ids.join(", ")))
 }
 
+/// Linux browser policy files that force-install the Promptwall extension (one of `ids`, the
+/// ids our host manifests allow, or our Firefox add-on id). Information only: doctor cannot see
+/// inside browser profiles.
+fn force_install_policies(root: Option<&Path>, ids: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in ["/etc/opt/chrome/policies/managed", "/etc/chromium/policies/managed", "/etc/opt/edge/policies/managed", "/etc/opt/brave/policies/managed"] {
+        let Ok(rd) = std::fs::read_dir(rooted(root, dir)) else { continue };
+        let mut names: Vec<_> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+        names.sort();
+        for p in names {
+            let v: serde_json::Value = std::fs::read_to_string(&p).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+            let ours = v["ExtensionInstallForcelist"]
+                .as_array()
+                .is_some_and(|a| a.iter().filter_map(|x| x.as_str()).any(|e| e.split(';').next().is_some_and(|id| ids.iter().any(|x| x == id))));
+            if ours {
+                found.push(format!("{dir}/{}", p.file_name().and_then(|n| n.to_str()).unwrap_or_default()));
+            }
+        }
+    }
+    let ff = "/etc/firefox/policies/policies.json";
+    let v: serde_json::Value = std::fs::read_to_string(rooted(root, ff)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    if v["policies"]["ExtensionSettings"][FIREFOX_ADDON_ID]["installation_mode"] == "force_installed" {
+        found.push(ff.to_string());
+    }
+    found
+}
+
 fn is_executable(p: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -1051,6 +1078,16 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
             checks.push(Check { browser: b.name(), scope: if scope == Scope::User { "user" } else { "system" }, manifest: m, status, detail });
         }
     }
+    // The Chromium extension ids our registered manifests allow: a force-install of one of them is ours.
+    let ids: Vec<String> = checks
+        .iter()
+        .filter(|c| c.status == "ok" && c.browser != "firefox")
+        .filter_map(|c| std::fs::read_to_string(rooted(root, &c.manifest)).ok())
+        .filter_map(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .flat_map(|v| v["allowed_origins"].as_array().cloned().unwrap_or_default())
+        .filter_map(|o| o.as_str().and_then(|o| o.strip_prefix("chrome-extension://")).map(|id| id.trim_end_matches('/').to_string()))
+        .collect();
+    let forced = if os == Os::Linux { force_install_policies(root, &ids) } else { Vec::new() };
     let config = std::env::var("PROMPTWALL_CONFIG").unwrap_or_else(|_| "/etc/promptwall/agent.json".into());
     let config_present = rooted(root, &config).is_file();
     let sock = socket_path();
@@ -1067,6 +1104,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
             "hosts": checks,
             "managed_config": {"path": config, "present": config_present},
             "daemon": {"socket": socket, "running": daemon_up},
+            "force_install_policies": forced,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
@@ -1079,6 +1117,14 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         }
         println!("managed config: {config} ({})", if config_present { "present" } else { "absent: the built-in defaults apply" });
         println!("daemon: {} ({socket})", if daemon_up { "running" } else { "not running: hosts decide alone" });
+        if os == Os::Linux {
+            if forced.is_empty() {
+                println!("extension force-install policy: none found (the extension must be installed by hand or by your MDM)");
+            }
+            for f in &forced {
+                println!("extension force-install policy: {f}");
+            }
+        }
         if healthy {
             println!("protected: yes");
         } else if !any_ok {

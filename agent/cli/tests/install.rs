@@ -275,7 +275,17 @@ fn system_install_under_a_root_then_uninstall_leaves_nothing() {
     assert!(home.read_dir().unwrap().next().is_none(), "system scope writes nothing in HOME");
 
     let out = ok(pw(&home).args(["doctor", "--system", "--root", r]));
-    assert!(out.contains("protected: yes"), "{out}");
+    assert!(out.contains("protected: yes") && out.contains("force-install policy: none found"), "{out}");
+    // IT's force-install policy (installer/examples/chrome-policy.json with the id filled in) is reported.
+    let policy = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../installer/examples/chrome-policy.json"))
+        .unwrap()
+        .replace("PROMPTWALL_EXTENSION_ID", "aeallnljkglkjjonfebpgdfgcknmegcc");
+    let pdir = root.join("etc/opt/chrome/policies/managed");
+    std::fs::create_dir_all(&pdir).unwrap();
+    std::fs::write(pdir.join("promptwall.json"), policy).unwrap();
+    let doc: Value = serde_json::from_str(&ok(pw(&home).args(["doctor", "--system", "--root", r, "--json"]))).unwrap();
+    assert_eq!(doc["force_install_policies"], json!(["/etc/opt/chrome/policies/managed/promptwall.json"]));
+    std::fs::remove_dir_all(root.join("etc/opt/chrome/policies")).unwrap();
     ok(pw(&home).args(["uninstall", "--system", "--root", r, "--binary", "/usr/bin/promptwall"]));
     assert_eq!(files(&root), Vec::<String>::new());
     let (code, _, _) = run(pw(&home).args(["doctor", "--system", "--root", r]));
