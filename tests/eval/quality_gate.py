@@ -8,6 +8,10 @@ Uses ../shared/eval/score.py (the shared scorer). Floors are the issue's aims fo
 detectors, a little under what the engine measures today, so a regression fails CI while the
 figures in the closing note stay the real ones. Prints one line per check and a closing
 'N passed, N failed' line.
+
+When the models are installed (models/fetch.py), the scan runs with them, the PII and family
+floors of the model issue apply, and a second run with `--no-models` shows what the models add per
+type. PROMPTWALL_REQUIRE_MODELS=1 (set by CI) fails the gate when the models did not load.
 """
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -32,13 +36,35 @@ def main():
     if not os.path.exists(a.scorer):
         print(f"quality gate: scorer not found at {a.scorer} (shared/ must sit beside the checkout)", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as d:
-        out = os.path.join(d, "r.json")
-        cmd = [sys.executable, a.scorer, "--cmd", f"{a.bin} scan --jsonl", "--corpus", a.corpus, "--json-out", out]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        r = json.load(open(out))
+    def score(extra):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            cmd = [sys.executable, a.scorer, "--cmd", f"{a.bin} scan --jsonl{extra}", "--corpus", a.corpus, "--json-out", out]
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            return json.load(open(out))
+
+    verbose = subprocess.run([a.bin, "scan", "--verbose"], input=b"", capture_output=True).stderr.decode()
+    models_on = "models: pii-ner" in verbose
+    for line in verbose.splitlines():
+        print(f"quality gate: {line.removeprefix('promptwall: ').strip()}")
+    r = score("")
     fam = r["families"]
     checks = []
+    if os.environ.get("PROMPTWALL_REQUIRE_MODELS") == "1":
+        checks.append(("models loaded (PROMPTWALL_REQUIRE_MODELS=1)", models_on))
+    if models_on:
+        base = score(" --no-models")
+        print("quality gate: what the models add (held-out F1, structured only -> with models):")
+        for t in ["PERSON", "ADDRESS"]:
+            b, m = base["per_type"].get(t, {}), r["per_type"].get(t, {})
+            print(f"quality gate:   {t:<8} P {b.get('precision', 0):.3f} -> {m.get('precision', 0):.3f}  "
+                  f"R {b.get('recall', 0):.3f} -> {m.get('recall', 0):.3f}  F1 {b.get('f1', 0):.3f} -> {m.get('f1', 0):.3f}")
+        print(f"quality gate:   PII family F1 {base['families']['PII']['f1']:.3f} -> {fam['PII']['f1']:.3f}; "
+              f"family micro-F1 {base['family_micro']['f1']:.3f} -> {r['family_micro']['f1']:.3f}")
+        pii = fam["PII"]["f1"]
+        checks.append((f"PII family F1 with models {pii:.3f} >= 0.92", pii >= 0.92))
+        micro_f1 = r["family_micro"]["f1"]
+        checks.append((f"family micro-F1 with models {micro_f1:.3f} >= 0.94", micro_f1 >= 0.94))
     for name in ["SECRET", "FINANCIAL"]:
         p, rc, f = fam[name]["precision"], fam[name]["recall"], fam[name]["f1"]
         checks.append((f"{name} family F1 {f:.3f} >= 0.97", f >= 0.97))

@@ -60,7 +60,10 @@ pub fn status() -> Result<ExitCode> {
         Err(e) => println!("policy:          unusable: {e:#}"),
     }
     println!("last policy sync: {}{}", ago(state_ms("policy_last_sync_ms")), state("policy_last_error").map(|e| format!("; last bundle refused: {e}")).unwrap_or_default());
-    println!("detection:       structured detectors only (no ML model configured)");
+    println!("detection:       {}", crate::models::summary());
+    for m in crate::models::status() {
+        println!("  model          {}", m.line());
+    }
     println!("data directory:  {}", dir.display());
     match store.as_ref().map(|s| (s.stats(), s.rejected_total())) {
         Some((Ok(st), rej)) => println!(

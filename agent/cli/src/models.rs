@@ -1,15 +1,62 @@
 //! The learned models, for every command that builds an engine: loaded once per process from the
 //! model directory (`PROMPTWALL_MODEL_DIR`, the install's `share/promptwall/models`, or the
-//! checkout's `models/dist`), reported line by line, and simply left out when absent or broken.
+//! checkout's `models/dist`), shared by every engine the process builds (one per policy in
+//! force), reported line by line, and simply left out when absent or broken.
+
+use std::sync::{Arc, OnceLock};
 
 use promptwall_detect::{Engine, EngineBuilder};
-use promptwall_ml::ModelStatus;
+use promptwall_ml::{CategoryClassifier, ModelState, ModelStatus, Models, NerModel};
+
+struct Loaded {
+    ner: Option<Arc<NerModel>>,
+    categories: Option<Arc<CategoryClassifier>>,
+    status: Vec<ModelStatus>,
+}
+
+static MODELS: OnceLock<Loaded> = OnceLock::new();
+
+fn loaded() -> &'static Loaded {
+    MODELS.get_or_init(|| {
+        let m = promptwall_ml::load(None);
+        for s in &m.status {
+            match &s.state {
+                ModelState::Loaded { version, load_ms } => tracing::info!(model = s.name, version = %version, load_ms, "model loaded"),
+                ModelState::Disabled(why) => tracing::info!(model = s.name, reason = %why, "model off"),
+                ModelState::Unavailable(why) => tracing::warn!(model = s.name, reason = %why, "model unavailable; structured detectors cover its types"),
+            }
+        }
+        Loaded { ner: m.ner.map(Arc::new), categories: m.categories.map(Arc::new), status: m.status }
+    })
+}
+
+/// Adds the process's models (loading them on first use) to `builder`.
+pub fn attach(mut builder: EngineBuilder) -> EngineBuilder {
+    let l = loaded();
+    if let Some(m) = &l.ner {
+        builder = builder.context_model(Box::new(m.clone()));
+    }
+    if let Some(m) = &l.categories {
+        builder = builder.category_model(Box::new(m.clone()));
+    }
+    builder
+}
+
+/// One line per model: on (version, load time), off, or unavailable and why.
+pub fn status() -> Vec<ModelStatus> {
+    loaded().status.clone()
+}
+
+/// A short summary for status replies and `promptwall status`.
+pub fn summary() -> String {
+    Models::summary(&loaded().status)
+}
 
 /// An engine builder with whatever models load (none when `enabled` is false), and their status.
 pub fn engine_builder(enabled: bool) -> (EngineBuilder, Vec<ModelStatus>) {
     if !enabled {
-        let off = |name| ModelStatus { name, state: promptwall_ml::ModelState::Disabled("--no-models".into()) };
+        let off = |name| ModelStatus { name, state: ModelState::Disabled("--no-models".into()) };
         return (Engine::builder(), vec![off("pii-ner"), off("categories")]);
     }
-    promptwall_ml::load(None).attach(Engine::builder())
+    (attach(Engine::builder()), status())
 }

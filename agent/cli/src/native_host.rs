@@ -137,7 +137,7 @@ impl Host {
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
-                models: "none: structured detectors only".into(),
+                models: crate::models::summary(),
             }],
             Request::UserDecision { event_id, choice, justification } => {
                 match self.decided(&event_id) {

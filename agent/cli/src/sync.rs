@@ -38,7 +38,8 @@ pub struct Loaded {
 
 impl Loaded {
     fn build(policy: CompiledPolicy, version: u64, source: String, canonical: Option<String>, expires: Option<u64>) -> Result<Loaded> {
-        let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine")?;
+        let builder = crate::models::attach(Engine::builder()).custom(policy.policy.custom_detectors.clone());
+        let engine = builder.build().context("building the engine")?;
         Ok(Loaded { policy: Arc::new(policy), engine: Arc::new(engine), version, source, canonical, expires })
     }
 }

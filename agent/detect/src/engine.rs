@@ -38,6 +38,25 @@ pub trait ContextModel: Send + Sync {
     fn detect(&self, text: &str, structured: &[Finding]) -> Vec<Finding>;
 }
 
+/// A model shared by several engines (one per policy in force) is loaded once.
+impl<T: ContextModel + ?Sized> ContextModel for std::sync::Arc<T> {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn detect(&self, text: &str, structured: &[Finding]) -> Vec<Finding> {
+        (**self).detect(text, structured)
+    }
+}
+
+impl<T: CategoryModel + ?Sized> CategoryModel for std::sync::Arc<T> {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn categorize(&self, text: &str, findings: &[Finding]) -> Option<Vec<Category>> {
+        (**self).categorize(text, findings)
+    }
+}
+
 /// A learned document classifier; `None` means "no opinion", and the keyword rules decide.
 pub trait CategoryModel: Send + Sync {
     fn id(&self) -> &str;

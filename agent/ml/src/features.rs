@@ -138,3 +138,36 @@ mod tests {
         let _ = vectorize(&long, &[], 1024);
     }
 }
+
+#[cfg(test)]
+mod parity {
+    //! The training side (models/categories/features.py) wrote these vectors; both sides must agree
+    //! or the classifier sees different features in production than it was trained on.
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn rust_features_match_the_training_script() {
+        let raw = include_str!("../../../models/categories/feature_vectors.json");
+        let doc: Value = serde_json::from_str(raw).expect("feature_vectors.json parses");
+        let dim = doc["dim"].as_u64().expect("dim") as usize;
+        for sample in doc["samples"].as_array().expect("samples") {
+            let text = sample["text"].as_str().expect("text");
+            let findings: Vec<Finding> = sample["types"]
+                .as_array()
+                .expect("types")
+                .iter()
+                .filter_map(|t| EntityType::from_name(t.as_str()?))
+                .map(|t| Finding::new(t, 0, 1, 0.9, "x"))
+                .collect();
+            let v = vectorize(text, &findings, dim);
+            let want = sample["vector"].as_object().expect("vector");
+            let got: Vec<(usize, f32)> = v.iter().enumerate().filter(|(_, x)| **x != 0.0).map(|(i, x)| (i, *x)).collect();
+            assert_eq!(got.len(), want.len(), "non-zero features differ for {text:?}");
+            for (i, x) in got {
+                let w = want[&i.to_string()].as_f64().expect("value") as f32;
+                assert!((x - w).abs() < 1e-4, "feature {i} of {text:?}: rust {x}, python {w}");
+            }
+        }
+    }
+}

@@ -35,6 +35,18 @@ use crate::error::MlError;
 use crate::manifest::Manifest;
 use crate::spans::{aggregate, group, union_overlapping, Entity, TokenTag};
 
+/// Capitalised words the model tends to take for names in technical text (HTTP auth schemes,
+/// Kubernetes secret types) and sentence starters that never begin a name; a line whose only
+/// capitalised words are these is not sent to the model.
+const NOT_NAMES_IN_MODEL_OUTPUT: &[&str] = &[
+    "Bearer", "Basic", "Digest", "Opaque", "Token", "Negotiate", "I", "We", "You", "It", "If", "In", "On", "At", "For",
+    "Our", "My", "Your", "Can", "Could", "Would", "Should", "Will", "When", "What", "Why", "How", "Who", "Where",
+    "And", "But", "Or", "So", "As", "To", "From", "With", "Also", "Let", "Just", "See", "Use", "Do", "Does", "Is",
+    "Are", "Was", "Were", "Has", "Have", "Had", "After", "Before", "Since", "Until", "While", "Once", "Each",
+    "Every", "Some", "Any", "Both", "Only", "Then", "Now", "Today", "Tomorrow", "Yesterday", "Sorry", "Okay", "OK",
+    "True", "False", "Null", "Error", "Warning", "Info", "Debug", "Returns", "Example", "Usage", "Step", "Steps",
+];
+
 /// Detector id reported with every model finding.
 pub const NER_ID: &str = "model.pii_ner";
 
@@ -43,6 +55,8 @@ pub const NER_ID: &str = "model.pii_ner";
 pub struct NerOptions {
     /// ONNX Runtime intra-op threads for one inference.
     pub threads: usize,
+    /// Sessions, i.e. inferences that can run at the same time.
+    pub sessions: usize,
     /// Largest window, in WordPiece tokens (without `[CLS]`/`[SEP]`).
     pub window_tokens: usize,
     pub overlap_tokens: usize,
@@ -56,7 +70,9 @@ pub struct NerOptions {
 }
 
 pub struct NerModel {
-    session: Mutex<Session>,
+    /// One session per concurrent caller (`sessions` in the manifest, default 2): ONNX Runtime's
+    /// `run` needs the session exclusively, and the daemon serves several hosts at once.
+    sessions: Vec<Mutex<Session>>,
     tokenizer: Tokenizer,
     labels: Vec<String>,
     taxonomy: HashMap<String, EntityType>,
@@ -95,6 +111,7 @@ impl NerModel {
         }
         let opts = NerOptions {
             threads: threads.unwrap_or_else(|| manifest.setting_usize("threads", 1)).max(1),
+            sessions: manifest.setting_usize("sessions", 2).clamp(1, 16),
             window_tokens: manifest.setting_usize("window_tokens", 160).clamp(16, 510),
             overlap_tokens: manifest.setting_usize("overlap_tokens", 32),
             batch: manifest.setting_usize("batch", 8).max(1),
@@ -112,24 +129,30 @@ impl NerModel {
         };
         let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
         let session_err = |e: ort::Error| MlError::Session { path: model_path.clone(), reason: e.to_string() };
-        let session = Session::builder(env)
-            .map_err(session_err)?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| session_err(e.into()))?
-            .with_intra_threads(opts.threads)
-            .map_err(|e| session_err(e.into()))?
-            .with_inter_threads(1)
-            .map_err(|e| session_err(e.into()))?
-            .commit_from_file(&model_path)
-            .map_err(session_err)?;
+        let mut sessions = Vec::with_capacity(opts.sessions);
+        for _ in 0..opts.sessions {
+            let session = Session::builder(env)
+                .map_err(session_err)?
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| session_err(e.into()))?
+                .with_intra_threads(opts.threads)
+                .map_err(|e| session_err(e.into()))?
+                .with_inter_threads(1)
+                .map_err(|e| session_err(e.into()))?
+                .commit_from_file(&model_path)
+                .map_err(session_err)?;
+            sessions.push(Mutex::new(session));
+        }
+        let session = sessions[0].lock().unwrap_or_else(|p| p.into_inner());
         let inputs: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
         for needed in ["input_ids", "attention_mask"] {
             if !inputs.contains(&needed) {
                 return Err(shape_err(format!("model has no `{needed}` input")));
             }
         }
+        drop(session);
         Ok(NerModel {
-            session: Mutex::new(session),
+            sessions,
             tokenizer,
             labels: manifest.labels.clone(),
             taxonomy,
@@ -164,7 +187,7 @@ impl NerModel {
 
     /// Entities the model finds in `text`, outside the `structured` findings.
     pub fn entities(&self, text: &str, structured: &[Finding]) -> Result<Vec<Entity>, MlError> {
-        let segments = candidate_segments(text, structured);
+        let segments = candidate_segments(text, structured, &self.lexicon);
         if segments.is_empty() {
             return Ok(Vec::new());
         }
@@ -241,8 +264,13 @@ impl NerModel {
         let ids = Tensor::from_array((shape.clone(), ids)).map_err(inf)?;
         let mask = Tensor::from_array((shape.clone(), mask)).map_err(inf)?;
         let types = Tensor::from_array((shape, types)).map_err(inf)?;
-        // A panic while the lock was held cannot leave the session half-changed; keep serving.
-        let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        // A free session if there is one, else wait for the first. A panic while a lock was held
+        // cannot leave a session half-changed, so a poisoned lock is taken over.
+        let mut session = self
+            .sessions
+            .iter()
+            .find_map(|m| m.try_lock().ok())
+            .unwrap_or_else(|| self.sessions[0].lock().unwrap_or_else(|p| p.into_inner()));
         let wants_types = session.inputs().iter().any(|i| i.name() == "token_type_ids");
         let outputs = if wants_types {
             session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask, "token_type_ids" => types])
@@ -303,13 +331,14 @@ impl NerModel {
         }
         // An organisation: a company word inside or right after the span (`Kessler Bau GmbH`,
         // `McKinsey & Company`).
-        let following = text[e.end..].split_whitespace().next().unwrap_or("");
-        let following = following.trim_end_matches([',', '.', ';', ':', ')', '\'', '"']);
-        if following == "&" || self.lexicon.is_company_word(following) {
+        let rest = text[e.end..].trim_start_matches([' ', '\t']);
+        let following: &str = rest.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '&')).next().unwrap_or("");
+        let following = following.trim_end_matches('.');
+        if following == "&" || self.lexicon.is_company_word(following) || self.lexicon.is_company_word(&format!("{following}.")) {
             return false;
         }
         let words: Vec<&str> = span.split_whitespace().collect();
-        if words.iter().any(|w| self.lexicon.is_not_name(w) || self.lexicon.is_company_word(w)) {
+        if words.iter().any(|w| self.lexicon.is_not_name(w) || self.lexicon.is_company_word(w) || NOT_NAMES_IN_MODEL_OUTPUT.contains(w)) {
             return false;
         }
         let cjk = span.chars().any(is_cjk);
@@ -361,7 +390,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Byte ranges of the text worth a model pass: runs of consecutive lines that hold a capitalised
 /// word (upper-case letter then lower-case letter) or CJK text outside every structured finding.
-pub fn candidate_segments(text: &str, structured: &[Finding]) -> Vec<(usize, usize)> {
+pub fn candidate_segments(text: &str, structured: &[Finding], lexicon: &NameLexicon) -> Vec<(usize, usize)> {
     let mut covered: Vec<(usize, usize)> = structured.iter().map(|f| (f.start, f.end)).collect();
     covered.sort_unstable();
     let mut segments: Vec<(usize, usize)> = Vec::new();
@@ -373,7 +402,7 @@ pub fn candidate_segments(text: &str, structured: &[Finding]) -> Vec<(usize, usi
         let mut prev: Option<char> = None;
         for (i, c) in line.char_indices() {
             let at = line_start + i;
-            let hit = is_cjk(c) || (prev.is_some_and(char::is_uppercase) && c.is_lowercase());
+            let hit = is_cjk(c) || (prev.is_some_and(char::is_uppercase) && c.is_lowercase() && !stop_word_at(line, i, lexicon));
             if hit {
                 while next_cover < covered.len() && covered[next_cover].1 <= at {
                     next_cover += 1;
@@ -395,6 +424,18 @@ pub fn candidate_segments(text: &str, structured: &[Finding]) -> Vec<(usize, usi
         line_start = line_end;
     }
     segments
+}
+
+/// Whether the capitalised word whose second letter is at `i` of `line` is one that never starts
+/// a name (`The`, `Please`, `Bearer`).
+fn stop_word_at(line: &str, i: usize, lexicon: &NameLexicon) -> bool {
+    let start = line[..i].char_indices().next_back().map_or(0, |(j, _)| j);
+    if line[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    let end = line[i..].find(|c: char| !c.is_alphabetic()).map_or(line.len(), |k| i + k);
+    let word = &line[start..end];
+    lexicon.is_not_name(word) || NOT_NAMES_IN_MODEL_OUTPUT.contains(&word)
 }
 
 /// Splits a token sequence into overlapping `[start, end)` windows of at most `budget` tokens; each
@@ -443,19 +484,22 @@ mod tests {
     #[test]
     fn only_lines_with_names_outside_findings_are_candidates() {
         let text = "ghp_abc = 123\nPlease call Anna Berg\nfoo(bar)\n佐藤 花子\nkey: 9f86d081884c\n";
-        let segs = candidate_segments(text, &[]);
+        let lex = NameLexicon::default();
+        let segs = candidate_segments(text, &[], &lex);
         let pieces: Vec<&str> = segs.iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(pieces, vec!["Please call Anna Berg\n", "佐藤 花子\n"]);
         // A capitalised word inside a structured finding does not make its line a candidate.
         let line2 = "x\nToken Zm9vYmFy here";
         let f = Finding::new(EntityType::GenericSecret, 2, line2.len(), 0.9, "t");
-        assert_eq!(candidate_segments(line2, &[f]), vec![]);
+        assert_eq!(candidate_segments(line2, &[f], &lex), vec![]);
+        // Capitalised words that never start a name do not make a line a candidate either.
+        assert_eq!(candidate_segments("Please see the attached file. Thanks", &[], &lex), vec![]);
     }
 
     #[test]
     fn consecutive_candidate_lines_form_one_segment() {
         let text = "Ship to:\nMaria Rossi\nVia Roma 12\n00100 Roma\n\nthanks";
-        let segs = candidate_segments(text, &[]);
+        let segs = candidate_segments(text, &[], &NameLexicon::default());
         assert_eq!(segs.len(), 1);
         assert_eq!(&text[segs[0].0..segs[0].1], "Ship to:\nMaria Rossi\nVia Roma 12\n00100 Roma\n");
     }

@@ -42,6 +42,13 @@ const NOT_NAMES: &[&str] = &[
     "Hope", "Looking", "Following", "Attached", "Please", "Happy", "Good", "Morning", "Afternoon", "Evening",
     "Herr", "Frau", "Madame", "Monsieur", "Señor", "Señora", "Signor", "Signora", "Team", "Kunde", "Kundin",
     "Damen", "Herren", "Mesdames", "Messieurs", "Todos", "Tutti", "Allemaal", "Iedereen",
+    // Companies and brands named after people, which name finders (rules and models alike) take
+    // for persons. Only names that are rarely a private person's surname today.
+    "Disney", "Peugeot", "Porsche", "Schwab", "Bradesco", "Santander", "Michelin", "Siemens", "Heineken",
+    "Renault", "Citroën", "Chevrolet", "Lamborghini", "Maserati", "Bugatti", "Nestlé", "Barclays",
+    "Toyota", "Mitsubishi", "Yamaha", "Hyundai", "Daimler", "Boeing", "Airbus",
+    "Kellogg", "Colgate", "Gillette", "Chanel", "Gucci", "Prada", "Versace", "Armani", "Cartier",
+    "Deloitte", "McKinsey", "Accenture", "Bloomberg", "Reuters", "Nasdaq", "Dow",
 ];
 
 const COMPANY_SUFFIXES: &[&str] = &[

@@ -1,0 +1,112 @@
+//! The real models through the real ONNX Runtime: what they find, how they combine with the
+//! structured detectors, and how every broken installation is reported instead of crashing.
+mod support;
+
+use promptwall_detect::{Category, Engine, EntityType};
+use promptwall_ml::{load, ModelState};
+
+fn engine(dir: &std::path::Path) -> Engine {
+    let models = load(Some(dir));
+    for s in &models.status {
+        assert!(matches!(s.state, ModelState::Loaded { .. }), "{}", s.line());
+    }
+    models.attach(Engine::builder()).0.build().expect("engine")
+}
+
+#[test]
+fn the_model_finds_names_and_addresses_that_rules_miss() {
+    let Some(dir) = support::models_or_skip("the_model_finds_names_and_addresses_that_rules_miss") else { return };
+    let engine = engine(&dir);
+    let text = "Quick one: can you draft a reply to Anneliese Vanderberg about the delivery to 221B Baker Street, London NW1 6XE? Her email is anneliese.v@gmail.com.";
+    let found = engine.scan(text).findings;
+    let kinds: Vec<(EntityType, &str)> = found.iter().map(|f| (f.entity, &text[f.start..f.end])).collect();
+    assert!(kinds.iter().any(|(t, v)| *t == EntityType::Person && v.contains("Vanderberg")), "{kinds:?}");
+    assert!(kinds.iter().any(|(t, v)| *t == EntityType::Address && v.contains("Baker Street") && v.contains("6XE")), "{kinds:?}");
+    // The structured detector keeps the e-mail; nothing is reported twice.
+    assert!(kinds.iter().any(|(t, v)| *t == EntityType::Email && *v == "anneliese.v@gmail.com"), "{kinds:?}");
+    for (i, a) in found.iter().enumerate() {
+        for b in &found[i + 1..] {
+            assert!(!a.overlaps(b), "overlapping findings {a:?} {b:?}");
+        }
+    }
+}
+
+#[test]
+fn no_names_in_code_or_organisations() {
+    let Some(dir) = support::models_or_skip("no_names_in_code_or_organisations") else { return };
+    let engine = engine(&dir);
+    for text in [
+        "fn main() {\n    let token_type = \"Bearer\";\n    println!(\"{}\", token_type);\n}\n",
+        "The contract between Kessler Bau GmbH and McKinsey & Company was signed in Milan.",
+        "Shares of Walt Disney rose 3.2% on Friday.",
+    ] {
+        let found = engine.findings(text);
+        assert!(found.iter().all(|f| f.entity != EntityType::Person), "{text:?}: {found:?}");
+    }
+}
+
+#[test]
+fn categories_come_from_the_classifier() {
+    let Some(dir) = support::models_or_skip("categories_come_from_the_classifier") else { return };
+    let engine = engine(&dir);
+    let code = "def handler(event, context):\n    items = event.get('items', [])\n    for item in items:\n        process(item)\n    return {'statusCode': 200}\n";
+    assert_eq!(engine.scan(code).categories, vec![Category::SourceCode]);
+    let nothing = "Lunch is at noon on Friday, see you all there.";
+    assert_eq!(engine.scan(nothing).categories, vec![Category::None]);
+}
+
+#[test]
+fn huge_and_odd_inputs_stay_safe() {
+    let Some(dir) = support::models_or_skip("huge_and_odd_inputs_stay_safe") else { return };
+    let engine = engine(&dir);
+    let big = "Maria Rossi lives at Via Roma 12, 00100 Roma.\n".repeat(5000);
+    let found = engine.findings(&big);
+    assert!(!found.is_empty());
+    for text in ["", "\u{0}\u{1}\u{2}", "🙂🙂🙂 Ünïcödé", &"x".repeat(100_000), "佐藤 花子 様\n東京都千代田区1-1"] {
+        let _ = engine.scan(text);
+    }
+}
+
+#[test]
+fn a_corrupt_or_swapped_model_file_is_refused_by_hash() {
+    let Some(dir) = support::models_or_skip("a_corrupt_or_swapped_model_file_is_refused_by_hash") else { return };
+    let tmp = std::env::temp_dir().join(format!("pw-ml-corrupt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    support::copy_dir(&dir, &tmp);
+    let model = tmp.join("pii-ner/model.int8.onnx");
+    let mut bytes = std::fs::read(&model).expect("read");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&model, bytes).expect("write");
+    std::fs::write(tmp.join("categories/manifest.json"), r#"{"format": 99}"#).expect("write");
+    let models = load(Some(&tmp));
+    let line = |name: &str| models.status.iter().find(|s| s.name == name).map(|s| s.line()).unwrap_or_default();
+    assert!(models.ner.is_none() && models.categories.is_none());
+    assert!(line("pii-ner").contains("does not match the manifest"), "{}", line("pii-ner"));
+    assert!(line("categories").contains("invalid manifest") || line("categories").contains("newer"), "{}", line("categories"));
+    // The engine still works, with the structured detectors alone.
+    let (builder, _) = models.attach(Engine::builder());
+    let engine = builder.build().expect("engine");
+    assert!(engine.model_ids().is_empty());
+    assert!(!engine.findings("card 4539 1488 0343 6467").is_empty());
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn a_file_that_is_not_onnx_but_matches_its_manifest_is_a_clear_error() {
+    let Some(dir) = support::models_or_skip("a_file_that_is_not_onnx_but_matches_its_manifest_is_a_clear_error") else { return };
+    let tmp = std::env::temp_dir().join(format!("pw-ml-garbage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    support::copy_dir(&dir, &tmp);
+    let garbage = b"this is not an onnx model".to_vec();
+    std::fs::write(tmp.join("categories/model.onnx"), &garbage).expect("write");
+    let sha = promptwall_ml::manifest::sha256_file(&tmp.join("categories/model.onnx")).expect("sha");
+    let manifest = std::fs::read_to_string(tmp.join("categories/manifest.json")).expect("manifest");
+    let mut v: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+    v["files"]["model"]["sha256"] = serde_json::Value::String(sha);
+    std::fs::write(tmp.join("categories/manifest.json"), v.to_string()).expect("write");
+    let models = load(Some(&tmp));
+    let status = models.status.iter().find(|s| s.name == "categories").expect("status");
+    assert!(matches!(&status.state, ModelState::Unavailable(why) if why.contains("could not be loaded by ONNX Runtime")), "{}", status.line());
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -1,0 +1,45 @@
+//! Without the ONNX Runtime library (or without any model directory) the models report why and
+//! the engine runs with the structured detectors alone. Its own test binary: the runtime library
+//! is loaded once per process, so these cases must not share a process with a working load.
+mod support;
+
+use promptwall_detect::Engine;
+use promptwall_ml::{load, ModelState};
+
+#[test]
+fn missing_directory_broken_runtime_and_wrong_version_are_reported() {
+    // Switched off: nothing is loaded, and the status says so. (In this one test: the variable
+    // is process-wide, and tests run in parallel.)
+    std::env::set_var(promptwall_ml::MODELS_ENV, "off");
+    let off = load(None);
+    std::env::remove_var(promptwall_ml::MODELS_ENV);
+    assert!(off.status.iter().all(|s| matches!(s.state, ModelState::Disabled(_))));
+
+    let missing = load(Some(std::path::Path::new("/nonexistent/promptwall-models")));
+    assert!(missing.ner.is_none() && missing.categories.is_none());
+    for s in &missing.status {
+        assert!(matches!(&s.state, ModelState::Unavailable(why) if why.contains("missing")), "{}", s.line());
+    }
+
+    let Some(dir) = support::models_or_skip("missing_directory_broken_runtime_and_wrong_version_are_reported") else { return };
+    let tmp = std::env::temp_dir().join(format!("pw-ml-noruntime-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    support::copy_dir(&dir, &tmp);
+    // A runtime library that is not a shared object, with a manifest that vouches for it: the
+    // loader's own error comes back, no crash.
+    let lib = tmp.join("runtime/libonnxruntime.so.1.31.1");
+    std::fs::write(&lib, b"not a library").expect("write");
+    let sha = promptwall_ml::manifest::sha256_file(&lib).expect("sha");
+    let manifest = std::fs::read_to_string(tmp.join("runtime/manifest.json")).expect("manifest");
+    let mut v: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+    v["files"]["library"]["sha256"] = serde_json::Value::String(sha);
+    std::fs::write(tmp.join("runtime/manifest.json"), v.to_string()).expect("write");
+    let models = load(Some(&tmp));
+    for s in &models.status {
+        assert!(matches!(&s.state, ModelState::Unavailable(why) if why.contains("ONNX Runtime library")), "{}", s.line());
+    }
+    let (builder, _) = models.attach(Engine::builder());
+    let engine = builder.build().expect("engine");
+    assert!(!engine.findings("mail jane.doe@acme-corp.com").is_empty());
+    let _ = std::fs::remove_dir_all(&tmp);
+}
