@@ -59,8 +59,8 @@ home="$tmp/home"; mkdir -p "$home"
 HOME="$home" promptwall doctor --system || fail "promptwall doctor --system"
 
 if [ -f /usr/share/promptwall/models/runtime/manifest.json ]; then
-  promptwall scan --verbose </dev/null 2>&1 | grep -q "structured detectors + models" \
-    || fail "the packaged models do not load: $(promptwall scan --verbose </dev/null 2>&1 | head -3)"
+  said="$(promptwall scan --verbose </dev/null 2>&1)"
+  grep -q "structured detectors + models" <<<"$said" || fail "the packaged models do not load: $said"
   echo "test-installer.sh: packaged ML models load"
 else
   echo "test-installer.sh: NOTE: package built without ML models (python3 models/fetch.py first)" >&2
