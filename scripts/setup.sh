@@ -24,7 +24,7 @@ if [ -f models/dist/runtime/manifest.json ]; then
 else
   echo "(optional) ML detectors: python3 models/fetch.py, then rerun this script; structured detectors work without them"
 fi
-"$built" install --user --found-only "${models[@]}"
+"$built" install --user --found-only ${models[@]+"${models[@]}"}
 bin="$HOME/.local/bin/promptwall"
 
 say "Building the browser extension"

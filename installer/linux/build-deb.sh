@@ -32,7 +32,7 @@ if [ -f "$models/runtime/manifest.json" ]; then
 else
   echo "build-deb.sh: NOTE: no models in $models (python3 models/fetch.py): packaging without them" >&2
 fi
-"$bin" install --system --root "$stage" --binary /usr/bin/promptwall "${models_arg[@]}" >/dev/null
+"$bin" install --system --root "$stage" --binary /usr/bin/promptwall ${models_arg[@]+"${models_arg[@]}"} >/dev/null
 if command -v strip >/dev/null; then strip --strip-debug "$stage/usr/bin/promptwall"; fi
 
 install -Dm644 installer/linux/agent.json "$stage/etc/promptwall/agent.json"

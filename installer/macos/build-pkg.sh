@@ -20,7 +20,7 @@ rm -rf "$payload"
 # /Library/Promptwall/share/promptwall/models, where the agent looks beside its binary.
 models=()
 [ -f models/dist/runtime/manifest.json ] && models=(--models models/dist)
-"$out/promptwall" install --os macos --system --root "$payload" "${models[@]}"
+"$out/promptwall" install --os macos --system --root "$payload" ${models[@]+"${models[@]}"}
 mkdir -p "$payload/Library/Promptwall/share"
 install -m 644 installer/linux/agent.json "$payload/Library/Promptwall/share/agent.json"
 install -m 755 installer/macos/uninstall.sh "$payload/Library/Promptwall/share/uninstall.sh"
