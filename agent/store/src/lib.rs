@@ -11,6 +11,13 @@
 //! Table `meta(key, value)` holds the dropped-events and rejected-events counters; table
 //! `state(key, value)` small agent state (policy ETag, last sync and upload results).
 //!
+//! ## Concurrency
+//! Several processes write the same file (the daemon, its uploader's own connection, native hosts
+//! deciding alone). Every write transaction is `BEGIN IMMEDIATE`: it takes the write lock up front,
+//! waiting (busy timeout 5 s) for another writer, instead of reading first and failing with
+//! `SQLITE_BUSY` when it upgrades to a write after someone else committed (the busy handler is not
+//! called in that case, so an event would be lost to a momentary collision).
+//!
 //! ## Invariants
 //! - Idempotent by `event_id`: appending an id already queued does nothing.
 //! - A row is deleted only by [`EventStore::ack`], i.e. after the server acknowledged it.
@@ -21,7 +28,7 @@
 //! - Events carry metadata only: types and counts, rule ids, never pasted text (the [`Event`]
 //!   struct has no field for it).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -174,18 +181,22 @@ impl EventStore {
     }
 
     fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        // One step per write transaction, the version read inside it: two processes opening a
+        // new file at once never apply the same step twice.
+        loop {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version > known {
+                return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known });
+            }
+            if version == known {
+                return Ok(());
+            }
+            tx.execute_batch(MIGRATIONS[version as usize])?;
+            tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
-        Ok(())
     }
 
     /// Appends an event durably (see the module invariants).
@@ -197,7 +208,7 @@ impl EventStore {
             return Err(StoreError::InvalidEvent("justification is over 1000 characters".into()));
         }
         let body = serde_json::to_string(event).map_err(|e| StoreError::InvalidEvent(e.to_string()))?;
-        let tx = self.conn.transaction().map_err(classify)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(classify)?;
         let exists: Option<i64> = tx.query_row("SELECT seq FROM events WHERE event_id = ?1", [&event.event_id], |r| r.get(0)).optional()?;
         if exists.is_some() {
             return Ok(Appended::Duplicate);
@@ -239,7 +250,7 @@ impl EventStore {
 
     /// Deletes the events the server acknowledged. Unknown ids are ignored.
     pub fn ack(&mut self, event_ids: &[String]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut n = 0;
         for id in event_ids {
             n += tx.execute("DELETE FROM events WHERE event_id = ?1", [id])?;
@@ -251,7 +262,7 @@ impl EventStore {
     /// Deletes events the server refused for good (they would be refused again) and counts them
     /// in `rejected_total`. Returns how many were deleted.
     pub fn reject(&mut self, event_ids: &[String]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut n = 0;
         for id in event_ids {
             n += tx.execute("DELETE FROM events WHERE event_id = ?1", [id])?;

@@ -64,3 +64,33 @@ fn reject_get_and_state_survive_reopen() {
     assert_eq!(s.state("policy_etag").unwrap().as_deref(), Some("\"e2\""));
     assert_eq!(s.state("missing").unwrap(), None);
 }
+
+/// Several connections (daemon, uploader, hosts deciding alone) write one file at once: no write
+/// may fail with "database is locked", and a new file is migrated once.
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let d = std::env::temp_dir().join(format!("promptwall-store-conc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let path = d.join("events.db");
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = EventStore::open(&path, StoreConfig::default()).unwrap();
+                for i in 0..150 {
+                    s.append(&event(&format!("w{w}-{i}"))).unwrap();
+                    if i % 10 == 0 {
+                        s.set_state("k", &i.to_string()).unwrap();
+                        s.ack(&[format!("w{w}-{}", i + 1000)]).unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let s = EventStore::open(&path, StoreConfig::default()).unwrap();
+    assert_eq!(s.stats().unwrap().queued, 600);
+}
