@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use std::path::Path;
 use std::time::Duration;
 
 /// Largest response body read (a policy bundle is capped at 4 MiB by the policy crate).
@@ -90,15 +91,28 @@ pub struct UploadReply {
 }
 
 impl Client {
-    pub fn new(base: &str, token: Option<String>) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+    /// A client for `base`. `ca_file`: PEM CA certificate(s) to trust instead of the public web
+    /// roots (a company PKI); an unreadable or empty file is an error, never a silent fallback.
+    pub fn new(base: &str, token: Option<String>, ca_file: Option<&Path>) -> Result<Client, ApiError> {
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_global(Some(Duration::from_secs(30)))
-            .user_agent(concat!("promptwall-agent/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
-        Client { agent, base: base.trim_end_matches('/').to_string(), token }
+            .user_agent(concat!("promptwall-agent/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path).map_err(|e| ApiError::Transport(format!("{}: cannot read the server CA file: {e}", path.display())))?;
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(ApiError::Transport(format!("{}: no certificate in the server CA file", path.display())));
+            }
+            config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))).build());
+        }
+        Ok(Client { agent: config.build().into(), base: base.trim_end_matches('/').to_string(), token })
     }
 
     fn url(&self, path: &str) -> String {

@@ -14,6 +14,9 @@ pub struct AgentConfig {
     /// Server base URL (`https://promptwall.example.com`); `promptwall enroll --server` may also
     /// give it. `None`: no sync, no upload.
     pub server_url: Option<String>,
+    /// PEM file of the CA certificate(s) to trust for the server instead of the public web roots
+    /// (a company PKI).
+    pub server_ca_file: Option<PathBuf>,
     /// Public keys that may sign policy bundles (several at once for rotation).
     pub trusted_keys: Vec<TrustedKey>,
     /// Seconds between policy checks (and heartbeats).
@@ -56,6 +59,7 @@ impl Default for AgentConfig {
     fn default() -> Self {
         AgentConfig {
             server_url: None,
+            server_ca_file: None,
             trusted_keys: Vec::new(),
             sync_interval_s: 300,
             upload_interval_s: 30,

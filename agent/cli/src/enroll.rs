@@ -42,7 +42,9 @@ pub fn run(args: EnrollArgs) -> Result<ExitCode> {
         eprintln!("promptwall: warning: {server} is not https; the device credential will travel in clear");
     }
     let device_id = crate::local::device_id()?;
-    let reply = Client::new(&server, None).enroll(args.token.trim(), &device_id, &hostname()).map_err(|e| match &e {
+    let reply = Client::new(&server, None, cfg.server_ca_file.as_deref())
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .enroll(args.token.trim(), &device_id, &hostname()).map_err(|e| match &e {
         ApiError::Status { status: 401, .. } => anyhow::anyhow!("the server refused the enrollment token (unknown, expired or already used): {e}"),
         _ => anyhow::anyhow!("enrollment failed: {e}"),
     })?;

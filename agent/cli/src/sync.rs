@@ -219,10 +219,11 @@ pub fn sleep_unless(stop: &AtomicBool, d: Duration) -> bool {
 }
 
 /// The enrolled server and a client with the device credential, or why there is none.
-pub fn enrolled_client() -> Result<(Client, crate::credential::Enrollment)> {
+pub fn enrolled_client(cfg: &AgentConfig) -> Result<(Client, crate::credential::Enrollment)> {
     let e = crate::credential::load_enrollment()?.context("not enrolled (run `promptwall enroll`)")?;
     let token = crate::credential::load(&e)?;
-    Ok((Client::new(&e.server_url, Some(token)), e))
+    let client = Client::new(&e.server_url, Some(token), cfg.server_ca_file.as_deref())?;
+    Ok((client, e))
 }
 
 /// The daemon's sync loop: runs until `stop`.
@@ -238,7 +239,7 @@ pub fn policy_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stor
     loop {
         let cfg = config.read().unwrap_or_else(|p| p.into_inner()).clone();
         let interval = Duration::from_secs(cfg.sync_interval_s);
-        let wait = match enrolled_client() {
+        let wait = match enrolled_client(&cfg) {
             Err(e) => {
                 tracing::debug!(reason = %format!("{e:#}"), "policy sync idle");
                 interval

@@ -39,7 +39,7 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
                 .map_err(|e| tracing::warn!(error = %format!("{e:#}"), "event upload: store not available"))
                 .ok();
         }
-        let wait = match (store.as_mut(), enrolled_client()) {
+        let wait = match (store.as_mut(), enrolled_client(&cfg)) {
             (None, _) => interval,
             (Some(_), Err(e)) => {
                 tracing::debug!(reason = %format!("{e:#}"), "event upload idle");
