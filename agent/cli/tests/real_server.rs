@@ -1,6 +1,7 @@
 //! The agent against the real `promptwall-server` binary (SQLite backend): enroll with an
 //! admin-issued token, a bundle published by the admin reaches verdicts, events arrive once each,
-//! also across a `kill -9` of the daemon.
+//! also across a `kill -9` of the daemon; a revoked device keeps its events until it is enrolled
+//! again; HTTPS with a company CA.
 //!
 //! The server is another package: this test uses the binary the workspace built
 //! (`target/<profile>/promptwall-server`, or `PROMPTWALL_SERVER_BIN`). Without it the test says so
@@ -177,6 +178,23 @@ fn agent_against_the_real_server() {
     }
     let st = String::from_utf8_lossy(&cmd(&d).arg("status").output().unwrap().stdout).into_owned();
     assert!(st.contains("version 3") && st.contains("group eng"), "{st}");
+
+    // The admin revokes the device: events stay queued, status says why; enrolling again with a
+    // new token resumes uploads without restarting the daemon.
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(d.join("data/enrollment.json")).unwrap()).unwrap();
+    let device = record["device_id"].as_str().unwrap();
+    let (st, v) = admin_post(&format!("{base}/api/v1/admin/devices/{device}/revoke"), &admin, String::new());
+    assert!((200..300).contains(&st), "{st} {v}");
+    let late = verdict(100)["event_id"].as_str().unwrap().to_string();
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(queued(&d), 1, "events wait while the device is revoked");
+    let st = String::from_utf8_lossy(&cmd(&d).arg("status").output().unwrap().stdout).into_owned();
+    assert!(st.contains("401"), "{st}");
+    let (_, tok) = admin_post(&format!("{base}/api/v1/admin/enrollment-tokens"), &admin, json!({"group": "eng"}).to_string());
+    let out = cmd(&d).args(["enroll", "--token", tok["token"].as_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for(30, "queue drained after re-enrollment", || queued(&d) == 0);
+    assert!(server_event_ids(&base, &admin).contains(&late));
 }
 
 fn openssl(d: &Path, args: &[&str]) {
