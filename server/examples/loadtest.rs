@@ -25,6 +25,10 @@ struct Args {
     /// Send every K-th batch twice (0: never).
     #[arg(long, default_value_t = 4)]
     resend_every: usize,
+    /// Each device waits this long between its batches (0: back to back), starting at a random
+    /// offset within the interval: a fleet uploading on a timer instead of all at once.
+    #[arg(long, default_value_t = 0)]
+    pace_ms: u64,
     /// postgres://… server to test against (a fresh database is created there).
     #[arg(long)]
     database_url: Option<String>,
@@ -95,13 +99,21 @@ async fn main() -> Result<()> {
     let start = Instant::now();
     let mut tasks = Vec::new();
     let t0 = promptwall_server::now_ms() - 3_600_000;
-    let (batches, size, resend) = (a.batches, a.batch_size, a.resend_every);
+    let (batches, size, resend, pace) = (a.batches, a.batch_size, a.resend_every, a.pace_ms);
     for (i, tok) in tokens.into_iter().enumerate() {
         let (http, url) = (http.clone(), format!("{base}/api/v1/events"));
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let (mut accepted, mut dups, mut retries) = (0usize, 0usize, 0usize);
+            if pace > 0 {
+                tokio::time::sleep(Duration::from_millis((i as u64 * 7919) % pace)).await;
+            }
+            let mut next = tokio::time::Instant::now();
             for b in 0..batches {
+                if pace > 0 {
+                    tokio::time::sleep_until(next).await;
+                    next += Duration::from_millis(pace);
+                }
                 let evs: Vec<Value> = (0..size)
                     .map(|k| {
                         const SITES: [&str; 3] = ["chatgpt.com", "claude.ai", "gemini.google.com"];
@@ -158,8 +170,9 @@ async fn main() -> Result<()> {
     let resent_batches = if resend > 0 { a.devices * a.batches.div_ceil(resend) } else { 0 };
     let stored = server.store.count_events().await? as usize;
     println!(
-        "loadtest backend={backend} devices={} batches/device={} batch_size={} unique_events={sent} requests={} resent_batches={resent_batches} retries={retries}",
+        "loadtest backend={backend} devices={} pace_ms={} batches/device={} batch_size={} unique_events={sent} requests={} resent_batches={resent_batches} retries={retries}",
         a.devices,
+        a.pace_ms,
         a.batches,
         a.batch_size,
         lat.len()

@@ -36,6 +36,8 @@ const MIGRATIONS: &[&str] = &[
 type Job = Box<dyn FnOnce(&Connection) -> Box<dyn FnOnce(std::result::Result<(), String>) + Send> + Send>;
 
 struct Inner {
+    /// Dropped with the store: tells the checkpoint thread to finish.
+    _alive: Arc<()>,
     writer: Mutex<std::sync::mpsc::Sender<Job>>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
@@ -166,6 +168,26 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
+        // Checkpoints run on their own connection and thread, so the writer never stalls on one
+        // (a PASSIVE checkpoint copies what it can without blocking readers or the writer).
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let ckpt = Connection::open(path)?;
+        configure(&ckpt)?;
+        let alive = Arc::new(());
+        let weak = Arc::downgrade(&alive);
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                while weak.upgrade().is_some() {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                    if let Err(e) = ckpt.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        tracing::warn!(error = %e, "sqlite checkpoint failed");
+                    }
+                }
+                // Last one on close folds the WAL back into the database file.
+                let _ = ckpt.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            })
+            .map_err(|e| StoreError::Task(e.to_string()))?;
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -177,7 +199,7 @@ impl SqliteStore {
             configure(&c)?;
             readers.push(Mutex::new(c));
         }
-        Ok(SqliteStore { inner: Arc::new(Inner { writer: Mutex::new(tx), readers, next: AtomicUsize::new(0) }) })
+        Ok(SqliteStore { inner: Arc::new(Inner { _alive: alive, writer: Mutex::new(tx), readers, next: AtomicUsize::new(0) }) })
     }
 
     async fn write<T, F>(&self, f: F) -> Result<T>
