@@ -882,6 +882,26 @@ fn socket_path() -> Option<PathBuf> {
     }
 }
 
+/// Stops this user's running daemon (SIGTERM: it finishes requests in flight and removes its
+/// socket). The pid comes from the socket's peer credentials, so only our own daemon is signalled.
+#[cfg(target_os = "linux")]
+fn stop_own_daemon() {
+    use std::os::fd::AsRawFd;
+    let Some(stream) = socket_path().and_then(|p| std::os::unix::net::UnixStream::connect(p).ok()) else { return };
+    let mut cred = libc::ucred { pid: 0, uid: u32::MAX, gid: 0 };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `len` bytes into `cred`, a properly sized ucred.
+    let rc = unsafe { libc::getsockopt(stream.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, (&mut cred as *mut libc::ucred).cast(), &mut len) };
+    drop(stream);
+    // SAFETY: getuid has no preconditions; kill only signals a pid owned by this same user.
+    if rc == 0 && cred.pid > 0 && cred.uid == unsafe { libc::getuid() } && unsafe { libc::kill(cred.pid, libc::SIGTERM) } == 0 {
+        println!("stopped  the daemon (pid {})", cred.pid);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stop_own_daemon() {}
+
 #[cfg(unix)]
 fn daemon_running(sock: &Path) -> bool {
     std::os::unix::net::UnixStream::connect(sock).is_ok()
@@ -904,6 +924,13 @@ pub fn uninstall(args: UninstallArgs) -> Result<ExitCode> {
     if args.target.browsers.is_empty() {
         paths.push(layout.host_path.clone());
         paths.extend(layout.daemon_file());
+        if layout.os == Os::Linux && layout.scope == Scope::User {
+            // `systemctl --user enable` (scripts/setup.sh) made this link.
+            paths.push(join(layout.os, &layout.home, &format!(".config/systemd/user/default.target.wants/{UNIT}")));
+            if !args.print && root.is_none() {
+                stop_own_daemon();
+            }
+        }
         if !args.keep_binary {
             paths.push(layout.binary.clone());
         }
@@ -945,6 +972,9 @@ pub fn uninstall(args: UninstallArgs) -> Result<ExitCode> {
                 println!("remove {} (events, device id)", d.display());
             } else {
                 std::fs::remove_dir_all(&d).with_context(|| format!("{}: cannot remove", d.display()))?;
+                if let Some(s) = d.to_str() {
+                    remove_empty_parents(None, s, &layout.home);
+                }
                 println!("removed  {} (events, device id)", d.display());
             }
             removed += 1;

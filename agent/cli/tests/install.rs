@@ -182,6 +182,11 @@ fn install_is_idempotent_and_uninstall_leaves_only_what_was_there() {
     assert_eq!(files(&home), first, "a second install changes nothing");
     assert_eq!(std::fs::read(home.join(BROWSER_DIRS[1]).join("com.promptwall.agent.json")).unwrap(), manifest);
 
+    // What `systemctl --user enable` leaves (scripts/setup.sh) goes too.
+    let wants = home.join(".config/systemd/user/default.target.wants");
+    std::fs::create_dir_all(&wants).unwrap();
+    std::os::unix::fs::symlink("../promptwall-daemon.service", wants.join("promptwall-daemon.service")).unwrap();
+    let first = files(&home);
     let out = ok(pw(&home).args(["uninstall", "--user", "--print"]));
     assert!(out.contains("remove ") && files(&home) == first, "--print changes nothing: {out}");
     ok(pw(&home).args(["uninstall", "--user"]));
@@ -343,4 +348,31 @@ fn generated_outputs_match_golden_files() {
             assert_eq!(std::fs::read(golden.join(n)).ok(), Some(got), "installer/windows/payload/{n} is stale: rerun with UPDATE_GOLDEN=1");
         }
     }
+}
+
+#[test]
+fn uninstall_stops_the_users_daemon() {
+    let home = dir("daemon");
+    ok(pw(&home).args(["install", "--user", "--browser", "chromium"]));
+    let mut daemon = pw(&home).arg("daemon").stderr(Stdio::null()).spawn().unwrap();
+    let sock = home.join("run/agent.sock");
+    let t = std::time::Instant::now();
+    while !sock.exists() && t.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(sock.exists(), "the daemon did not start");
+    let out = ok(pw(&home).args(["uninstall", "--user"]));
+    assert!(out.contains("stopped  the daemon"), "{out}");
+    let t = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = daemon.try_wait().unwrap() {
+            break Some(s);
+        }
+        if t.elapsed().as_secs() > 10 {
+            let _ = daemon.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.is_some_and(|s| s.success()), "SIGTERM ends the daemon cleanly: {status:?}");
 }
