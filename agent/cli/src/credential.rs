@@ -1,9 +1,9 @@
 //! The device credential (the bearer token the server issued at enrollment) and the enrollment
 //! record beside it.
 //!
-//! The token lives in the OS credential store through the `keyring` crate: macOS Keychain,
-//! Windows Credential Manager, and on Linux the kernel key-management facility (keyutils), which
-//! needs no desktop session. Where that store cannot be used (a kernel or container that refuses
+//! The token lives in the OS credential store: macOS Keychain and Windows Credential Manager
+//! through the `keyring` crate, and on Linux the kernel key-management facility (keyutils, the
+//! user keyring, called directly: see `os_keyring`), which needs no desktop session. Where that store cannot be used (a kernel or container that refuses
 //! `add_key`), or where configuration says `credential_store: "file"`, the token goes to
 //! `$DATA_DIR/device-credential`, created with mode 0600 in the 0700 data directory. Linux keyutils
 //! keys live in kernel memory: they are gone after a reboot (see docs/agent.md).
@@ -17,7 +17,6 @@ use std::path::PathBuf;
 
 use crate::config::CredentialStoreKind;
 
-const SERVICE: &str = "promptwall";
 const FILE_NAME: &str = "device-credential";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -52,19 +51,115 @@ pub fn save_enrollment(e: &Enrollment) -> Result<()> {
     crate::local::write_atomic(&path, serde_json::to_string_pretty(e)?.as_bytes(), 0o600)
 }
 
-/// One entry per device id: two data directories of one user (tests, a re-enrollment) never
-/// read each other's credential.
-fn keyring_entry(device_id: &str) -> Result<keyring::Entry> {
-    keyring::Entry::new(SERVICE, &format!("device-credential:{device_id}")).context("opening the OS keyring")
-}
-
 fn keyring_store(token: &str, device_id: &str) -> Result<()> {
-    let entry = keyring_entry(device_id)?;
-    entry.set_password(token).context("writing to the OS keyring")?;
+    os_keyring::store(&entry_name(device_id), token).context("writing to the OS keyring")?;
     // Read it back: some stores accept a write they cannot serve later.
-    let back = entry.get_password().context("reading back from the OS keyring")?;
+    let back = os_keyring::load(&entry_name(device_id)).context("reading back from the OS keyring")?;
     anyhow::ensure!(back == token, "the OS keyring returned a different value");
     Ok(())
+}
+
+/// One entry per device id: two data directories of one user (tests, a re-enrollment) never
+/// read each other's credential.
+fn entry_name(device_id: &str) -> String {
+    format!("promptwall:device-credential:{device_id}")
+}
+
+/// Linux: the kernel key-management facility, called directly. The `keyring` crate's keyutils
+/// store addresses the session keyring by its numeric id, which a process without a login session
+/// keyring (a systemd service, a container, CI) does not possess, so every write fails with
+/// EACCES. Here keys go to the user keyring by its special id (`@u`, shared by all processes of
+/// the user) and are also linked into the user's persistent keyring when the kernel has one, so
+/// they outlive a logout for `/proc/sys/kernel/keys/persistent_keyring_expiry` (3 days by
+/// default). Kernel keys never survive a reboot.
+#[cfg(target_os = "linux")]
+mod os_keyring {
+    use std::ffi::CString;
+    use std::io;
+
+    const KEY_SPEC_USER_KEYRING: libc::c_long = -4;
+    const KEYCTL_LINK: libc::c_long = 8;
+    const KEYCTL_SEARCH: libc::c_long = 10;
+    const KEYCTL_READ: libc::c_long = 11;
+    const KEYCTL_GET_PERSISTENT: libc::c_long = 22;
+
+    fn cstr(s: &str) -> io::Result<CString> {
+        CString::new(s).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in a key name"))
+    }
+
+    /// The user's persistent keyring, linked into `@u` (so searches of `@u` find its keys).
+    fn persistent() -> Option<libc::c_long> {
+        // SAFETY: KEYCTL_GET_PERSISTENT takes two integers; -1 is "this user".
+        let id = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_GET_PERSISTENT, -1 as libc::c_long, KEY_SPEC_USER_KEYRING) };
+        (id >= 0).then_some(id)
+    }
+
+    pub fn store(name: &str, secret: &str) -> io::Result<()> {
+        let (ty, desc) = (cstr("user")?, cstr(name)?);
+        // SAFETY: NUL-terminated strings and a payload pointer/length that outlive the call.
+        let key = unsafe { libc::syscall(libc::SYS_add_key, ty.as_ptr(), desc.as_ptr(), secret.as_ptr(), secret.len(), KEY_SPEC_USER_KEYRING) };
+        if key < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if let Some(p) = persistent() {
+            // Best effort: without it the key lives as long as the user has processes.
+            // SAFETY: two key serial numbers.
+            unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_LINK, key, p) };
+        }
+        Ok(())
+    }
+
+    pub fn load(name: &str) -> io::Result<String> {
+        let (ty, desc) = (cstr("user")?, cstr(name)?);
+        let _ = persistent(); // re-links the persistent keyring after a logout
+        // SAFETY: NUL-terminated strings; 0 = do not link the result anywhere.
+        let key = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, ty.as_ptr(), desc.as_ptr(), 0 as libc::c_long) };
+        if key < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut buf = vec![0u8; 4096];
+        loop {
+            // SAFETY: `buf` has `buf.len()` writable bytes; the kernel writes at most that many.
+            let n = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_READ, key, buf.as_mut_ptr(), buf.len()) };
+            if n < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let n = n as usize;
+            if n <= buf.len() {
+                buf.truncate(n);
+                return String::from_utf8(buf).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "credential is not UTF-8"));
+            }
+            buf.resize(n, 0);
+        }
+    }
+}
+
+/// macOS Keychain and Windows Credential Manager, through the `keyring` crate.
+#[cfg(any(target_os = "macos", windows))]
+mod os_keyring {
+    pub fn store(name: &str, secret: &str) -> keyring::Result<()> {
+        keyring::Entry::new("promptwall", name)?.set_password(secret)
+    }
+
+    pub fn load(name: &str) -> keyring::Result<String> {
+        keyring::Entry::new("promptwall", name)?.get_password()
+    }
+}
+
+/// Elsewhere (BSDs): no OS keyring; `auto` uses the file.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+mod os_keyring {
+    fn none() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::Unsupported, "no OS keyring on this platform")
+    }
+
+    pub fn store(_: &str, _: &str) -> std::io::Result<()> {
+        Err(none())
+    }
+
+    pub fn load(_: &str) -> std::io::Result<String> {
+        Err(none())
+    }
 }
 
 fn file_store(token: &str) -> Result<()> {
@@ -95,7 +190,7 @@ pub fn store(token: &str, kind: CredentialStoreKind, device_id: &str) -> Result<
 /// Loads the token from the store the enrollment record names.
 pub fn load(e: &Enrollment) -> Result<String> {
     match e.credential_store.as_str() {
-        "keyring" => keyring_entry(&e.device_id)?.get_password().context("device credential not in the OS keyring (after a reboot, Linux keyutils keys are gone: enroll again)"),
+        "keyring" => os_keyring::load(&entry_name(&e.device_id)).context("device credential not in the OS keyring (after a reboot, Linux keyutils keys are gone: enroll again)"),
         "file" => {
             let p = file_path()?;
             check_file_mode(&p)?;
@@ -137,3 +232,4 @@ pub fn describe() -> String {
         Err(e) => format!("unreadable enrollment record: {e:#}"),
     }
 }
+
