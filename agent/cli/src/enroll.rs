@@ -21,7 +21,7 @@ pub struct EnrollArgs {
     pub token: String,
 }
 
-fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     #[cfg(unix)]
     {
         let mut buf = [0u8; 256];

@@ -113,6 +113,7 @@ fn enroll_then_policy_sync_refuses_bad_bundles_and_events_upload() {
     assert!(stored >= 6, "{stored} events on the server");
     assert_eq!(stored, received, "nothing uploaded twice when nothing failed");
     assert!(hb.iter().any(|h| h["policy_version"] == 5 || h["policy_version"] == 2), "{hb:?}");
+    assert!(hb.iter().all(|h| h["queue_depth"].is_u64() && h["dropped_total"] == 0 && h["hostname"].is_string()), "{hb:?}");
     assert!(auth.iter().all(|a| a.starts_with("Bearer devtok-")), "device calls carry the credential: {auth:?}");
     let server_events: Vec<Value> = server.with(|s| s.events.values().cloned().collect());
     assert!(!serde_json::to_string(&server_events).unwrap().contains("AKIA"), "no content uploaded");
