@@ -127,3 +127,47 @@ fn a_broken_override_never_costs_a_verdict() {
     assert_eq!((v["action"].clone(), v["policy_name"].clone(), v["decided_by"].clone()), (json!("block"), json!("Promptwall default"), json!("host")));
     assert_eq!(h.finish(), Some(0));
 }
+
+/// Garbage straight on the daemon's socket (not through a host): clear error codes, the
+/// connection or at worst that one connection ends, and the daemon keeps serving others.
+#[cfg(unix)]
+#[test]
+fn the_daemon_survives_bad_frames_on_its_socket() {
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    let d = dir("local", "badframes");
+    let _daemon = Daemon::start(&d, &[]);
+    let sock = d.join("run/agent.sock");
+    let mut s = UnixStream::connect(&sock).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    // Not JSON, then an unknown type, then a body that is not UTF-8: answered one by one.
+    let mut bad = (9u32).to_ne_bytes().to_vec();
+    bad.extend_from_slice(b"{not json");
+    s.write_all(&bad).unwrap();
+    assert_eq!(read_frame(&mut s)["code"], "bad_json");
+    s.write_all(&frame(json!({"v": 1, "id": 2, "type": "teleport"}))).unwrap();
+    assert_eq!(read_frame(&mut s)["code"], "unknown_type");
+    let mut raw = 2u32.to_ne_bytes().to_vec();
+    raw.extend_from_slice(b"\xff\xfe");
+    s.write_all(&raw).unwrap();
+    assert_eq!(read_frame(&mut s)["code"], "bad_frame");
+    // Oversized: refused with its size, the body skipped, the next request read normally.
+    let big = vec![b'x'; 5 * 1024 * 1024];
+    let mut msg = (big.len() as u32).to_ne_bytes().to_vec();
+    msg.extend_from_slice(&big);
+    s.write_all(&msg).unwrap();
+    assert_eq!(read_frame(&mut s)["code"], "frame_too_large");
+    s.write_all(&frame(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET, "url": "https://chatgpt.com/", "trigger": "paste"}))).unwrap();
+    assert_eq!(read_frame(&mut s)["action"], "block");
+    // Truncated: a header promising more than ever comes, then the writer goes away.
+    let mut cut = 100u32.to_ne_bytes().to_vec();
+    cut.extend_from_slice(b"{\"v\":1");
+    s.write_all(&cut).unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(read_frame(&mut s)["code"], "bad_frame");
+    // Another host is served as usual.
+    let mut h = HostProc::start(&d);
+    let v = h.inspect(4, SECRET);
+    assert_eq!((v["decided_by"].clone(), v["action"].clone()), (json!("daemon"), json!("block")));
+    h.finish();
+}
