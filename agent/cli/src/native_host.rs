@@ -103,6 +103,9 @@ impl Host {
     }
 }
 
+/// How often a host deciding alone tries the daemon again.
+const RECONNECT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How many recent decisions a process remembers for user decisions.
 const RECENT: usize = 10_000;
 
@@ -313,18 +316,36 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
     if daemon.is_none() {
         fallback = Some(load_fallback(&args)?);
     }
+    // A host deciding alone looks for the daemon again now and then (a browser keeps its host for
+    // days; the daemon may have been restarted or updated meanwhile).
+    let mut last_try = std::time::Instant::now();
+    // Doubles after each failure (up to a minute): a daemon that accepts and then hangs must not
+    // cost a 2 s wait every few verdicts.
+    let mut retry_after = RECONNECT;
     loop {
         let frame = read_frame(&mut input, args.max_inbound);
         if matches!(frame, Err(FrameError::Eof)) {
             // The browser closed the port: nothing to answer, so no policy to load.
             return Ok(ExitCode::SUCCESS);
         }
+        if daemon.is_none() && last_try.elapsed() >= retry_after {
+            last_try = std::time::Instant::now();
+            daemon = crate::daemon::connect();
+            if daemon.is_some() {
+                tracing::info!("daemon reachable again; relaying to it");
+            }
+        }
         if let (Ok(json), Some(conn)) = (&frame, daemon.as_mut()) {
             match relay(conn, json, &mut output) {
-                Ok(()) => continue,
+                Ok(()) => {
+                    retry_after = RECONNECT;
+                    continue;
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "daemon stopped answering; deciding in-process");
                     daemon = None;
+                    last_try = std::time::Instant::now();
+                    retry_after = (retry_after * 2).min(std::time::Duration::from_secs(60));
                     if fallback.is_none() {
                         fallback = Some(load_fallback(&args)?);
                     }

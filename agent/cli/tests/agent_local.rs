@@ -171,3 +171,21 @@ fn the_daemon_survives_bad_frames_on_its_socket() {
     assert_eq!((v["decided_by"].clone(), v["action"].clone()), (json!("daemon"), json!("block")));
     h.finish();
 }
+
+/// A host that had to decide alone returns to the daemon once it is back.
+#[test]
+fn a_host_returns_to_a_restarted_daemon() {
+    let d = dir("local", "return");
+    let mut daemon = Daemon::start(&d, &[]);
+    let mut h = HostProc::start(&d);
+    assert_eq!(h.inspect(1, SECRET)["decided_by"], "daemon");
+    daemon.kill9();
+    assert_eq!(h.inspect(2, SECRET)["decided_by"], "host");
+    let _again = Daemon::start(&d, &[]);
+    let mut i = 3;
+    wait_for(15, "the host relays to the restarted daemon", || {
+        i += 1;
+        h.inspect(i, SECRET)["decided_by"] == "daemon"
+    });
+    assert_eq!(h.finish(), Some(0));
+}
