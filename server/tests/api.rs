@@ -361,3 +361,27 @@ fn openapi_documents_every_route() {
     b.sort();
     assert_eq!(a, b);
 }
+
+/// `promptwall-server admin-token create` makes a token the server accepts; it is printed once
+/// and only its hash is in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_token_cli() {
+    let dir = common::TempDir::new("cli");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_promptwall-server"))
+        .args(["admin-token", "create", "--name", "ops", "--data-dir"])
+        .arg(&dir.0)
+        .env_remove("PROMPTWALL_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("pwa_"), "{token}");
+    let db = std::fs::read(dir.0.join("promptwall.db")).unwrap();
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()), "token stored in clear");
+    let signer = common::Signer::new("k");
+    let s = promptwall_server::start(common::config(&Backend::Sqlite, &dir, &signer)).await.unwrap();
+    assert!(s.initial_admin_token.is_none(), "an admin token exists already");
+    let http = promptwall_server::http_client::HttpClient::default();
+    assert_eq!(http.get(&format!("{}/api/v1/admin/devices", s.base_url()), Some(&token)).await.unwrap().status, 200);
+    s.shutdown().await.unwrap();
+}

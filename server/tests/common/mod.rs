@@ -25,7 +25,12 @@ impl Backend {
             if std::env::var("PROMPTWALL_REQUIRE_POSTGRES").as_deref() == Ok("1") {
                 panic!("{test}: {PG_ENV} is not set but PROMPTWALL_REQUIRE_POSTGRES=1");
             }
-            eprintln!("SKIPPED (postgres) {test}: {PG_ENV} is not set; run scripts/test-server.sh to start a PostgreSQL and run these");
+            // Written past the test harness's output capture, so it shows in a passing run too.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED (postgres) {test}: {PG_ENV} is not set; run scripts/test-server.sh to start a PostgreSQL and run these"
+            );
             return None;
         };
         let db = format!("pw_test_{}", random_hex(6));
