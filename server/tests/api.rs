@@ -385,3 +385,35 @@ async fn admin_token_cli() {
     assert_eq!(http.get(&format!("{}/api/v1/admin/devices", s.base_url()), Some(&token)).await.unwrap().status, 200);
     s.shutdown().await.unwrap();
 }
+
+/// Two replicas on one PostgreSQL behave as one server: enrollment on one, uploads spread over
+/// both with retries crossing replicas, revocation on one seen at once by the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_share_one_postgres() {
+    let Some(b) = Backend::postgres("replicas_share_one_postgres").await else { return };
+    let a = TestServer::start(b.clone()).await;
+    let dir = common::TempDir::new("replica");
+    let mut cfg = common::config(&b, &dir, &a.signer);
+    cfg.trusted_keys = vec![a.signer.trusted()];
+    let r2 = promptwall_server::start(cfg).await.unwrap();
+    assert!(r2.initial_admin_token.is_none(), "the second replica sees the first one's admin token");
+    let url2 = r2.base_url();
+    let dev = a.enroll("eng", "rep-dev").await;
+    // Publish on replica 1, download from replica 2.
+    let v1 = a.signer.bundle(1);
+    assert_eq!(a.post_raw("/api/v1/admin/policies/eng", Some(&a.admin), v1.clone()).await.status, 201);
+    let r = a.http.get(&format!("{url2}/api/v1/policy"), Some(&dev)).await.unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(&r.body[..], &v1[..]);
+    // The same batch sent to both replicas is stored once.
+    let batch = json!({"events": [event("r1", 1_764_000_000_000, "block", "chatgpt.com", &[]), event("r2", 1_764_000_000_001, "warn", "claude.ai", &[])]});
+    let v = a.post("/api/v1/events", Some(&dev), &batch).await.json();
+    assert_eq!(v["accepted"], json!(["r1", "r2"]));
+    let v = a.http.post_json(&format!("{url2}/api/v1/events"), Some(&dev), &batch).await.unwrap().json();
+    assert_eq!(v["duplicates"], json!(["r1", "r2"]));
+    // Revoke on replica 1; replica 2 refuses the device at once.
+    assert_eq!(a.post("/api/v1/admin/devices/rep-dev/revoke", Some(&a.admin), &json!({})).await.status, 204);
+    assert_eq!(a.http.post_json(&format!("{url2}/api/v1/heartbeat"), Some(&dev), &json!({})).await.unwrap().status, 401);
+    r2.shutdown().await.unwrap();
+    a.stop().await;
+}
