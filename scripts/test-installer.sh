@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+fail() { echo "test-installer.sh: FAIL: $*" >&2; exit 1; }
 python3 installer/validate.py
 
 for tool in dpkg dpkg-deb python3; do
@@ -23,6 +24,15 @@ done
 
 deb="$(bash installer/linux/build-deb.sh target/deb | tail -n1)"
 echo "test-installer.sh: built $deb ($(du -h "$deb" | cut -f1))"
+if command -v lintian >/dev/null; then
+  # Errors fail; warnings are shown (reviewed overrides: installer/linux/lintian-overrides).
+  lint="$(lintian --allow-root "$deb" 2>&1 || true)"
+  [ -z "$lint" ] || echo "$lint"
+  if grep -q '^E:' <<<"$lint"; then fail "lintian errors (above)"; fi
+  echo "test-installer.sh: lintian: no errors"
+else
+  echo "test-installer.sh: NOTE: lintian not installed; package not linted" >&2
+fi
 
 watched=(/usr/bin/promptwall /usr/lib/promptwall /usr/lib/systemd/user /usr/lib/mozilla /etc/opt /etc/chromium
          /etc/promptwall /etc/systemd/user /usr/share/promptwall /usr/share/doc/promptwall)
@@ -31,7 +41,6 @@ watched=(/usr/bin/promptwall /usr/lib/promptwall /usr/lib/systemd/user /usr/lib/
 snapshot() { { find "${watched[@]}" ! -type d 2>/dev/null || true; } | sort; }
 folders() { { find "${watched[@]}" -type d 2>/dev/null || true; } | sort; }
 no_new_folders() { comm -13 "$tmp/folders-before" <(folders) | grep . && fail "$1 left folders behind (above)" || true; }
-fail() { echo "test-installer.sh: FAIL: $*" >&2; exit 1; }
 
 if dpkg -s promptwall >/dev/null 2>&1; then
   echo "test-installer.sh: a promptwall package is installed already; purging it first"
@@ -58,7 +67,7 @@ fi
 home="$tmp/home"; mkdir -p "$home"
 HOME="$home" promptwall doctor --system || fail "promptwall doctor --system"
 
-if [ -f /usr/share/promptwall/models/runtime/manifest.json ]; then
+if [ -f /usr/lib/promptwall/models/runtime/manifest.json ]; then
   said="$(promptwall scan --verbose </dev/null 2>&1)"
   grep -q "structured detectors + models" <<<"$said" || fail "the packaged models do not load: $said"
   echo "test-installer.sh: packaged ML models load"

@@ -3,6 +3,7 @@
 #   installer/linux/build-deb.sh [OUT_DIR]        (default OUT_DIR: target/deb)
 #   PROMPTWALL_BIN=path   package this binary instead of building target/release/promptwall
 #   PROMPTWALL_MODELS_SRC=dir   the ML models folder (default models/dist, when present)
+#   PROMPTWALL_EXTENSION_IDS="id1 id2"   Chromium extension ids the host allows (default: built-in)
 #
 # The package root is filled by `promptwall install --system --root STAGE --binary /usr/bin/promptwall`,
 # the same table and code as a manual install (host manifests for every browser, the host
@@ -32,8 +33,13 @@ if [ -f "$models/runtime/manifest.json" ]; then
 else
   echo "build-deb.sh: NOTE: no models in $models (python3 models/fetch.py): packaging without them" >&2
 fi
-"$bin" install --system --root "$stage" --binary /usr/bin/promptwall ${models_arg[@]+"${models_arg[@]}"} >/dev/null
-if command -v strip >/dev/null; then strip --strip-debug "$stage/usr/bin/promptwall"; fi
+# Extension ids the host manifests allow (space-separated; default: the binary's built-in ids).
+# IT adds its store id here rather than editing the manifests, which upgrades replace.
+ids_arg=()
+for id in ${PROMPTWALL_EXTENSION_IDS:-}; do ids_arg+=(--extension-id "$id"); done
+"$bin" install --system --root "$stage" --binary /usr/bin/promptwall \
+  ${models_arg[@]+"${models_arg[@]}"} ${ids_arg[@]+"${ids_arg[@]}"} >/dev/null
+if command -v strip >/dev/null; then strip --strip-unneeded --remove-section=.comment "$stage/usr/bin/promptwall"; fi
 
 install -Dm644 installer/linux/agent.json "$stage/etc/promptwall/agent.json"
 install -Dm644 installer/examples/agent.json "$stage/usr/share/promptwall/examples/agent.json"
@@ -48,9 +54,16 @@ Upstream-Name: promptwall
 Source: https://example.invalid/promptwall
 
 Files: *
+Copyright: 2026 The Promptwall authors
 License: Apache-2.0
  On Debian systems the full text is in /usr/share/common-licenses/Apache-2.0.
 COPY
+
+printf 'promptwall (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- Promptwall <packages@promptwall.invalid>  %s\n' \
+  "$version" "$version" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")" \
+  | gzip -9n > "$stage/usr/share/doc/promptwall/changelog.gz"
+# Reviewed lintian findings (see docs/deploy.md): the browsers' own manifest folders are fixed.
+install -Dm644 installer/linux/lintian-overrides "$stage/usr/share/lintian/overrides/promptwall"
 
 installed_kb="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
 cat > "$stage/DEBIAN/control" <<CONTROL

@@ -408,8 +408,13 @@ impl Layout {
         }
     }
 
-    /// `<prefix>/share/promptwall/models`: the agent's first place to look for models.
+    /// Where the agent looks for models: `<prefix>/share/promptwall/models` beside its binary,
+    /// except `/usr/lib/promptwall/models` for `/usr/bin/promptwall` (a Debian package keeps
+    /// architecture-dependent files, the ONNX Runtime library, out of /usr/share).
     pub fn models_dir(&self) -> String {
+        if self.os == Os::Linux && self.binary == "/usr/bin/promptwall" {
+            return "/usr/lib/promptwall/models".to_string();
+        }
         join(self.os, &parent(self.os, &parent(self.os, &self.binary)), "share/promptwall/models")
     }
 
