@@ -2,6 +2,7 @@
 # Builds Promptwall.pkg on a Mac (Xcode command-line tools + Rust):
 #   installer/macos/build-pkg.sh [OUT_DIR]       (default: target/macos)
 #   SIGN_IDENTITY="Developer ID Installer: …"    sign it (productsign) for Jamf/Intune
+#   PROMPTWALL_EXTENSION_IDS="id1 id2"           Chromium extension ids the host allows (default: built-in)
 # The payload is what `promptwall install --os macos --system --root PAYLOAD` writes (the same
 # table as Linux and Windows): /Library/Promptwall/bin/promptwall, the host wrapper, host manifests
 # for every browser and the daemon's LaunchAgent; plus the default managed configuration.
@@ -20,7 +21,9 @@ rm -rf "$payload"
 # /Library/Promptwall/share/promptwall/models, where the agent looks beside its binary.
 models=()
 [ -f models/dist/runtime/manifest.json ] && models=(--models models/dist)
-"$out/promptwall" install --os macos --system --root "$payload" ${models[@]+"${models[@]}"}
+ids=()
+for id in ${PROMPTWALL_EXTENSION_IDS:-}; do ids+=(--extension-id "$id"); done
+"$out/promptwall" install --os macos --system --root "$payload" ${models[@]+"${models[@]}"} ${ids[@]+"${ids[@]}"}
 mkdir -p "$payload/Library/Promptwall/share"
 install -m 644 installer/linux/agent.json "$payload/Library/Promptwall/share/agent.json"
 install -m 755 installer/macos/uninstall.sh "$payload/Library/Promptwall/share/uninstall.sh"
