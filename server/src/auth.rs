@@ -51,12 +51,17 @@ pub fn bearer(value: Option<&str>) -> Option<&str> {
 /// Token-bucket limiter keyed by an opaque string (a token hash or a client address).
 pub struct RateLimiter {
     limit: RateLimit,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    buckets: Mutex<Buckets>,
+}
+
+struct Buckets {
+    map: HashMap<String, (f64, Instant)>,
+    last_prune: Option<Instant>,
 }
 
 impl RateLimiter {
     pub fn new(limit: RateLimit) -> RateLimiter {
-        RateLimiter { limit, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter { limit, buckets: Mutex::new(Buckets { map: HashMap::new(), last_prune: None }) }
     }
 
     /// `Ok` to go ahead, or `Err(seconds to wait)`.
@@ -65,13 +70,15 @@ impl RateLimiter {
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            // Forget full buckets (idle keys) so the map stays bounded.
+        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if b.map.len() > 100_000 && b.last_prune.is_none_or(|t| now.duration_since(t).as_secs() >= 1) {
+            // Forget buckets that have refilled (idle keys) so the map stays bounded; at most once
+            // a second, so a flood of new keys cannot make every request pay for a sweep.
             let (rate, burst) = (self.limit.per_s, self.limit.burst);
-            map.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * rate < burst);
+            b.map.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * rate < burst);
+            b.last_prune = Some(now);
         }
-        let entry = map.entry(key.to_string()).or_insert((self.limit.burst, now));
+        let entry = b.map.entry(key.to_string()).or_insert((self.limit.burst, now));
         let elapsed = now.duration_since(entry.1).as_secs_f64();
         entry.0 = (entry.0 + elapsed * self.limit.per_s).min(self.limit.burst);
         entry.1 = now;

@@ -137,6 +137,19 @@ impl RunningServer {
         Ok(())
     }
 
+    /// Serves until `signal` completes, then shuts down gracefully.
+    pub async fn run_until(mut self, signal: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+        tokio::select! {
+            r = &mut self.task => {
+                r??;
+                return Ok(());
+            }
+            _ = signal => {}
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+        self.shutdown().await
+    }
+
     /// Waits until the server stops (it stops on its own only on an I/O error).
     pub async fn wait(self) -> anyhow::Result<()> {
         self.task.await??;

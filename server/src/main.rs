@@ -85,6 +85,7 @@ async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PROMPTWALL_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match cli.cmd {
@@ -116,13 +117,15 @@ async fn main() -> Result<()> {
             }
             let scheme = if server_is_tls(&server) { "https" } else { "http" };
             println!("promptwall-server listening on {scheme}://{} (console: /console/)", server.addr);
-            tokio::select! {
-                r = server.wait() => r,
-                _ = tokio::signal::ctrl_c() => {
-                    eprintln!("shutting down");
-                    Ok(())
-                }
-            }
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            server
+                .run_until(async move {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                })
+                .await
         }
     }
 }
