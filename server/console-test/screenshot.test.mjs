@@ -81,6 +81,19 @@ test("admin console in Chromium: sign in, overview charts, devices, policies, ev
     assert.equal(byId["sales-mac-10"][8], "revoked");
     assert.equal(byId["sales-mac-11"][3], "never");
     await page.screenshot({ path: join(artifacts, "console-2-devices.png"), fullPage: true });
+    // A new enrollment token from the console works for a real enrollment.
+    await page.fill("#enroll-form input[name=group]", "contractors");
+    await page.click("#enroll-form button");
+    await page.waitForFunction(() => document.getElementById("new-token").textContent.startsWith("pwe_"));
+    const newToken = (await page.textContent("#new-token")).split(" ")[0];
+    const enr = await fetch(demo.url + "/api/v1/enroll", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: newToken, device_id: "contractor-01", hostname: "c1" }) });
+    assert.equal(enr.status, 201);
+    // Revoke from the console.
+    page.once("dialog", (d) => d.accept());
+    await page.click("button.revoke[data-device=eng-laptop-07]");
+    await page.waitForFunction(() => [...document.querySelectorAll("#device-rows tr")].some((tr) => tr.children[0].textContent === "eng-laptop-07" && tr.children[8].textContent === "revoked"));
+    await page.screenshot({ path: join(artifacts, "console-2b-devices-after-revoke.png"), fullPage: true });
 
     // Policies: active bundle per group and its history.
     await page.click("nav a[data-page=policies]");
@@ -89,7 +102,8 @@ test("admin console in Chromium: sign in, overview charts, devices, policies, ev
     assert.ok(groups.includes("Group engineering"));
     assert.ok(groups.includes("Active: v3 “engineering policy”"));
     assert.ok(groups.includes("Active: v1 “sales policy”"));
-    assert.equal(await page.$$eval("#groups .group:first-child tbody tr", (r) => r.length), 3);
+    assert.equal(await page.$$eval("#groups .group", (gs) => gs.find((g) => g.querySelector("h2").textContent.includes("engineering")).querySelectorAll("tbody tr").length), 3);
+    assert.ok(groups.includes("Group contractors · 1 device(s)") && groups.includes("No bundle published for this group."));
     await page.screenshot({ path: join(artifacts, "console-3-policies.png"), fullPage: true });
 
     // Events with a filter, then the CSV download.

@@ -24,15 +24,17 @@ function svg(tag, attrs, ...children) {
 
 function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
-async function api(path) {
-  const r = await fetch("/api/v1" + path, { headers: { Authorization: "Bearer " + token() } });
+async function api(path, method = "GET", body) {
+  const headers = { Authorization: "Bearer " + token() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch("/api/v1" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (r.status === 401) { sessionStorage.removeItem(TOKEN_KEY); route(); throw new Error("unauthorized"); }
   if (!r.ok) {
     let msg = r.statusText;
     try { msg = (await r.json()).message; } catch (_) { /* not JSON */ }
     throw new Error(msg);
   }
-  return r.json();
+  return r.status === 204 ? null : r.json();
 }
 
 function fmtTime(ms) {
@@ -143,7 +145,7 @@ async function showDevices() {
   const active = Object.fromEntries(groups.map((g) => [g.group, g.active_version]));
   const rows = $("device-rows");
   rows.replaceChildren();
-  if (!devices.length) rows.append(el("tr", {}, el("td", { colspan: 9, class: "empty" }, "No device enrolled yet.")));
+  if (!devices.length) rows.append(el("tr", {}, el("td", { colspan: 10, class: "empty" }, "No device enrolled yet.")));
   for (const d of devices) {
     const want = active[d.group];
     const pv = d.policy_version == null ? "—" : "v" + d.policy_version;
@@ -153,8 +155,30 @@ async function showDevices() {
       : el("span", { class: "pill ok" }, "active");
     rows.append(el("tr", {}, el("td", {}, d.device_id), el("td", {}, d.hostname), el("td", {}, d.group),
       el("td", { title: fmtTime(d.last_seen_ms) }, ago(d.last_seen_ms)), el("td", {}, d.agent_version),
-      el("td", {}, pv), el("td", {}, d.queue_depth ?? "—"), el("td", {}, d.dropped_total ?? "—"), el("td", {}, status)));
+      el("td", {}, pv), el("td", {}, d.queue_depth ?? "—"), el("td", {}, d.dropped_total ?? "—"), el("td", {}, status), el("td", {}, revokeButton(d))));
   }
+}
+
+function revokeButton(d) {
+  if (d.revoked) return "";
+  const b = el("button", { type: "button", class: "revoke", "data-device": d.device_id }, "Revoke");
+  b.addEventListener("click", async () => {
+    if (!confirm(`Revoke ${d.device_id}? Its credential stops working at once.`)) return;
+    try {
+      await api("/admin/devices/" + encodeURIComponent(d.device_id) + "/revoke", "POST", {});
+      await showDevices();
+    } catch (e) { $("error").textContent = "Could not revoke: " + e.message; }
+  });
+  return b;
+}
+
+async function createEnrollmentToken(ev) {
+  ev.preventDefault();
+  const f = new FormData($("enroll-form"));
+  try {
+    const t = await api("/admin/enrollment-tokens", "POST", { group: String(f.get("group")).trim(), uses: Number(f.get("uses")) || 1 });
+    $("new-token").textContent = `${t.token}  (group ${t.group}, ${t.uses} use(s), until ${fmtTime(t.expires_ms)}; shown once)`;
+  } catch (e) { $("error").textContent = "Could not create a token: " + e.message; }
 }
 
 async function showPolicies() {
@@ -260,6 +284,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("event-filter").addEventListener("submit", (ev) => { ev.preventDefault(); showEvents(false).catch((e) => { $("error").textContent = e.message; }); });
   $("more").addEventListener("click", () => showEvents(true).catch((e) => { $("error").textContent = e.message; }));
   $("csv").addEventListener("click", downloadCsv);
+  $("enroll-form").addEventListener("submit", createEnrollmentToken);
   window.addEventListener("hashchange", route);
   route();
 });
