@@ -67,9 +67,15 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Demo => scan::demo(),
         Command::Policy(cmd) => policy::run(cmd),
-        Command::NativeHost(args) => native_host::run(args),
+        Command::NativeHost(args) => {
+            models::set_interactive();
+            native_host::run(args)
+        }
         Command::Status => local_cmds::status(),
-        Command::Daemon(a) => daemon::run(a),
+        Command::Daemon(a) => {
+            models::set_interactive();
+            daemon::run(a)
+        }
         Command::Events(a) => local_cmds::events(a),
         Command::Enroll(a) => enroll::run(a),
         Command::Install(a) => install::install(a),

@@ -15,10 +15,24 @@ struct Loaded {
 }
 
 static MODELS: OnceLock<Loaded> = OnceLock::new();
+static INTERACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Time budget of the PII model per verdict in the daemon and the native host: a paste is never
+/// held up by the model for longer (the structured detectors cover the rest of the text).
+/// `PROMPTWALL_MODEL_BUDGET_MS` overrides it.
+pub const INTERACTIVE_BUDGET_MS: u64 = 200;
+
+/// Marks this process as one that answers a waiting user (daemon, native host): the models get a
+/// time budget per text. Call before the first engine is built.
+pub fn set_interactive() {
+    INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
+}
 
 fn loaded() -> &'static Loaded {
     MODELS.get_or_init(|| {
-        let m = promptwall_ml::load(None);
+        let interactive = INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed);
+        let options = promptwall_ml::LoadOptions { budget_ms: interactive.then_some(INTERACTIVE_BUDGET_MS) };
+        let m = promptwall_ml::load_with(None, &options);
         for s in &m.status {
             match &s.state {
                 ModelState::Loaded { version, load_ms } => tracing::info!(model = s.name, version = %version, load_ms, "model loaded"),

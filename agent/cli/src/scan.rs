@@ -79,9 +79,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let (builder, status) = crate::models::engine_builder(!args.no_models);
     let engine = builder.min_score(args.min_score).build().context("building the detection engine")?;
     if args.verbose {
-        eprintln!("promptwall: {} structured detectors; {}", engine.detector_ids().len(), promptwall_ml::Models::summary(&status));
+        // Written, not eprintln!: a closed stderr (`… 2>&1 | grep -q`) is not worth a panic.
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "promptwall: {} structured detectors; {}", engine.detector_ids().len(), promptwall_ml::Models::summary(&status));
         for s in &status {
-            eprintln!("promptwall:   model {}", s.line());
+            let _ = writeln!(err, "promptwall:   model {}", s.line());
         }
     }
     let stdout = io::stdout();

@@ -39,8 +39,18 @@ pub use ner::NerModel;
 pub const MODEL_DIR_ENV: &str = "PROMPTWALL_MODEL_DIR";
 /// Set to `0`/`off` to run without models even when they are installed.
 pub const MODELS_ENV: &str = "PROMPTWALL_MODELS";
-/// ONNX Runtime threads per inference (default 1: the daemon serves hosts in parallel).
+/// ONNX Runtime threads per inference (default: the manifest's, 2 on this model).
 pub const THREADS_ENV: &str = "PROMPTWALL_MODEL_THREADS";
+/// Time budget of the PII model per interactive verdict, in milliseconds (see [`LoadOptions`]).
+pub const BUDGET_ENV: &str = "PROMPTWALL_MODEL_BUDGET_MS";
+
+/// How the models are run in this process.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Stop starting new model batches on a text after this long (interactive verdicts); `None`
+    /// for batch scans, whose results must not depend on timing.
+    pub budget_ms: Option<u64>,
+}
 
 /// Where the models are: `$PROMPTWALL_MODEL_DIR`, else `share/promptwall/models` beside the
 /// installed binary (`/usr/bin/../share/...`), else `models/dist` of the source checkout the
@@ -118,6 +128,11 @@ impl Models {
 /// Loads every model found in `dir` (or [`model_dir`]). Never fails: what cannot load is reported
 /// in [`Models::status`] and left out.
 pub fn load(dir: Option<&Path>) -> Models {
+    load_with(dir, &LoadOptions::default())
+}
+
+/// [`load`] with options.
+pub fn load_with(dir: Option<&Path>, options: &LoadOptions) -> Models {
     let names = ["pii-ner", "categories"];
     let all = |state: ModelState| Models {
         status: names.iter().map(|n| ModelStatus { name: n, state: state.clone() }).collect(),
@@ -137,7 +152,8 @@ pub fn load(dir: Option<&Path>) -> Models {
     let threads = std::env::var(THREADS_ENV).ok().and_then(|t| t.parse().ok());
     let mut models = Models::default();
     let t = Instant::now();
-    match NerModel::load(env, &dir.join("pii-ner"), threads) {
+    let budget = std::env::var(BUDGET_ENV).ok().and_then(|b| b.parse().ok()).or(options.budget_ms);
+    match NerModel::load(env, &dir.join("pii-ner"), threads, budget) {
         Ok(m) => {
             let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
             models.status.push(ModelStatus { name: "pii-ner", state });

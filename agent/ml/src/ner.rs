@@ -8,10 +8,13 @@
 //!   numbers and lower-case prose are skipped. Consecutive candidate lines form one segment, so an
 //!   address spread over lines is seen whole.
 //! - **Short windows, batched.** Segments are tokenized once and cut into overlapping windows of
-//!   at most `window_tokens`; windows are sorted by length and run in padded batches, one session
-//!   call per batch.
-//! - **A budget.** At most `max_windows` windows per text: beyond that (a very large paste) the
-//!   rest of the text relies on the structured detectors, and the verdict is never held up.
+//!   at most `window_tokens`; windows run in text order in small padded batches, one session call
+//!   per batch.
+//! - **A budget.** At most `max_windows` windows per text, and, for interactive verdicts (daemon,
+//!   native host), no new batch once `budget_ms` has passed: beyond that (a very large paste) the
+//!   rest of the text relies on the structured detectors, and the verdict is never held up. Both
+//!   are counted ([`NerModel::truncated`]). `promptwall scan` sets no time budget, so batch
+//!   results are reproducible.
 //! - **int8 weights.** The published 4-bit file is converted to 8-bit dynamic quantization at
 //!   fetch time (`models/fetch.py`), which ONNX Runtime runs about twice as fast on x86 here.
 //!
@@ -64,6 +67,8 @@ pub struct NerOptions {
     pub batch: usize,
     /// Most windows per scanned text (the rest of a huge text is left to the structured detectors).
     pub max_windows: usize,
+    /// No new batch after this many milliseconds of one text (`None`: no time limit).
+    pub budget_ms: Option<u64>,
     /// Minimum token confidence, and minimum entity confidence.
     pub token_threshold: f32,
     pub entity_threshold: f32,
@@ -94,7 +99,7 @@ impl std::fmt::Debug for NerModel {
 
 impl NerModel {
     /// Loads the model described by `dir/manifest.json`, checking every file's hash.
-    pub fn load(env: &Environment, dir: &Path, threads: Option<usize>) -> Result<NerModel, MlError> {
+    pub fn load(env: &Environment, dir: &Path, threads: Option<usize>, budget_ms: Option<u64>) -> Result<NerModel, MlError> {
         let manifest = Manifest::load(dir)?;
         let model_path = manifest.verified_file(dir, "model")?;
         let tokenizer_path = manifest.verified_file(dir, "tokenizer")?;
@@ -114,11 +119,14 @@ impl NerModel {
             sessions: manifest.setting_usize("sessions", 2).clamp(1, 16),
             window_tokens: manifest.setting_usize("window_tokens", 160).clamp(16, 510),
             overlap_tokens: manifest.setting_usize("overlap_tokens", 32),
-            batch: manifest.setting_usize("batch", 8).max(1),
+            batch: manifest.setting_usize("batch", 4).max(1),
             max_windows: manifest.setting_usize("max_windows", 64).max(1),
+            budget_ms: None,
             token_threshold: manifest.setting_f32("token_threshold", 0.5),
             entity_threshold: manifest.setting_f32("entity_threshold", 0.8),
         };
+        let mut opts = opts;
+        opts.budget_ms = budget_ms;
         let tokenizer = Tokenizer::from_file(&tokenizer_path)
             .map_err(|e| MlError::Tokenizer { path: tokenizer_path.clone(), reason: e.to_string() })?;
         let id = |t: &str| {
@@ -215,11 +223,15 @@ impl NerModel {
                 });
             }
         }
-        // Longest first, so each batch pads little.
-        let mut order: Vec<usize> = (0..windows.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(windows[i].ids.len()));
+        // In text order, so a time budget cuts the end of a paste, never its start.
+        let order: Vec<usize> = (0..windows.len()).collect();
         let mut tags: Vec<Vec<TokenTag>> = vec![Vec::new(); windows.len()];
+        let started = std::time::Instant::now();
         for batch in order.chunks(self.opts.batch) {
+            if self.opts.budget_ms.is_some_and(|b| started.elapsed().as_millis() as u64 >= b) {
+                self.truncated.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
             let len = batch.iter().map(|&i| windows[i].ids.len()).max().unwrap_or(0) + 2;
             let mut ids = Vec::with_capacity(batch.len() * len);
             let mut mask = Vec::with_capacity(batch.len() * len);
@@ -394,36 +406,64 @@ pub fn candidate_segments(text: &str, structured: &[Finding], lexicon: &NameLexi
     let mut covered: Vec<(usize, usize)> = structured.iter().map(|f| (f.start, f.end)).collect();
     covered.sort_unstable();
     let mut segments: Vec<(usize, usize)> = Vec::new();
+    let mut push = |s: usize, e: usize| match segments.last_mut() {
+        Some(last) if last.1 >= s => last.1 = last.1.max(e),
+        _ => segments.push((s, e)),
+    };
     let mut next_cover = 0;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
-        let mut candidate = false;
+        let mut hits = Vec::new();
         let mut prev: Option<char> = None;
         for (i, c) in line.char_indices() {
             let at = line_start + i;
             let hit = is_cjk(c) || (prev.is_some_and(char::is_uppercase) && c.is_lowercase() && !stop_word_at(line, i, lexicon));
-            if hit {
-                while next_cover < covered.len() && covered[next_cover].1 <= at {
-                    next_cover += 1;
-                }
-                let inside = covered[next_cover..].iter().take_while(|(s, _)| *s <= at).any(|&(s, e)| s <= at && at < e);
-                if !inside {
-                    candidate = true;
+            prev = Some(c);
+            if !hit {
+                continue;
+            }
+            while next_cover < covered.len() && covered[next_cover].1 <= at {
+                next_cover += 1;
+            }
+            let inside = covered[next_cover..].iter().take_while(|(s, _)| *s <= at).any(|&(s, e)| s <= at && at < e);
+            if !inside {
+                hits.push(i);
+                if line.len() <= LONG_LINE {
                     break;
                 }
             }
-            prev = Some(c);
         }
-        if candidate {
-            match segments.last_mut() {
-                Some(last) if last.1 == line_start => last.1 = line_end,
-                _ => segments.push((line_start, line_end)),
+        if hits.is_empty() {
+        } else if line.len() <= LONG_LINE {
+            push(line_start, line_end);
+        } else {
+            // A long line (a paragraph, a wide CSV row): only the neighbourhood of each hit, cut
+            // at spaces, so the model reads a dozen words of context either side.
+            for &i in &hits {
+                let lo = floor_boundary(line, i.saturating_sub(CONTEXT_BEFORE));
+                let s = if lo == 0 { 0 } else { line[lo..i].find(' ').map_or(lo, |k| lo + k + 1) };
+                let e = line[i..].char_indices().nth(CONTEXT_AFTER).map_or(line.len(), |(k, _)| i + k);
+                let e = line[e..].find(' ').map_or(line.len(), |k| e + k);
+                push(line_start + s, line_start + e);
             }
         }
         line_start = line_end;
     }
     segments
+}
+
+/// Lines up to this many bytes go to the model whole.
+const LONG_LINE: usize = 240;
+/// Context around a hit in a longer line, in bytes before and characters after.
+const CONTEXT_BEFORE: usize = 80;
+const CONTEXT_AFTER: usize = 120;
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Whether the capitalised word whose second letter is at `i` of `line` is one that never starts
@@ -502,6 +542,18 @@ mod tests {
         let segs = candidate_segments(text, &[], &NameLexicon::default());
         assert_eq!(segs.len(), 1);
         assert_eq!(&text[segs[0].0..segs[0].1], "Ship to:\nMaria Rossi\nVia Roma 12\n00100 Roma\n");
+    }
+
+    #[test]
+    fn long_lines_send_only_the_neighbourhood_of_names() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(20);
+        let text = format!("{filler}then Maria Rossi signed {filler}四川省成都市 {filler}");
+        let segs = candidate_segments(&text, &[], &NameLexicon::default());
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        let sent: usize = segs.iter().map(|(s, e)| e - s).sum();
+        assert!(sent < text.len() / 2);
+        assert!(text[segs[0].0..segs[0].1].contains("Maria Rossi"));
+        assert!(text[segs[1].0..segs[1].1].contains("四川省"));
     }
 
     #[test]
