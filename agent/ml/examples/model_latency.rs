@@ -85,6 +85,17 @@ fn main() {
         for t in texts.iter().take(3) {
             with.scan(t);
         }
+        let mut cat_ms: Vec<f64> = texts
+            .iter()
+            .map(|t| {
+                let start = Instant::now();
+                std::hint::black_box(with.categories(t, &[]));
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        cat_ms.sort_by(f64::total_cmp);
+        let (p50, p99, _) = percentiles(cat_ms);
+        println!("{label:>6} category classifier alone: p50 {p50:.3} ms  p99 {p99:.3} ms");
         for (name, engine) in [("models on ", &with), ("models off", &without)] {
             for callers in [1, 2] {
                 let (p50, p99, max) = measure(engine, &texts, callers);
