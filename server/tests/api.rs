@@ -283,8 +283,8 @@ both_backends!(concurrent_uploads_lose_nothing);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_answer_429() {
     let s = TestServer::start_with(Backend::Sqlite, |c| {
-        c.device_rate = promptwall_server::RateLimit { per_s: 0.5, burst: 3.0 };
-        c.enroll_rate = promptwall_server::RateLimit { per_s: 0.5, burst: 4.0 };
+        c.device_rate = promptwall_server::RateLimit { per_s: 0.05, burst: 3.0 };
+        c.enroll_rate = promptwall_server::RateLimit { per_s: 0.05, burst: 4.0 };
     })
     .await;
     let dev = s.enroll("eng", "d").await;
