@@ -134,6 +134,7 @@ impl Host {
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
+                ai_sites: current.policy.policy.sites.ai.clone(),
             }],
             Request::Status {} => vec![Response::Status {
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),

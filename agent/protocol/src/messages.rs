@@ -122,6 +122,9 @@ pub enum Response {
         policy_name: String,
         policy_version: u64,
         fail_mode: String,
+        /// AI sites the policy adds to the built-in list (`host` or `*.domain`), so the extension
+        /// can guard them too (where it holds the host permission).
+        ai_sites: Vec<String>,
     },
     Verdict(Verdict),
     VerdictPart { seq: usize, total: usize, data: String },
