@@ -258,7 +258,7 @@ impl<'a> Document<'a> {
 }
 
 /// The largest character boundary of `s` at or below `i` (`s.len()` for any `i` past the end).
-pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
+pub fn floor_char_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -267,7 +267,7 @@ pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
 }
 
 /// The smallest character boundary of `s` at or above `i` (at most `s.len()`).
-pub(crate) fn ceil_char_boundary(s: &str, i: usize) -> usize {
+pub fn ceil_char_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i += 1;

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use ort::environment::Environment;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::Tensor;
 use promptwall_detect::{Category, CategoryModel, Family, Finding};
@@ -53,15 +52,7 @@ impl CategoryClassifier {
             Some(t) if t.len() == labels.len() => t.iter().map(|x| x.as_f64().unwrap_or(0.5) as f32).collect(),
             _ => vec![0.5; labels.len()],
         };
-        let session_err = |e: ort::Error| MlError::Session { path: model_path.clone(), reason: e.to_string() };
-        let session = Session::builder(env)
-            .map_err(session_err)?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| session_err(e.into()))?
-            .with_intra_threads(1)
-            .map_err(|e| session_err(e.into()))?
-            .commit_from_file(&model_path)
-            .map_err(session_err)?;
+        let session = crate::runtime::session(env, &model_path, 1)?;
         Ok(CategoryClassifier {
             session: Mutex::new(session),
             labels,

@@ -13,6 +13,7 @@
 //!   addresses are left out, so the classifier sees the same features with and without the NER
 //!   model.
 
+use promptwall_detect::document::floor_char_boundary;
 use promptwall_detect::{EntityType, Finding};
 
 /// How much text the features look at (a paste's topic shows early).
@@ -28,20 +29,9 @@ pub fn fnv1a(s: &str) -> u64 {
     h
 }
 
-fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// The feature strings of a document, in a stable order (with repeats: each occurrence counts).
 pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
-    let text = prefix(text, FEATURE_TEXT_BYTES);
+    let text = &text[..floor_char_boundary(text, FEATURE_TEXT_BYTES)];
     let mut out = Vec::new();
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();

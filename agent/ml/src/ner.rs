@@ -27,10 +27,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use ort::environment::Environment;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::Tensor;
 use promptwall_detect::detectors::person::NameLexicon;
+use promptwall_detect::document::floor_char_boundary;
 use promptwall_detect::{ContextModel, EntityType, Finding};
 use tokenizers::Tokenizer;
 
@@ -78,6 +78,8 @@ pub struct NerModel {
     /// One session per concurrent caller (`sessions` in the manifest, default 2): ONNX Runtime's
     /// `run` needs the session exclusively, and the daemon serves several hosts at once.
     sessions: Vec<Mutex<Session>>,
+    /// Whether the graph takes `token_type_ids` (BERT exports do; others may not).
+    wants_token_types: bool,
     tokenizer: Tokenizer,
     labels: Vec<String>,
     taxonomy: HashMap<String, EntityType>,
@@ -136,23 +138,12 @@ impl NerModel {
             })
         };
         let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
-        let session_err = |e: ort::Error| MlError::Session { path: model_path.clone(), reason: e.to_string() };
-        let mut sessions = Vec::with_capacity(opts.sessions);
-        for _ in 0..opts.sessions {
-            let session = Session::builder(env)
-                .map_err(session_err)?
-                .with_optimization_level(GraphOptimizationLevel::Level3)
-                .map_err(|e| session_err(e.into()))?
-                .with_intra_threads(opts.threads)
-                .map_err(|e| session_err(e.into()))?
-                .with_inter_threads(1)
-                .map_err(|e| session_err(e.into()))?
-                .commit_from_file(&model_path)
-                .map_err(session_err)?;
-            sessions.push(Mutex::new(session));
-        }
+        let sessions = (0..opts.sessions)
+            .map(|_| crate::runtime::session(env, &model_path, opts.threads).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
         let session = sessions[0].lock().unwrap_or_else(|p| p.into_inner());
         let inputs: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
+        let wants_token_types = inputs.contains(&"token_type_ids");
         for needed in ["input_ids", "attention_mask"] {
             if !inputs.contains(&needed) {
                 return Err(shape_err(format!("model has no `{needed}` input")));
@@ -161,6 +152,7 @@ impl NerModel {
         drop(session);
         Ok(NerModel {
             sessions,
+            wants_token_types,
             tokenizer,
             labels: manifest.labels.clone(),
             taxonomy,
@@ -283,8 +275,7 @@ impl NerModel {
             .iter()
             .find_map(|m| m.try_lock().ok())
             .unwrap_or_else(|| self.sessions[0].lock().unwrap_or_else(|p| p.into_inner()));
-        let wants_types = session.inputs().iter().any(|i| i.name() == "token_type_ids");
-        let outputs = if wants_types {
+        let outputs = if self.wants_token_types {
             session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask, "token_type_ids" => types])
         } else {
             session.run(ort::inputs!["input_ids" => ids, "attention_mask" => mask])
@@ -441,7 +432,7 @@ pub fn candidate_segments(text: &str, structured: &[Finding], lexicon: &NameLexi
             // A long line (a paragraph, a wide CSV row): only the neighbourhood of each hit, cut
             // at spaces, so the model reads a dozen words of context either side.
             for &i in &hits {
-                let lo = floor_boundary(line, i.saturating_sub(CONTEXT_BEFORE));
+                let lo = floor_char_boundary(line, i.saturating_sub(CONTEXT_BEFORE));
                 let s = if lo == 0 { 0 } else { line[lo..i].find(' ').map_or(lo, |k| lo + k + 1) };
                 let e = line[i..].char_indices().nth(CONTEXT_AFTER).map_or(line.len(), |(k, _)| i + k);
                 let e = line[e..].find(' ').map_or(line.len(), |k| e + k);
@@ -459,12 +450,6 @@ const LONG_LINE: usize = 240;
 const CONTEXT_BEFORE: usize = 80;
 const CONTEXT_AFTER: usize = 120;
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// Whether the capitalised word whose second letter is at `i` of `line` is one that never starts
 /// a name (`The`, `Please`, `Bearer`).

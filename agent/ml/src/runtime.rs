@@ -25,3 +25,20 @@ pub fn environment(library: &Path) -> Result<&'static Environment, MlError> {
     });
     loaded.as_ref().map_err(|(path, reason)| MlError::Runtime { path: path.clone(), reason: reason.clone() })
 }
+
+/// An ONNX Runtime session for the model at `path`: full graph optimisation, `threads` intra-op
+/// threads, one inter-op thread. Created once per model (and per concurrent caller) at load.
+pub fn session(env: &Environment, path: &Path, threads: usize) -> Result<ort::session::Session, MlError> {
+    use ort::session::builder::GraphOptimizationLevel;
+    let err = |reason: String| MlError::Session { path: path.to_path_buf(), reason };
+    ort::session::Session::builder(env)
+        .map_err(|e| err(e.to_string()))?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| err(e.to_string()))?
+        .with_intra_threads(threads)
+        .map_err(|e| err(e.to_string()))?
+        .with_inter_threads(1)
+        .map_err(|e| err(e.to_string()))?
+        .commit_from_file(path)
+        .map_err(|e| err(e.to_string()))
+}
