@@ -3,8 +3,8 @@
 
     python3 tests/eval/errors.py --corpus tests/corpus/dev.jsonl --pred preds.jsonl --type PHONE [--kind fp|fn] [-n 30]
 
-`preds.jsonl` is the output of `promptwall scan --jsonl` on the corpus (score.py --save-predictions).
-Matching mirrors score.py: same type and IoU >= 0.5.
+`preds.jsonl` is the output of `promptwall scan --jsonl` on the corpus (tests/eval/score.py
+--save-predictions). Matching mirrors score.py's per-type rule: same type and IoU >= 0.5.
 """
 import argparse, json
 

@@ -4,10 +4,10 @@ figure drops below its floor.
 
     python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target/corpus/test.jsonl
 
-Uses ../shared/eval/score.py (the shared scorer). Floors are the issue's aims for the structured
-detectors, a little under what the engine measures today, so a regression fails CI while the
-figures in the closing note stay the real ones. Prints one line per check and a closing
-'N passed, N failed' line.
+Scores with tests/eval/score.py (the matching rules are in docs/taxonomy.md). Floors are the
+issue's aims for the structured detectors, a little under what the engine measures today, so a
+regression fails CI while the figures in the closing note stay the real ones. Prints one line per
+check and a closing 'N passed, N failed' line.
 
 When the models are installed (models/fetch.py), the scan runs with them, the PII and family
 floors of the model issue apply, and a second run with `--no-models` shows what the models add per
@@ -31,11 +31,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--corpus", required=True)
-    ap.add_argument("--scorer", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "eval", "score.py"))
+    ap.add_argument("--scorer", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "score.py"))
     a = ap.parse_args()
-    if not os.path.exists(a.scorer):
-        print(f"quality gate: scorer not found at {a.scorer} (shared/ must sit beside the checkout)", file=sys.stderr)
-        return 2
     def score(extra):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.json")
