@@ -8,7 +8,7 @@ import string
 
 FEATURE_TEXT_BYTES = 16 * 1024
 PUNCT = set(string.punctuation)
-# Entity type -> family, for the `f:` features (shared/taxonomy.md).
+# Entity type -> family, for the `f:` features (docs/taxonomy.md).
 FAMILY = {}
 for fam, types in {
     "PII": "PERSON EMAIL PHONE ADDRESS DATE_OF_BIRTH US_SSN PASSPORT DRIVER_LICENSE NATIONAL_ID IP_ADDRESS",

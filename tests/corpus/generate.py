@@ -4,7 +4,7 @@
     python3 tests/corpus/generate.py --seed 1 --count 1500 --out tests/corpus/dev.jsonl
 
 Every output line is one synthetic "paste" (email, ticket, CSV export, config file, log, clinical
-note, ...) with gold spans in the format of /work/shared/taxonomy.md:
+note, ...) with gold spans following docs/taxonomy.md (types, span rules, categories):
 
     {"id": "...", "text": "...", "spans": [{"type": "EMAIL", "start": 5, "end": 27}],
      "categories": ["customer_data"], "sensitive": true}

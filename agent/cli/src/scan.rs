@@ -1,5 +1,5 @@
 //! `promptwall scan`: human table, `--json` for one document, `--jsonl` for the batch contract of
-//! `shared/taxonomy.md`, `--redact` for the text with findings replaced.
+//! `docs/taxonomy.md`, `--redact` for the text with findings replaced.
 //!
 //! Input handling: files and folders (walked recursively, symlinks not followed) or standard
 //! input. Invalid UTF-8 is decoded lossily with a warning (offsets then refer to the decoded
@@ -20,7 +20,7 @@ pub struct ScanArgs {
     /// One JSON document for the whole input (an array when several files are given).
     #[arg(long, conflicts_with_all = ["jsonl", "redact"])]
     pub json: bool,
-    /// Batch mode: JSON lines `{"id", "text"}` on stdin, one result line each (see shared/taxonomy.md).
+    /// Batch mode: JSON lines `{"id", "text"}` on stdin, one result line each (see docs/taxonomy.md).
     #[arg(long, conflicts_with = "redact")]
     pub jsonl: bool,
     /// Print the input with every finding replaced.

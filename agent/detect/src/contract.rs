@@ -1,4 +1,4 @@
-//! The scan contract of `shared/taxonomy.md`: one JSON line in (`{"id", "text"}`), one JSON line
+//! The scan contract of `docs/taxonomy.md`: one JSON line in (`{"id", "text"}`), one JSON line
 //! out (`{"id", "findings", "categories"}` or `{"id", "error"}`). Pure functions, so the CLI, the
 //! fuzzer and tests share one implementation.
 

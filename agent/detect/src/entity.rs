@@ -1,4 +1,4 @@
-//! Entity types, families and document categories, named exactly as in `shared/taxonomy.md`.
+//! Entity types, families and document categories, named exactly as in `docs/taxonomy.md`.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

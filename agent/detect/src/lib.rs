@@ -16,7 +16,7 @@
 //!   exact-data-match hashes); [`EngineBuilder::custom`] compiles them, reporting every error.
 //! - [`redact()`] rewrites text with findings replaced by tags, masks or keyed hashes.
 //!
-//! Entity and category names follow `shared/taxonomy.md` exactly ([`EntityType::as_str`]).
+//! Entity and category names follow `docs/taxonomy.md` exactly ([`EntityType::as_str`]).
 
 pub mod category;
 pub mod context;

@@ -294,7 +294,7 @@ impl Policy {
         }
         for t in self.redaction.per_type.keys() {
             if EntityType::from_name(t).is_none() {
-                p(format!("redaction.per_type.{t}"), "unknown entity type (see shared/taxonomy.md)");
+                p(format!("redaction.per_type.{t}"), "unknown entity type (see docs/taxonomy.md)");
             }
         }
         let mut seen = HashSet::new();
@@ -326,7 +326,7 @@ impl Policy {
                     Some(t) => {
                         cr.types.insert(t);
                     }
-                    None => p(at(&format!("match.types[{j}]")), &format!("unknown entity type `{t}` (see shared/taxonomy.md)")),
+                    None => p(at(&format!("match.types[{j}]")), &format!("unknown entity type `{t}` (see docs/taxonomy.md)")),
                 }
             }
             for (j, f) in m.families.iter().enumerate() {
