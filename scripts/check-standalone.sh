@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # `../shared`, `/work/shared` and the old shared taxonomy and scorer, however cited.
-pattern='(\.\./|/work/)shared|shared/(taxonomy\.md|eval/)'
+pattern='(\.\./|/work/)shared|shared[/](taxonomy\.md|eval/)'
 if hits=$(git grep -n -I -E -e "$pattern" -- . ':!scripts/check-standalone.sh'); then
   echo "check-standalone: tracked files refer to a folder outside the repository:" >&2
   echo "$hits" >&2
