@@ -78,11 +78,12 @@ pub struct EngineBuilder {
     builtin: bool,
     context_model: Option<Box<dyn ContextModel>>,
     category_model: Option<Box<dyn CategoryModel>>,
+    tenant_key: Option<Vec<u8>>,
 }
 
 impl Default for EngineBuilder {
     fn default() -> Self {
-        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true, context_model: None, category_model: None }
+        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true, context_model: None, category_model: None, tenant_key: None }
     }
 }
 
@@ -96,6 +97,12 @@ impl EngineBuilder {
     /// Adds policy-defined detectors.
     pub fn custom(mut self, specs: impl IntoIterator<Item = CustomSpec>) -> Self {
         self.custom.extend(specs);
+        self
+    }
+
+    /// The tenant's secret key, for exact-match sets that carry no salt of their own.
+    pub fn tenant_key(mut self, key: Option<Vec<u8>>) -> Self {
+        self.tenant_key = key;
         self
     }
 
@@ -131,7 +138,7 @@ impl EngineBuilder {
             if !ids.insert(spec.id().to_string()) {
                 return Err(EngineError::DuplicateId(spec.id().to_string()));
             }
-            match spec.compile() {
+            match spec.compile_keyed(self.tenant_key.as_deref()) {
                 Ok(d) => dets.push(d),
                 Err(e) => errors.0.extend(e.0),
             }

@@ -1,7 +1,11 @@
 //! Signed policy bundles.
 //!
 //! A bundle is JSON: `{"bundle_format": 1, "version": N, "not_before": T, "expires": T,
-//! "key_id": "...", "policy": {...}, "signature": "<base64 Ed25519>"}` with times in Unix seconds.
+//! "key_id": "...", "audience": {"groups": ["engineering"]}, "policy": {...},
+//! "signature": "<base64 Ed25519>"}` with times in Unix seconds. The audience names the device
+//! groups the bundle is for (`"*"`: every group); it is signed, so neither the server nor a
+//! holder of an admin token can serve one group's bundle to another (the server checks it on
+//! upload, devices on receipt: [`VerifiedBundle::admits`]).
 //! The signature covers the canonical serialization (object keys sorted, no insignificant
 //! whitespace) of the bundle without its `signature` field. Trusted public keys come from managed
 //! configuration, several at once for rotation.
@@ -53,6 +57,8 @@ pub enum BundleError {
     NotYetValid(u64, u64),
     #[error("bundle expired at {0} (now {1})")]
     Expired(u64, u64),
+    #[error("bundle is for the groups {audience:?}, not for this device's group `{group}`")]
+    Audience { audience: Vec<String>, group: String },
     #[error("policy in the bundle is invalid:\n{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
     Policy(Vec<Problem>),
 }
@@ -64,7 +70,26 @@ pub struct VerifiedBundle {
     pub key_id: String,
     pub not_before: u64,
     pub expires: u64,
+    /// The groups this bundle is for (`*`: every group).
+    pub audience: Vec<String>,
     pub policy: CompiledPolicy,
+}
+
+impl VerifiedBundle {
+    /// Whether a device of `group` may use this bundle (a device without a group only takes
+    /// bundles for every group).
+    pub fn admits(&self, group: Option<&str>) -> bool {
+        self.audience.iter().any(|g| g == "*" || Some(g.as_str()) == group)
+    }
+
+    /// [`VerifiedBundle::admits`] as a result, for callers that refuse.
+    pub fn check_audience(&self, group: Option<&str>) -> Result<(), BundleError> {
+        if self.admits(group) {
+            Ok(())
+        } else {
+            Err(BundleError::Audience { audience: self.audience.clone(), group: group.unwrap_or("(none)").to_string() })
+        }
+    }
 }
 
 /// Canonical JSON: object keys sorted, compact. Numbers and strings as serde_json writes them.
@@ -116,9 +141,12 @@ fn decode_key<const N: usize>(b64: &str) -> Option<[u8; N]> {
     STANDARD.decode(b64.trim()).ok()?.try_into().ok()
 }
 
-/// Signs `policy` (JSON value) into a bundle.
-pub fn sign(policy: &Value, version: u64, not_before: u64, expires: u64, key_id: &str, private_key_b64: &str) -> Result<Value, String> {
+/// Signs `policy` (JSON value) into a bundle for the device groups in `audience` (`*`: all).
+pub fn sign(policy: &Value, version: u64, not_before: u64, expires: u64, key_id: &str, audience: &[String], private_key_b64: &str) -> Result<Value, String> {
     let seed: [u8; 32] = decode_key(private_key_b64).ok_or("private key must be base64 of 32 bytes")?;
+    if audience.is_empty() || audience.iter().any(|g| g.trim().is_empty()) {
+        return Err("a bundle needs an audience: one or more group names, or `*` for every group".into());
+    }
     let sk = SigningKey::from_bytes(&seed);
     let mut bundle = serde_json::json!({
         "bundle_format": BUNDLE_FORMAT,
@@ -126,6 +154,7 @@ pub fn sign(policy: &Value, version: u64, not_before: u64, expires: u64, key_id:
         "not_before": not_before,
         "expires": expires,
         "key_id": key_id,
+        "audience": { "groups": audience },
         "policy": policy,
     });
     let sig = sk.sign(canonical_json(&bundle).as_bytes());
@@ -150,6 +179,13 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedKey], current_version: Option<u64>
     let not_before = obj.get("not_before").and_then(Value::as_u64).ok_or(BundleError::Field("not_before"))?;
     let expires = obj.get("expires").and_then(Value::as_u64).ok_or(BundleError::Field("expires"))?;
     let policy = obj.get("policy").cloned().ok_or(BundleError::Field("policy"))?;
+    let audience: Vec<String> = obj
+        .get("audience")
+        .and_then(|a| a.get("groups"))
+        .and_then(Value::as_array)
+        .and_then(|gs| gs.iter().map(|g| g.as_str().filter(|s| !s.is_empty()).map(String::from)).collect::<Option<Vec<_>>>())
+        .filter(|gs| !gs.is_empty())
+        .ok_or(BundleError::Field("audience.groups"))?;
     let key = trusted.iter().find(|k| k.key_id == key_id).ok_or_else(|| BundleError::UnknownKey(key_id.clone()))?;
     let pk_bytes: [u8; 32] = decode_key(&key.public_key).ok_or_else(|| BundleError::BadTrustedKey(key.key_id.clone()))?;
     let pk = VerifyingKey::from_bytes(&pk_bytes).map_err(|_| BundleError::BadTrustedKey(key.key_id.clone()))?;
@@ -167,5 +203,5 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedKey], current_version: Option<u64>
         return Err(BundleError::Expired(expires, now));
     }
     let policy = parse_policy(&policy.to_string()).map_err(BundleError::Policy)?;
-    Ok(VerifiedBundle { version, key_id, not_before, expires, policy })
+    Ok(VerifiedBundle { version, key_id, not_before, expires, audience, policy })
 }

@@ -61,8 +61,30 @@ pub struct Policy {
     pub events: EventSettings,
     #[serde(default)]
     pub fail_mode: FailMode,
+    /// What happens to content that cannot be inspected (larger than the agent takes in one
+    /// request, or a binary file it cannot read): `warn` (default) or `block`, never a silent allow.
+    #[serde(default)]
+    pub uninspectable: UninspectableAction,
     #[serde(default)]
     pub exceptions: Exceptions,
+}
+
+/// The policy's answer to content that cannot be inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UninspectableAction {
+    #[default]
+    Warn,
+    Block,
+}
+
+impl UninspectableAction {
+    pub fn action(self) -> Action {
+        match self {
+            UninspectableAction::Warn => Action::Warn,
+            UninspectableAction::Block => Action::Block,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

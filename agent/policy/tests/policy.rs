@@ -129,7 +129,7 @@ fn keys() -> (String, Vec<TrustedKey>) {
 fn bundles_verify_and_refuse_tampering_rollback_and_time() {
     let (sk, trusted) = keys();
     let policy: Value = serde_json::from_str(default_policy_json()).unwrap();
-    let bundle = sign(&policy, 7, 1000, 2000, "k1", &sk).unwrap();
+    let bundle = sign(&policy, 7, 1000, 2000, "k1", &["*".to_string()], &sk).unwrap();
     let bytes = serde_json::to_vec_pretty(&bundle).unwrap();
     let ok = verify(&bytes, &trusted, Some(6), 1500).unwrap();
     assert_eq!(ok.version, 7);
@@ -165,8 +165,31 @@ fn bundles_verify_and_refuse_tampering_rollback_and_time() {
     // A correctly signed but invalid policy is refused with the problems listed.
     let mut bad_policy = policy.clone();
     bad_policy["rules"][0]["match"]["types"] = serde_json::json!(["NOPE"]);
-    let signed_bad = sign(&bad_policy, 8, 1000, 2000, "k1", &sk).unwrap();
+    let signed_bad = sign(&bad_policy, 8, 1000, 2000, "k1", &["*".to_string()], &sk).unwrap();
     assert!(matches!(verify(&serde_json::to_vec(&signed_bad).unwrap(), &trusted, None, 1500), Err(BundleError::Policy(_))));
+}
+
+#[test]
+fn bundles_are_bound_to_their_audience() {
+    let (sk, trusted) = keys();
+    let policy: Value = serde_json::from_str(default_policy_json()).unwrap();
+    let eng = sign(&policy, 3, 0, u64::MAX, "k1", &["engineering".to_string()], &sk).unwrap();
+    let v = verify(&serde_json::to_vec(&eng).unwrap(), &trusted, None, 10).unwrap();
+    assert!(v.admits(Some("engineering")));
+    assert!(!v.admits(Some("sales")), "group A's bundle is refused by group B");
+    assert!(!v.admits(None));
+    assert!(matches!(v.check_audience(Some("sales")), Err(BundleError::Audience { .. })));
+    // The audience is signed: widening it breaks the signature.
+    let mut widened = eng.clone();
+    widened["audience"]["groups"] = serde_json::json!(["*"]);
+    assert_eq!(verify(&serde_json::to_vec(&widened).unwrap(), &trusted, None, 10).unwrap_err(), BundleError::BadSignature);
+    // A bundle without an audience (or with an empty one) is refused.
+    let mut none = eng.clone();
+    none.as_object_mut().unwrap().remove("audience");
+    assert_eq!(verify(&serde_json::to_vec(&none).unwrap(), &trusted, None, 10).unwrap_err(), BundleError::Field("audience.groups"));
+    assert!(sign(&policy, 3, 0, 9, "k1", &[], &sk).is_err());
+    let all = sign(&policy, 4, 0, u64::MAX, "k1", &["*".to_string()], &sk).unwrap();
+    assert!(verify(&serde_json::to_vec(&all).unwrap(), &trusted, None, 10).unwrap().admits(Some("sales")));
 }
 
 #[test]
@@ -176,7 +199,7 @@ fn key_rotation_accepts_any_trusted_key() {
     trusted.push(TrustedKey { key_id: "k2".into(), public_key: new[0].public_key.clone() });
     let policy: Value = serde_json::from_str(default_policy_json()).unwrap();
     for (sk, id) in [(&sk_old, "k1"), (&sk_new, "k2")] {
-        let b = sign(&policy, 1, 0, u64::MAX, id, sk).unwrap();
+        let b = sign(&policy, 1, 0, u64::MAX, id, &["*".to_string()], sk).unwrap();
         assert!(verify(&serde_json::to_vec(&b).unwrap(), &trusted, None, 10).is_ok());
     }
 }

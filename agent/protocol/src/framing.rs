@@ -2,8 +2,14 @@
 
 use std::io::{self, Read, Write};
 
-/// Default cap on an inbound message (configurable by the host).
-pub const DEFAULT_MAX_INBOUND: usize = 4 * 1024 * 1024;
+/// Default cap on an inbound message, in UTF-8 JSON bytes (configurable by the host). The host
+/// announces it in `hello_ok.max_request_bytes`; the extension measures requests the same way and
+/// sends larger ones as `uninspectable` instead. The host relays requests to the daemon under the
+/// same cap.
+pub const DEFAULT_MAX_INBOUND: usize = 8 * 1024 * 1024;
+/// How much of an oversized frame is kept to find its request `id` (the extension writes `id`
+/// first).
+pub const OVERSIZED_HEAD: usize = 4096;
 /// Chrome refuses native-host messages larger than 1 MiB.
 pub const MAX_OUTBOUND: usize = 1024 * 1024;
 
@@ -18,6 +24,10 @@ pub enum FrameError {
     TruncatedBody { got: usize, want: usize },
     #[error("frame of {0} bytes is over the {1}-byte limit")]
     TooLarge(usize, usize),
+    /// An inbound frame over the cap: its body was skipped, keeping its first bytes (`head`) so
+    /// the reply can echo the request id.
+    #[error("frame of {len} bytes is over the {max}-byte limit")]
+    Oversized { len: usize, max: usize, head: Vec<u8> },
     #[error("frame is not valid UTF-8")]
     NotUtf8,
     #[error("i/o error: {0}")]
@@ -40,11 +50,13 @@ pub fn read_frame(r: &mut impl Read, max: usize) -> Result<String, FrameError> {
     }
     let want = u32::from_ne_bytes(len) as usize;
     if want > max {
-        let skipped = io::copy(&mut r.take(want as u64), &mut io::sink())?;
+        let mut head = Vec::with_capacity(OVERSIZED_HEAD.min(want));
+        let kept = r.take(OVERSIZED_HEAD.min(want) as u64).read_to_end(&mut head)?;
+        let skipped = kept as u64 + io::copy(&mut r.take((want - kept) as u64), &mut io::sink())?;
         if (skipped as usize) < want {
             return Err(FrameError::TruncatedBody { got: skipped as usize, want });
         }
-        return Err(FrameError::TooLarge(want, max));
+        return Err(FrameError::Oversized { len: want, max, head });
     }
     let mut body = Vec::with_capacity(want);
     let read = r.take(want as u64).read_to_end(&mut body)?;
@@ -54,10 +66,17 @@ pub fn read_frame(r: &mut impl Read, max: usize) -> Result<String, FrameError> {
     String::from_utf8(body).map_err(|_| FrameError::NotUtf8)
 }
 
-/// Writes one frame and flushes. Refuses (without writing) a body over [`MAX_OUTBOUND`].
+/// Writes one frame and flushes. Refuses (without writing) a body over [`MAX_OUTBOUND`], the
+/// browser's limit for what a host sends it.
 pub fn write_frame(w: &mut impl Write, json: &str) -> Result<(), FrameError> {
-    if json.len() > MAX_OUTBOUND {
-        return Err(FrameError::TooLarge(json.len(), MAX_OUTBOUND));
+    write_frame_max(w, json, MAX_OUTBOUND)
+}
+
+/// Writes one frame of at most `max` bytes (the host relaying a browser request to the daemon
+/// uses the inbound cap, not the browser-bound one).
+pub fn write_frame_max(w: &mut impl Write, json: &str, max: usize) -> Result<(), FrameError> {
+    if json.len() > max || json.len() > u32::MAX as usize {
+        return Err(FrameError::TooLarge(json.len(), max));
     }
     w.write_all(&(json.len() as u32).to_ne_bytes())?;
     w.write_all(json.as_bytes())?;
@@ -95,8 +114,28 @@ mod tests {
         let mut input = frame(&[b'x'; 100]);
         input.extend(frame(b"{}"));
         let mut r = input.as_slice();
-        assert!(matches!(read_frame(&mut r, 10), Err(FrameError::TooLarge(100, 10))));
+        assert!(matches!(read_frame(&mut r, 10), Err(FrameError::Oversized { len: 100, max: 10, ref head }) if head.len() == 100));
         assert_eq!(read_frame(&mut r, 10).unwrap(), "{}");
+    }
+
+    #[test]
+    fn oversized_frame_keeps_its_head_for_the_id() {
+        let mut body = br#"{"id":"req-7","v":2,"type":"inspect","text":""#.to_vec();
+        body.extend(std::iter::repeat_n(b'x', 10_000));
+        body.extend(br#""}"#);
+        let r = frame(&body);
+        let err = read_frame(&mut r.as_slice(), 100).unwrap_err();
+        let FrameError::Oversized { head, .. } = err else { panic!("{err:?}") };
+        assert_eq!(head.len(), OVERSIZED_HEAD);
+        assert!(head.starts_with(br#"{"id":"req-7""#));
+    }
+
+    #[test]
+    fn relay_writes_past_the_browser_limit_under_its_own_cap() {
+        let big = "x".repeat(MAX_OUTBOUND + 1);
+        let mut out = Vec::new();
+        write_frame_max(&mut out, &big, DEFAULT_MAX_INBOUND).unwrap();
+        assert_eq!(read_frame(&mut out.as_slice(), DEFAULT_MAX_INBOUND).unwrap().len(), MAX_OUTBOUND + 1);
     }
 
     #[test]

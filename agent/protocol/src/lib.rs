@@ -15,5 +15,5 @@
 pub mod framing;
 pub mod messages;
 
-pub use framing::{read_frame, write_frame, FrameError, DEFAULT_MAX_INBOUND, MAX_OUTBOUND};
+pub use framing::{read_frame, write_frame, write_frame_max, FrameError, DEFAULT_MAX_INBOUND, MAX_OUTBOUND};
 pub use messages::{ErrorCode, Request, Response, PROTOCOL_VERSION};

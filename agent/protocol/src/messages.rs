@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The protocol version this agent speaks. The extension switches features on by it.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: `uninspectable` requests; `hello_ok` carries `max_request_bytes` and `uninspectable`; every
+/// error echoes the request id, an oversized frame's included.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Error codes: append-only; a number is never reused or renumbered (pinned by a test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +39,28 @@ pub enum Trigger {
     Drop,
     Submit,
     File,
+}
+
+/// Why content could not be inspected (an `uninspectable` request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UninspectableReason {
+    /// Text larger than the host takes in one request.
+    TooLarge,
+    /// A file whose bytes are not text the agent can read (PDF, office document, image, archive).
+    BinaryFile,
+    /// The extension could not read it (a file that failed to load, a clipboard item it cannot get).
+    Unreadable,
+}
+
+impl UninspectableReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UninspectableReason::TooLarge => "too_large",
+            UninspectableReason::BinaryFile => "binary_file",
+            UninspectableReason::Unreadable => "unreadable",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +96,21 @@ pub enum Request {
         justification: Option<String>,
     },
     Status {},
+    /// Content the extension cannot send for inspection (too large, a binary file): the policy's
+    /// `uninspectable` action decides, and the decision is recorded like any other.
+    Uninspectable {
+        url: String,
+        trigger: Trigger,
+        reason: UninspectableReason,
+        /// Size in bytes (UTF-8 for text).
+        #[serde(default)]
+        size: u64,
+        /// A file's name, when there is one; used for the verdict's reason only, never recorded.
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        conversation_id: Option<String>,
+    },
 }
 
 /// A finding as the page needs it: byte offsets for the agent, UTF-16 offsets for JavaScript.
@@ -125,6 +164,10 @@ pub enum Response {
         /// AI sites the policy adds to the built-in list (`host` or `*.domain`), so the extension
         /// can guard them too (where it holds the host permission).
         ai_sites: Vec<String>,
+        /// The largest request this host takes, in UTF-8 JSON bytes.
+        max_request_bytes: u64,
+        /// What the policy does with content that cannot be inspected: `warn` or `block`.
+        uninspectable: String,
     },
     Verdict(Verdict),
     VerdictPart { seq: usize, total: usize, data: String },
@@ -149,7 +192,7 @@ pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)>
     if v == 0 || v > u64::from(PROTOCOL_VERSION) {
         return Err((id, ErrorCode::UnsupportedVersion, format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}")));
     }
-    let known = ["hello", "inspect", "user_decision", "status"];
+    let known = ["hello", "inspect", "user_decision", "status", "uninspectable"];
     match value.get("type").and_then(Value::as_str) {
         Some(t) if known.contains(&t) => {}
         Some(_) => return Err((id, ErrorCode::UnknownType, "unknown message type".to_string())),
@@ -158,6 +201,24 @@ pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)>
     // serde's messages name fields and expected types, never the text being inspected.
     let request: Request = serde_json::from_value(value).map_err(|e| (id.clone(), ErrorCode::InvalidRequest, e.to_string()))?;
     Ok(Envelope { v: v as u32, id, request })
+}
+
+/// The request id of a message the host could not take whole (an oversized frame): read from the
+/// first bytes kept of it, when they start with `{"id": <string or number>` (the extension writes
+/// `id` first). `null` otherwise.
+pub fn request_id_from_head(head: &[u8]) -> Value {
+    fn skip_ws(b: &[u8]) -> &[u8] {
+        let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        &b[n..]
+    }
+    let rest = skip_ws(head);
+    let Some(rest) = rest.strip_prefix(b"{") else { return Value::Null };
+    let Some(rest) = skip_ws(rest).strip_prefix(br#""id""#) else { return Value::Null };
+    let Some(rest) = skip_ws(rest).strip_prefix(b":") else { return Value::Null };
+    match serde_json::Deserializer::from_slice(skip_ws(rest)).into_iter::<Value>().next() {
+        Some(Ok(v)) if (v.is_string() && v.as_str().is_some_and(|s| s.len() <= 256)) || v.is_number() => v,
+        _ => Value::Null,
+    }
 }
 
 /// Serializes a response with its envelope.
@@ -217,11 +278,23 @@ mod tests {
         let e = |s: &str| parse_request(s).unwrap_err().1;
         assert_eq!(e("{"), ErrorCode::BadJson);
         assert_eq!(e(r#"{"id":1,"type":"status"}"#), ErrorCode::InvalidRequest);
-        assert_eq!(e(r#"{"v":2,"id":1,"type":"status"}"#), ErrorCode::UnsupportedVersion);
+        assert_eq!(e(r#"{"v":3,"id":1,"type":"status"}"#), ErrorCode::UnsupportedVersion);
+        let u = parse_request(r#"{"id":"u1","v":2,"type":"uninspectable","url":"https://claude.ai/","trigger":"file","reason":"binary_file","size":123,"name":"a.pdf"}"#).unwrap();
+        assert!(matches!(u.request, Request::Uninspectable { reason: UninspectableReason::BinaryFile, size: 123, .. }));
         assert_eq!(e(r#"{"v":1,"id":1,"type":"launch_missiles"}"#), ErrorCode::UnknownType);
         assert_eq!(e(r#"{"v":1,"id":1,"type":"inspect","text":5}"#), ErrorCode::InvalidRequest);
         let secret = parse_request(r#"{"v":1,"id":1,"type":"inspect","text":"AKIAT4SYWB5WKH7DNSIP","url":"x","trigger":"nope"}"#).unwrap_err();
         assert!(!secret.2.contains("AKIA"), "error messages never quote the text: {}", secret.2);
+    }
+
+    #[test]
+    fn ids_from_the_head_of_an_oversized_frame() {
+        assert_eq!(request_id_from_head(br#"{"id":"r-9","v":2,"type":"inspect","text":"aaaa"#), Value::from("r-9"));
+        assert_eq!(request_id_from_head(br#" { "id" : 42 , "v":2"#), Value::from(42));
+        assert_eq!(request_id_from_head(br#"{"v":2,"id":"late"}"#), Value::Null, "only a leading id is read");
+        assert_eq!(request_id_from_head(br#"{"id":"unterminated"#), Value::Null);
+        assert_eq!(request_id_from_head(br#"{"id":{"x":1}}"#), Value::Null);
+        assert_eq!(request_id_from_head(b"\xff\xfe"), Value::Null);
     }
 
     #[test]

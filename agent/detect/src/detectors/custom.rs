@@ -2,8 +2,10 @@
 //! code names), a regex with an optional named validator, or an exact-data-match (EDM) set of keyed
 //! hashes of normalised values (customer e-mails, account ids) — the raw values never ship.
 //!
-//! EDM hashing: `hex(HMAC-SHA256(key = salt bytes, message = normalise(value)))`; see
-//! [`edm_hash`]. Findings of custom detectors have type `CUSTOM` and carry the rule's id.
+//! EDM hashing: `hex(HMAC-SHA256(key, message = normalise(value)))`; see [`edm_hash`]. The key
+//! is the tenant's secret, which devices receive at enrollment and keep in protected storage, so
+//! a bundle alone does not let anyone test guesses against the hashes. A spec may still carry its
+//! own `salt` (then that is the key), at the cost of that protection (`policy lint` says so). Findings of custom detectors have type `CUSTOM` and carry the rule's id.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use hmac::{Hmac, Mac};
@@ -45,8 +47,10 @@ pub enum CustomSpec {
     /// Exact data match: values whose normalised keyed hash is in `hashes`.
     ExactMatch {
         id: String,
-        /// Hex-encoded salt, used as the HMAC key.
-        salt: String,
+        /// Hex-encoded salt, used as the HMAC key instead of the tenant key. Discouraged: a salt
+        /// that rides in the bundle lets whoever reads the bundle test guesses offline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        salt: Option<String>,
         normalize: Normalize,
         /// Hex-encoded HMAC-SHA256 digests.
         hashes: Vec<String>,
@@ -140,7 +144,19 @@ impl CustomSpec {
     }
 
     /// Validates and compiles the spec, collecting every problem instead of stopping at the first.
+    /// An exact-match set without its own salt is compiled with a placeholder key (it validates,
+    /// and matches nothing); devices use [`CustomSpec::compile_keyed`] with the tenant key.
     pub fn compile(&self) -> Result<Box<dyn Detector>, ConfigErrors> {
+        self.compile_keyed(None)
+    }
+
+    /// Whether this is an exact-match set keyed by the tenant key (no salt of its own).
+    pub fn needs_tenant_key(&self) -> bool {
+        matches!(self, CustomSpec::ExactMatch { salt: None, .. })
+    }
+
+    /// As [`CustomSpec::compile`], with the tenant key for exact-match sets that carry no salt.
+    pub fn compile_keyed(&self, tenant_key: Option<&[u8]>) -> Result<Box<dyn Detector>, ConfigErrors> {
         let mut errs = ConfigErrors::default();
         let id = self.id().to_string();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
@@ -189,7 +205,10 @@ impl CustomSpec {
                 }
             }
             CustomSpec::ExactMatch { salt, normalize, hashes, .. } => {
-                let salt_bytes = decode_hex(salt);
+                let salt_bytes = match salt {
+                    Some(salt) => decode_hex(salt),
+                    None => Some(tenant_key.map_or_else(|| vec![0u8; 32], <[u8]>::to_vec)),
+                };
                 if salt_bytes.as_ref().is_none_or(|s| s.len() < 16) {
                     errs.push(ConfigError::new(&id, "salt", "must be hex, at least 16 bytes"));
                 }
@@ -340,7 +359,7 @@ mod tests {
         let salt_b = decode_hex(salt).unwrap();
         let spec = CustomSpec::ExactMatch {
             id: "customers".into(),
-            salt: salt.into(),
+            salt: Some(salt.into()),
             normalize: Normalize::Email,
             hashes: vec![edm_hash(&salt_b, Normalize::Email, "Jane.Doe@Northwind.io")],
             score: None,
@@ -351,8 +370,26 @@ mod tests {
     }
 
     #[test]
+    fn exact_match_without_salt_uses_the_tenant_key() {
+        let key = [7u8; 32];
+        let spec = CustomSpec::ExactMatch {
+            id: "customers".into(),
+            salt: None,
+            normalize: Normalize::Email,
+            hashes: vec![edm_hash(&key, Normalize::Email, "jane.doe@northwind.io")],
+            score: None,
+        };
+        assert!(spec.needs_tenant_key());
+        let text = "cc jane.doe@northwind.io";
+        let mut out = Vec::new();
+        spec.compile_keyed(Some(&key)).unwrap().detect(&Document::bare(text), &mut out);
+        assert_eq!(out.len(), 1, "the tenant key matches");
+        assert!(run(&spec, text).is_empty(), "without the tenant key nothing matches");
+    }
+
+    #[test]
     fn invalid_specs_report_every_error() {
-        let spec = CustomSpec::ExactMatch { id: "bad id!".into(), salt: "zz".into(), normalize: Normalize::Digits, hashes: vec!["abc".into()], score: Some(2.0) };
+        let spec = CustomSpec::ExactMatch { id: "bad id!".into(), salt: Some("zz".into()), normalize: Normalize::Digits, hashes: vec!["abc".into()], score: Some(2.0) };
         let errs = spec.compile().err().expect("invalid");
         assert_eq!(errs.0.len(), 4, "{errs}");
         let re = CustomSpec::Regex { id: "r".into(), pattern: "(".into(), validator: None, score: None };
