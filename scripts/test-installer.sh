@@ -22,7 +22,8 @@ for tool in dpkg dpkg-deb python3; do
 done
 [ "$(id -u)" = 0 ] || { echo "test-installer.sh: the .deb test installs the package: run as root" >&2; exit 1; }
 
-deb="$(bash installer/linux/build-deb.sh target/deb | tail -n1)"
+# A test package: it trusts the development extension, which the browser test below loads.
+deb="$(PROMPTWALL_DEV_EXTENSION=1 bash installer/linux/build-deb.sh target/deb | tail -n1)"
 echo "test-installer.sh: built $deb ($(du -h "$deb" | cut -f1))"
 if command -v lintian >/dev/null; then
   # Errors fail; warnings are shown (reviewed overrides: installer/linux/lintian-overrides).
@@ -76,7 +77,10 @@ else
 fi
 
 # The host as Chromium starts it: the manifest's path with the extension origin as argument.
-HOME="$home" PROMPTWALL_RUNTIME_DIR="$tmp/run" python3 - <<'PY' || fail "the installed host did not answer"
+# (Release builds take no PROMPTWALL_* locations from the environment: an empty XDG runtime
+# folder means no daemon, so the host decides alone.)
+mkdir -m700 -p "$tmp/run"
+HOME="$home" XDG_RUNTIME_DIR="$tmp/run" python3 - <<'PY' || fail "the installed host did not answer"
 import json, struct, subprocess
 m = json.load(open("/etc/chromium/native-messaging-hosts/com.promptwall.agent.json"))
 assert m["path"].startswith("/"), m

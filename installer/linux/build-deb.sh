@@ -3,7 +3,9 @@
 #   installer/linux/build-deb.sh [OUT_DIR]        (default OUT_DIR: target/deb)
 #   PROMPTWALL_BIN=path   package this binary instead of building target/release/promptwall
 #   PROMPTWALL_MODELS_SRC=dir   the ML models folder (default models/dist, when present)
-#   PROMPTWALL_EXTENSION_IDS="id1 id2"   Chromium extension ids the host allows (default: built-in)
+#   PROMPTWALL_EXTENSION_IDS="id1 id2"   Chromium extension ids the host allows (required, or:)
+#   PROMPTWALL_FIREFOX_IDS="id@x"        Firefox add-on ids the host allows
+#   PROMPTWALL_DEV_EXTENSION=1           also trust the development build (test packages only)
 #
 # The package root is filled by `promptwall install --system --root STAGE --binary /usr/bin/promptwall`,
 # the same table and code as a manual install (host manifests for every browser, the host
@@ -37,6 +39,12 @@ fi
 # IT adds its store id here rather than editing the manifests, which upgrades replace.
 ids_arg=()
 for id in ${PROMPTWALL_EXTENSION_IDS:-}; do ids_arg+=(--extension-id "$id"); done
+for id in ${PROMPTWALL_FIREFOX_IDS:-}; do ids_arg+=(--firefox-id "$id"); done
+[ "${PROMPTWALL_DEV_EXTENSION:-0}" = 1 ] && ids_arg+=(--dev-extension)
+if [ ${#ids_arg[@]} -eq 0 ]; then
+  echo "build-deb.sh: set PROMPTWALL_EXTENSION_IDS (and/or PROMPTWALL_FIREFOX_IDS) to the store ids IT deploys; PROMPTWALL_DEV_EXTENSION=1 trusts the development build (test packages only)" >&2
+  exit 2
+fi
 "$bin" install --system --root "$stage" --binary /usr/bin/promptwall \
   ${models_arg[@]+"${models_arg[@]}"} ${ids_arg[@]+"${ids_arg[@]}"} >/dev/null
 if command -v strip >/dev/null; then strip --strip-unneeded --remove-section=.comment "$stage/usr/bin/promptwall"; fi

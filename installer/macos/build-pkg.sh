@@ -2,7 +2,8 @@
 # Builds Promptwall.pkg on a Mac (Xcode command-line tools + Rust):
 #   installer/macos/build-pkg.sh [OUT_DIR]       (default: target/macos)
 #   SIGN_IDENTITY="Developer ID Installer: …"    sign it (productsign) for Jamf/Intune
-#   PROMPTWALL_EXTENSION_IDS="id1 id2"           Chromium extension ids the host allows (default: built-in)
+#   PROMPTWALL_EXTENSION_IDS="id1 id2"           Chromium extension ids the host allows (required;
+#                                                PROMPTWALL_FIREFOX_IDS, PROMPTWALL_DEV_EXTENSION=1 as in build-deb.sh)
 # The payload is what `promptwall install --os macos --system --root PAYLOAD` writes (the same
 # table as Linux and Windows): /Library/Promptwall/bin/promptwall, the host wrapper, host manifests
 # for every browser and the daemon's LaunchAgent; plus the default managed configuration.
@@ -23,6 +24,8 @@ models=()
 [ -f models/dist/runtime/manifest.json ] && models=(--models models/dist)
 ids=()
 for id in ${PROMPTWALL_EXTENSION_IDS:-}; do ids+=(--extension-id "$id"); done
+for id in ${PROMPTWALL_FIREFOX_IDS:-}; do ids+=(--firefox-id "$id"); done
+[ "${PROMPTWALL_DEV_EXTENSION:-0}" = 1 ] && ids+=(--dev-extension)
 "$out/promptwall" install --os macos --system --root "$payload" ${models[@]+"${models[@]}"} ${ids[@]+"${ids[@]}"}
 mkdir -p "$payload/Library/Promptwall/share"
 install -m 644 installer/linux/agent.json "$payload/Library/Promptwall/share/agent.json"

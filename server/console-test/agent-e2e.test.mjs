@@ -52,13 +52,15 @@ test("real agent: enroll, receive a pushed bundle, produce events, see them in t
       let admin = null;
       server.on("exit", (c) => reject(new Error("server exited " + c)));
       createInterface({ input: server.stdout }).on("line", (line) => {
-        const t = line.match(/^\s+(pwa_\S+)$/);
-        if (t) admin = t[1];
+        // stdout says where the first admin token is (a 0600 file), never the token itself.
+        assert.ok(!line.includes("pwa_"), "the admin token must not reach stdout");
+        const t = line.match(/created one in (\S+) \(/);
+        if (t) admin = readFileSync(t[1], "utf8").trim();
         const m = line.match(/listening on (http:\/\/\S+)/);
         if (m) resolve({ url: m[1], admin });
       });
     });
-    assert.ok(admin, "first start printed an admin token");
+    assert.ok(admin && admin.startsWith("pwa_"), "first start wrote an admin token to a file and said where");
     const api = async (method, path, body, token = admin) => {
       const r = await fetch(url + "/api/v1" + path, { method, headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" }, body });
       const text = await r.text();
@@ -72,7 +74,7 @@ test("real agent: enroll, receive a pushed bundle, produce events, see them in t
     const pol = JSON.parse(readFileSync(join(d, "policy.json"), "utf8"));
     pol.name = "e2e fleet policy";
     writeFileSync(join(d, "policy.json"), JSON.stringify(pol));
-    agent("policy", "sign", join(d, "policy.json"), "--key", join(d, "keys", "fleet-2026.key"), "--key-id", "fleet-2026", "--version", "5", "-o", join(d, "bundle.json"));
+    agent("policy", "sign", join(d, "policy.json"), "--key", join(d, "keys", "fleet-2026.key"), "--key-id", "fleet-2026", "--version", "5", "--group", "eng", "-o", join(d, "bundle.json"));
     const pub5 = await api("POST", "/admin/policies/eng", readFileSync(join(d, "bundle.json")));
     assert.equal(pub5.status, 201, JSON.stringify(pub5.json));
 

@@ -62,6 +62,9 @@ pub struct Enrolled {
     pub device_token: String,
     #[serde(default)]
     pub group: Option<String>,
+    /// The tenant's redaction key (64 hex characters), from servers that issue one.
+    #[serde(default)]
+    pub redaction_key: Option<String>,
 }
 
 pub enum PolicyReply {

@@ -1,6 +1,6 @@
 //! The agent's configuration: one small JSON file, normally written by the installer or device
 //! management at `/etc/promptwall/agent.json` (Windows: `%ProgramData%\Promptwall\agent.json`),
-//! overridable with `PROMPTWALL_CONFIG`. A missing file means defaults (no server, built-in
+//! overridable with `PROMPTWALL_CONFIG` in development builds only (`local::dev_env`). A missing file means defaults (no server, built-in
 //! policy). Schema: `docs/schemas/agent-config.schema.json`; fields: `docs/agent.md`.
 
 use anyhow::{Context, Result};
@@ -75,7 +75,7 @@ impl Default for AgentConfig {
 
 /// The configuration file in effect: `$PROMPTWALL_CONFIG`, else the managed location.
 pub fn config_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("PROMPTWALL_CONFIG") {
+    if let Some(p) = crate::local::dev_env("PROMPTWALL_CONFIG") {
         return PathBuf::from(p);
     }
     if cfg!(windows) {

@@ -10,6 +10,11 @@
 //!
 //! `$DATA_DIR/enrollment.json` holds what is not secret: server URL, device id, group, which store
 //! holds the token, when. Nothing here ever logs the token.
+//!
+//! The tenant's redaction key (issued with the credential at enrollment; it keys `hash`
+//! redactions and exact-data-match sets) is kept the same way, in its own entry
+//! (`promptwall:redaction-key:<device id>`, or the 0600 file `redaction-key`). A device that is
+//! not enrolled keys its hashes with a random key of its own (`local-redaction-key`, 0600).
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -51,12 +56,76 @@ pub fn save_enrollment(e: &Enrollment) -> Result<()> {
     crate::local::write_atomic(&path, serde_json::to_string_pretty(e)?.as_bytes(), 0o600)
 }
 
-fn keyring_store(token: &str, device_id: &str) -> Result<()> {
-    os_keyring::store(&entry_name(device_id), token).context("writing to the OS keyring")?;
+fn keyring_store(name: &str, secret: &str) -> Result<()> {
+    os_keyring::store(name, secret).context("writing to the OS keyring")?;
     // Read it back: some stores accept a write they cannot serve later.
-    let back = os_keyring::load(&entry_name(device_id)).context("reading back from the OS keyring")?;
-    anyhow::ensure!(back == token, "the OS keyring returned a different value");
+    let back = os_keyring::load(name).context("reading back from the OS keyring")?;
+    anyhow::ensure!(back == secret, "the OS keyring returned a different value");
     Ok(())
+}
+
+const KEY_FILE_NAME: &str = "redaction-key";
+const LOCAL_KEY_FILE_NAME: &str = "local-redaction-key";
+
+fn key_entry_name(device_id: &str) -> String {
+    format!("promptwall:redaction-key:{device_id}")
+}
+
+/// Keeps the tenant's redaction key (64 hex characters) in the store that holds the credential.
+pub fn store_redaction_key(key_hex: &str, store_kind: &str, device_id: &str) -> Result<()> {
+    anyhow::ensure!(decode_key(key_hex).is_some(), "the server sent a malformed redaction key");
+    match store_kind {
+        "keyring" => keyring_store(&key_entry_name(device_id), key_hex),
+        _ => crate::local::write_atomic(&crate::local::data_dir()?.join(KEY_FILE_NAME), key_hex.as_bytes(), 0o600),
+    }
+}
+
+fn decode_key(hex: &str) -> Option<Vec<u8>> {
+    let hex = hex.trim();
+    if hex.len() != 64 {
+        return None;
+    }
+    (0..64).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// The key for `hash` redactions and exact-data-match sets: the tenant's when this device is
+/// enrolled and holds it; else this device's own (made on first use, 0600); else, when nothing
+/// can be stored, a key for this process only. Never logged.
+pub fn redaction_key() -> Vec<u8> {
+    if let Some(k) = tenant_redaction_key() {
+        return k;
+    }
+    local_redaction_key().unwrap_or_else(|e| {
+        tracing::warn!(error = %format!("{e:#}"), "no device redaction key can be stored; hashes are keyed for this process only");
+        decode_key(&crate::local::random_hex(32)).unwrap_or_default()
+    })
+}
+
+/// The tenant's key, when this device was enrolled with one.
+pub fn tenant_redaction_key() -> Option<Vec<u8>> {
+    let e = load_enrollment().ok()??;
+    let hex = match e.credential_store.as_str() {
+        "keyring" => os_keyring::load(&key_entry_name(&e.device_id)).ok()?,
+        _ => {
+            let p = crate::local::data_dir().ok()?.join(KEY_FILE_NAME);
+            check_file_mode(&p).ok()?;
+            std::fs::read_to_string(p).ok()?
+        }
+    };
+    decode_key(&hex)
+}
+
+fn local_redaction_key() -> Result<Vec<u8>> {
+    let p = crate::local::data_dir()?.join(LOCAL_KEY_FILE_NAME);
+    if let Ok(hex) = std::fs::read_to_string(&p) {
+        check_file_mode(&p)?;
+        if let Some(k) = decode_key(&hex) {
+            return Ok(k);
+        }
+    }
+    let hex = crate::local::random_hex(32);
+    crate::local::write_atomic(&p, hex.as_bytes(), 0o600)?;
+    decode_key(&hex).context("a fresh key did not decode")
 }
 
 /// One entry per device id: two data directories of one user (tests, a re-enrollment) never
@@ -169,9 +238,9 @@ fn file_store(token: &str) -> Result<()> {
 /// Stores the token; returns which store took it (`keyring` or `file`).
 pub fn store(token: &str, kind: CredentialStoreKind, device_id: &str) -> Result<&'static str> {
     match kind {
-        CredentialStoreKind::Keyring => keyring_store(token, device_id).map(|()| "keyring"),
+        CredentialStoreKind::Keyring => keyring_store(&entry_name(device_id), token).map(|()| "keyring"),
         CredentialStoreKind::File => file_store(token).map(|()| "file"),
-        CredentialStoreKind::Auto => match keyring_store(token, device_id) {
+        CredentialStoreKind::Auto => match keyring_store(&entry_name(device_id), token) {
             Ok(()) => {
                 // A token left in a file by an earlier enrollment must not linger.
                 if let Ok(p) = file_path() {

@@ -7,7 +7,12 @@
 //! flight a moment, remove the socket, exit 0. Every event was committed when it was appended, so
 //! there is nothing else to flush.
 //!
-//! Socket: `$PROMPTWALL_RUNTIME_DIR/agent.sock`, else `$XDG_RUNTIME_DIR/promptwall/agent.sock`,
+//! Connections are bounded: each is closed after [`IDLE`] without a complete request (hosts
+//! reconnect at once on their next request), and at most [`MAX_CONNECTIONS`] are served; when
+//! that many are open, the one whose last request is oldest is closed to make room, so a flood of
+//! idle or slow connections cannot keep a host from being served.
+//!
+//! Socket: `$PROMPTWALL_RUNTIME_DIR/agent.sock` (development builds), else `$XDG_RUNTIME_DIR/promptwall/agent.sock`,
 //! else `agent.sock` in the data directory. Windows: the named pipe in `pipe_windows.rs`
 //! (owner-only DACL; the host checks the pipe's owner before sending anything).
 
@@ -28,7 +33,8 @@ use std::sync::RwLock;
 pub struct DaemonArgs {
     /// Local policy file that overrides the synced bundle (default: the configuration's
     /// `policy_override`, else the last good synced bundle, else the built-in policy).
-    #[arg(long, env = "PROMPTWALL_POLICY")]
+    /// `PROMPTWALL_POLICY` is read in development builds only.
+    #[arg(long)]
     pub policy: Option<PathBuf>,
     /// Log format on stderr (default: the configuration's `log_format`, else text).
     #[arg(long, value_enum)]
@@ -37,7 +43,7 @@ pub struct DaemonArgs {
 
 #[cfg_attr(not(unix), allow(dead_code))]
 pub fn socket_path() -> Result<PathBuf> {
-    let dir = if let Some(d) = std::env::var_os("PROMPTWALL_RUNTIME_DIR") {
+    let dir = if let Some(d) = crate::local::dev_env("PROMPTWALL_RUNTIME_DIR") {
         PathBuf::from(d)
     } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR") {
         PathBuf::from(x).join("promptwall")
@@ -123,7 +129,8 @@ pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
     let config_path = crate::config::config_path();
     let cfg = AgentConfig::load_from(&config_path)?;
     crate::logging::init(args.log_format.unwrap_or(cfg.log_format), cfg.log_filter.as_deref(), "info");
-    let over = cfg.override_policy(args.policy.as_ref());
+    let cli_policy = args.policy.clone().or_else(|| crate::local::dev_env("PROMPTWALL_POLICY").map(PathBuf::from));
+    let over = cfg.override_policy(cli_policy.as_ref());
     let shared = Arc::new(Shared::load(&cfg, over.as_deref(), "daemon")?);
     let current = shared.cell.current();
     tracing::info!(policy_version = current.version, source = %current.source, config = %config_path.display(), "daemon starting");
@@ -142,7 +149,13 @@ pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
         loops.push(std::thread::Builder::new().name("upload".into()).spawn(move || crate::upload::upload_loop(cell, config, stop))?);
     }
     {
-        let r = crate::watch::Reloader { config_path, cli_override: args.policy.clone(), config: config.clone(), cell: shared.cell.clone() };
+        let r = crate::watch::Reloader {
+            config_path,
+            cli_override: args.policy.clone().or_else(|| crate::local::dev_env("PROMPTWALL_POLICY").map(PathBuf::from)),
+            config: config.clone(),
+            cell: shared.cell.clone(),
+            loaded: std::sync::Mutex::new(None),
+        };
         let stop = stop.clone();
         loops.push(std::thread::Builder::new().name("watch".into()).spawn(move || crate::watch::watch_loop(r, stop))?);
     }
@@ -162,10 +175,49 @@ impl Running {
 }
 
 /// Serves one connection until its host closes it.
+#[cfg_attr(unix, allow(dead_code))]
 pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, mut writer: impl std::io::Write) {
     let mut host = Host::new(shared, "daemon");
-    if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND) {
+    if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &|| {}) {
         tracing::debug!(error = %format!("{e:#}"), "connection ended");
+    }
+}
+
+/// A connection without a complete request for this long is closed.
+pub const IDLE: Duration = Duration::from_secs(60);
+/// At most this many connections are served at once.
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// The open connections, each with the time of its last complete request (ms since start), so
+/// that the stalest can be closed when the table is full.
+#[cfg(unix)]
+#[derive(Default)]
+struct Connections {
+    next: std::sync::atomic::AtomicU64,
+    open: std::sync::Mutex<std::collections::HashMap<u64, (std::os::unix::net::UnixStream, Arc<std::sync::atomic::AtomicU64>)>>,
+}
+
+#[cfg(unix)]
+impl Connections {
+    /// Registers a connection (closing the stalest one first when full); returns its key and
+    /// its activity clock.
+    fn admit(&self, stream: &std::os::unix::net::UnixStream, now_ms: u64) -> Option<(u64, Arc<std::sync::atomic::AtomicU64>)> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if open.len() >= MAX_CONNECTIONS {
+            let stalest = open.iter().min_by_key(|(_, (_, t))| t.load(Ordering::Relaxed)).map(|(k, _)| *k);
+            if let Some((s, _)) = stalest.and_then(|k| open.remove(&k)) {
+                let _ = s.shutdown(std::net::Shutdown::Both);
+                tracing::warn!(open = MAX_CONNECTIONS, "connection table full: closed the stalest connection");
+            }
+        }
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        let clock = Arc::new(std::sync::atomic::AtomicU64::new(now_ms));
+        open.insert(key, (stream.try_clone().ok()?, clock.clone()));
+        Some((key, clock))
+    }
+
+    fn remove(&self, key: u64) {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
     }
 }
 
@@ -194,6 +246,8 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     tracing::info!(socket = %path.display(), "serving");
+    let conns = Arc::new(Connections::default());
+    let started = std::time::Instant::now();
     rt.block_on(async {
         let listener = tokio::net::UnixListener::from_std(listener)?;
         while !running.stop.load(Ordering::Relaxed) {
@@ -211,10 +265,21 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
                 continue;
             }
             let _ = stream.set_nonblocking(false);
-            let shared = running.shared.clone();
+            // An idle connection, or one that stops mid-frame, ends after IDLE.
+            let _ = stream.set_read_timeout(Some(IDLE));
+            let _ = stream.set_write_timeout(Some(IDLE));
+            let Some((key, clock)) = conns.admit(&stream, started.elapsed().as_millis() as u64) else { continue };
+            let (shared, conns) = (running.shared.clone(), conns.clone());
             tokio::task::spawn_blocking(move || {
-                let Ok(read_half) = stream.try_clone() else { return };
-                serve_connection(&shared, BufReader::new(read_half), stream);
+                if let Ok(read_half) = stream.try_clone() {
+                    let mut host = Host::new(&shared, "daemon");
+                    let touch = || clock.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+                    let mut writer = &stream;
+                    if let Err(e) = serve(&mut host, &mut BufReader::new(read_half), &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &touch) {
+                        tracing::debug!(error = %format!("{e:#}"), "connection ended");
+                    }
+                }
+                conns.remove(key);
             });
         }
         anyhow::Ok(())

@@ -55,6 +55,10 @@ pub fn run(args: EnrollArgs) -> Result<ExitCode> {
         // The server is the authority on ids; keep ours in line so events carry the same one.
         crate::local::write_atomic(&crate::local::data_dir()?.join("device-id"), format!("{}\n", reply.device_id).as_bytes(), 0o600)?;
     }
+    match reply.redaction_key.as_deref() {
+        Some(k) => credential::store_redaction_key(k, store, &reply.device_id).context("storing the tenant redaction key")?,
+        None => tracing::warn!("the server issued no tenant redaction key; hash redactions stay keyed per device"),
+    }
     credential::save_enrollment(&Enrollment {
         server_url: server.trim_end_matches('/').to_string(),
         device_id: reply.device_id.clone(),

@@ -189,13 +189,18 @@ pub struct Target {
 pub struct InstallArgs {
     #[command(flatten)]
     pub target: Target,
-    /// Chromium-family extension id allowed to start the host (repeatable; default: the dev id
-    /// pinned by the extension's manifest key). Add the Web Store / Edge Add-ons ids here.
+    /// Chromium-family extension id allowed to start the host (repeatable): the Web Store / Edge
+    /// Add-ons ids IT deploys. A `--system` install needs them (or `--dev-extension`); a
+    /// `--user` install (a developer's own machine) defaults to the development ids.
     #[arg(long = "extension-id")]
     pub extension_ids: Vec<String>,
     /// Firefox add-on id allowed to start the host (repeatable).
     #[arg(long = "firefox-id")]
     pub firefox_ids: Vec<String>,
+    /// Also trust the development build of the extension (its id is pinned by a key that is in
+    /// the repository, so any unpacked extension can claim it): development setups only.
+    #[arg(long)]
+    pub dev_extension: bool,
     /// Where the promptwall binary is (or is copied to). Default: see `promptwall install --help`
     /// layout in docs/deploy.md.
     #[arg(long)]
@@ -757,15 +762,21 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
     let layout = Layout::resolve(&args.target, args.binary.as_deref(), args.host_path.as_deref())?;
     let root = args.target.root.as_deref();
     let mut chrome_ids = args.extension_ids.clone();
-    if chrome_ids.is_empty() {
+    chrome_ids.extend(STORE_EXTENSION_ID.map(String::from));
+    // The development ids are trusted only when asked for, or by a user's own install that
+    // names no ids (a developer machine): packages ship only the ids IT configures.
+    let dev = args.dev_extension || (!args.target.system && args.extension_ids.is_empty() && args.firefox_ids.is_empty());
+    if dev {
         chrome_ids.push(DEV_EXTENSION_ID.to_string());
-        chrome_ids.extend(STORE_EXTENSION_ID.map(String::from));
+    }
+    if chrome_ids.is_empty() && args.firefox_ids.is_empty() {
+        bail!("name the extension ids the host may trust: --extension-id ID (Chrome Web Store / Edge Add-ons) and/or --firefox-id ID; --dev-extension trusts the development build (development setups only)");
     }
     if let Some(bad) = chrome_ids.iter().find(|id| !valid_chrome_id(id)) {
         bail!("--extension-id {bad:?}: a Chromium extension id is 32 letters a-p");
     }
     let mut firefox_ids = args.firefox_ids.clone();
-    if firefox_ids.is_empty() {
+    if dev {
         firefox_ids.push(FIREFOX_ADDON_ID.to_string());
     }
     if let Some(bad) = firefox_ids.iter().find(|id| !valid_firefox_id(id)) {
@@ -867,7 +878,7 @@ fn remove_empty_parents(root: Option<&Path>, path: &str, top: &str) {
 
 /// The user's data folder as the agent resolves it, without creating it.
 fn data_dir_path() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("PROMPTWALL_DATA_DIR") {
+    if let Some(d) = crate::local::dev_env("PROMPTWALL_DATA_DIR") {
         Some(PathBuf::from(d))
     } else if let Some(x) = std::env::var_os("XDG_DATA_HOME") {
         Some(PathBuf::from(x).join("promptwall"))
@@ -878,7 +889,7 @@ fn data_dir_path() -> Option<PathBuf> {
 
 /// The daemon's socket as `promptwall daemon` resolves it, without creating anything.
 fn socket_path() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("PROMPTWALL_RUNTIME_DIR") {
+    if let Some(d) = crate::local::dev_env("PROMPTWALL_RUNTIME_DIR") {
         Some(PathBuf::from(d).join("agent.sock"))
     } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR") {
         Some(PathBuf::from(x).join("promptwall/agent.sock"))
@@ -1123,7 +1134,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         .filter_map(|o| o.as_str().and_then(|o| o.strip_prefix("chrome-extension://")).map(|id| id.trim_end_matches('/').to_string()))
         .collect();
     let forced = if os == Os::Linux { force_install_policies(root, &ids) } else { Vec::new() };
-    let config = std::env::var("PROMPTWALL_CONFIG").unwrap_or_else(|_| "/etc/promptwall/agent.json".into());
+    let config = crate::config::config_path().display().to_string();
     let config_present = rooted(root, &config).is_file();
     let sock = socket_path();
     let daemon_up = root.is_none() && sock.as_deref().is_some_and(daemon_running);

@@ -1,14 +1,32 @@
 //! Where the agent keeps its local state, and the device identity.
 //!
-//! Data directory: `$PROMPTWALL_DATA_DIR`, else `$XDG_DATA_HOME/promptwall`, else
-//! `~/.local/share/promptwall` (created 0700). It holds `events.db` (the event buffer) and
-//! `device-id` (a random id made on first use).
+//! Data directory: `$PROMPTWALL_DATA_DIR` (development builds only, see [`dev_env`]), else
+//! `$XDG_DATA_HOME/promptwall`, else `~/.local/share/promptwall` (created 0700). It holds
+//! `events.db` (the event buffer) and `device-id` (a random id made on first use).
 
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 
+/// Whether this build takes `PROMPTWALL_*` locations and policy from its environment: debug
+/// builds and the `dev-env` feature do; release packages do not, so whoever can set the browser's
+/// environment cannot point the host at another policy, configuration or daemon.
+pub const DEV_ENV: bool = cfg!(any(debug_assertions, feature = "dev-env"));
+
+/// A `PROMPTWALL_*` development override from the environment: `None` in release builds (where a
+/// set variable is noted once in the log and otherwise ignored).
+pub fn dev_env(name: &str) -> Option<std::ffi::OsString> {
+    let v = std::env::var_os(name)?;
+    if DEV_ENV {
+        Some(v)
+    } else {
+        static NOTED: std::sync::Once = std::sync::Once::new();
+        NOTED.call_once(|| tracing::warn!(variable = name, "PROMPTWALL_* overrides from the environment are ignored by release builds"));
+        None
+    }
+}
+
 pub fn data_dir() -> Result<PathBuf> {
-    let dir = if let Some(d) = std::env::var_os("PROMPTWALL_DATA_DIR") {
+    let dir = if let Some(d) = dev_env("PROMPTWALL_DATA_DIR") {
         PathBuf::from(d)
     } else if let Some(x) = std::env::var_os("XDG_DATA_HOME") {
         PathBuf::from(x).join("promptwall")
@@ -56,7 +74,22 @@ pub fn device_id() -> Result<String> {
     Ok(id)
 }
 
+/// The OS account this process runs as: from the password database on Unix (not `$USER`, which
+/// whoever starts the process can set), else `USERNAME` (Windows).
 pub fn user() -> String {
+    #[cfg(unix)]
+    {
+        // SAFETY: getpwuid_r writes into `pwd` and `buf` (whose length it is given) and sets
+        // `result` to `&pwd` or null; `pw_name` points into `buf`, read before `buf` is dropped.
+        unsafe {
+            let mut pwd: libc::passwd = std::mem::zeroed();
+            let mut buf = vec![0 as libc::c_char; 4096];
+            let mut result: *mut libc::passwd = std::ptr::null_mut();
+            if libc::getpwuid_r(libc::getuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+                return std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
+            }
+        }
+    }
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default()
 }
 

@@ -47,7 +47,7 @@ pub fn status() -> Result<ExitCode> {
     let store = open_store().ok();
     let state = |k: &str| store.as_ref().and_then(|s| s.state(k).ok().flatten()).filter(|v| !v.is_empty());
     let state_ms = |k: &str| state(k).and_then(|v| v.parse::<i64>().ok());
-    match crate::sync::PolicyCell::load(&cfg, cfg.override_policy(std::env::var_os("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
+    match crate::sync::PolicyCell::load(&cfg, cfg.override_policy(crate::local::dev_env("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
         Ok(cell) => {
             let p = cell.current();
             let age = match std::fs::metadata(crate::sync::bundle_path()?).and_then(|m| m.modified()) {

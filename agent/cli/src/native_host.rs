@@ -10,8 +10,8 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
-use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
-use promptwall_protocol::messages::{error, parse_request, response_json, utf16_offsets, ErrorCode, Request, Response, Verdict, WireFinding};
+use promptwall_protocol::framing::{read_frame, write_frame, write_frame_max, FrameError, MAX_OUTBOUND};
+use promptwall_protocol::messages::{error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict, WireFinding};
 use promptwall_protocol::PROTOCOL_VERSION;
 use serde_json::Value;
 use promptwall_store::{Event, EventStore, StoreConfig};
@@ -28,8 +28,9 @@ use crate::sync::{Loaded, PolicyCell};
 pub struct HostArgs {
     /// The calling extension's origin (passed by the browser).
     pub origin: Option<String>,
-    /// Policy file to decide with (default: the built-in policy).
-    #[arg(long, env = "PROMPTWALL_POLICY")]
+    /// Policy file to decide with (default: the built-in policy). Release builds take no
+    /// `PROMPTWALL_POLICY` from the environment (see `local::dev_env`).
+    #[arg(long)]
     pub policy: Option<PathBuf>,
     /// Largest inbound message accepted, in bytes.
     #[arg(long, default_value_t = promptwall_protocol::DEFAULT_MAX_INBOUND)]
@@ -47,6 +48,10 @@ pub(crate) struct Shared {
     recent: Arc<Mutex<HashMap<String, Event>>>,
     device: String,
     user: String,
+    /// The device's group from enrollment: group-scoped rules apply with it.
+    groups: Arc<Vec<String>>,
+    /// Keys `hash` redactions: the tenant's key when enrolled, else the device's own.
+    redaction_key: Arc<Vec<u8>>,
 }
 
 impl Shared {
@@ -60,7 +65,16 @@ impl Shared {
             .ok()
             .map(|s| Arc::new(Mutex::new(s)));
         let device = crate::local::device_id().unwrap_or_else(|_| "unknown-device".into());
-        Ok(Shared { cell, store, recent: Arc::new(Mutex::new(HashMap::new())), device, user: crate::local::user() })
+        let groups = crate::credential::load_enrollment().ok().flatten().and_then(|e| e.group).into_iter().collect();
+        Ok(Shared {
+            cell,
+            store,
+            recent: Arc::new(Mutex::new(HashMap::new())),
+            device,
+            user: crate::local::user(),
+            groups: Arc::new(groups),
+            redaction_key: Arc::new(crate::credential::redaction_key()),
+        })
     }
 }
 
@@ -75,7 +89,11 @@ pub(crate) struct Host {
     /// Recent non-allow decisions by event id (shared by the process's connections), so a user
     /// decision can be recorded with them.
     recent: Arc<Mutex<HashMap<String, Event>>>,
+    groups: Arc<Vec<String>>,
+    redaction_key: Arc<Vec<u8>>,
     decided_by: &'static str,
+    /// The largest request taken (announced in `hello_ok`).
+    pub(crate) max_inbound: usize,
 }
 
 impl Host {
@@ -87,20 +105,48 @@ impl Host {
             device: shared.device.clone(),
             user: shared.user.clone(),
             recent: shared.recent.clone(),
+            groups: shared.groups.clone(),
+            redaction_key: shared.redaction_key.clone(),
             decided_by,
+            max_inbound: promptwall_protocol::DEFAULT_MAX_INBOUND,
         }
     }
 
-    /// The decision a user decision answers: a recent one of this process, else one still
-    /// queued in the store (decided by another host process, or before a daemon restart).
-    fn decided(&self, event_id: &str) -> Option<Event> {
-        if let Some(e) = self.recent.lock().unwrap_or_else(|p| p.into_inner()).get(event_id) {
-            return Some(e.clone());
+    /// The warning a user decision answers, taken so it cannot be answered twice: a recent one
+    /// of this process, else one still queued in the store (decided by another host process, or
+    /// before a daemon restart). Only `warn` decisions take a user decision: a block, redact or
+    /// allow is final.
+    fn take_warning(&self, event_id: &str) -> Result<Event, &'static str> {
+        let answered = |store: &EventStore| store.state(&decided_key(event_id)).ok().flatten().is_some();
+        let e = match self.recent.lock().unwrap_or_else(|p| p.into_inner()).remove(event_id) {
+            Some(e) => e,
+            None => {
+                let store = self.store.as_ref().ok_or("unknown event_id (not a recent decision, nor one still queued)")?;
+                let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+                let e = guard.get(event_id).ok().flatten().ok_or("unknown event_id (not a recent decision, nor one still queued)")?;
+                if answered(&guard) {
+                    return Err("this decision was already answered");
+                }
+                e
+            }
+        };
+        if e.trigger == "user_decision" || e.action != "warn" {
+            return Err("only a warning takes a user decision");
         }
-        let store = self.store.as_ref()?;
-        let e = store.lock().unwrap_or_else(|p| p.into_inner()).get(event_id).ok().flatten()?;
-        (e.trigger != "user_decision").then_some(e)
+        if let Some(store) = &self.store {
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            if answered(&guard) {
+                return Err("this decision was already answered");
+            }
+            let _ = guard.set_state(&decided_key(event_id), "1");
+        }
+        Ok(e)
     }
+}
+
+/// The store's record that a warning was answered (a decision per warning, whichever process).
+fn decided_key(event_id: &str) -> String {
+    format!("decided:{event_id}")
 }
 
 /// How often a host deciding alone tries the daemon again.
@@ -130,11 +176,13 @@ impl Host {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
-                capabilities: ["inspect", "user_decision", "status", "chunked_results"].map(String::from).to_vec(),
+                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable"].map(String::from).to_vec(),
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
                 ai_sites: current.policy.policy.sites.ai.clone(),
+                max_request_bytes: self.max_inbound as u64,
+                uninspectable: current.policy.policy.uninspectable.action().as_str().to_string(),
             }],
             Request::Status {} => vec![Response::Status {
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -143,20 +191,22 @@ impl Host {
                 daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
                 models: crate::models::summary(),
             }],
-            Request::UserDecision { event_id, choice, justification } => {
-                match self.decided(&event_id) {
-                    Some(decided) => {
-                        let mut e = decided;
-                        e.event_id = self::event_id();
-                        e.time_ms = now_ms();
-                        e.trigger = "user_decision".into();
-                        e.choice = Some(serde_json::to_value(choice).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
-                        e.justification = justification.map(|j| j.chars().take(1000).collect());
-                        self.record(&e);
-                        vec![Response::Ack {}]
-                    }
-                    None => vec![error(ErrorCode::InvalidRequest, "unknown event_id (not a recent decision, nor one still queued)")],
+            Request::UserDecision { event_id, choice, justification } => match self.take_warning(&event_id) {
+                Ok(decided) => {
+                    let mut e = decided;
+                    e.event_id = self::event_id();
+                    e.time_ms = now_ms();
+                    e.trigger = "user_decision".into();
+                    e.choice = Some(serde_json::to_value(choice).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                    e.justification = justification.map(|j| j.chars().filter(|c| !c.is_control()).take(1000).collect());
+                    self.record(&e);
+                    vec![Response::Ack {}]
                 }
+                Err(why) => vec![error(ErrorCode::InvalidRequest, why)],
+            },
+            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => {
+                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                self.uninspectable(&current, &url, &trigger, reason, size)
             }
             Request::Inspect { text, url, conversation_id, trigger } => {
                 let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
@@ -179,10 +229,85 @@ impl Host {
         }
     }
 
+    /// Records a non-allow decision and remembers it for the user's answer.
+    #[allow(clippy::too_many_arguments)]
+    fn record_decision(&mut self, current: &Loaded, id: &str, host: &str, trigger: &str, action: &str, rule_ids: Vec<String>, counts: std::collections::BTreeMap<String, u32>) {
+        let e = Event {
+            format: promptwall_store::EVENT_FORMAT,
+            event_id: id.to_string(),
+            time_ms: now_ms(),
+            device_id: self.device.clone(),
+            user: self.user.clone(),
+            site: host.to_string(),
+            trigger: trigger.to_string(),
+            action: action.to_string(),
+            rule_ids,
+            entity_counts: counts,
+            policy_version: current.version,
+            choice: None,
+            justification: None,
+            fingerprints: Vec::new(),
+        };
+        self.record(&e);
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() >= RECENT {
+            // Older decisions are still found in the store while they wait for upload.
+            recent.clear();
+        }
+        recent.insert(id.to_string(), e);
+    }
+
+    /// Content the extension could not send for inspection: the policy's `uninspectable` action
+    /// (warn or block) on AI sites, recorded like any decision. Exceptions and non-AI sites
+    /// decide as they would for text.
+    fn uninspectable(&mut self, current: &Loaded, url: &str, trigger: &str, reason: UninspectableReason, size: u64) -> Vec<Response> {
+        let host = host_of(url);
+        let p = &current.policy.policy;
+        let excepted = p.exceptions.sites.iter().any(|s| pol::host_matches(s, &host)) || p.exceptions.users.contains(&self.user);
+        let action = if excepted {
+            Action::Allow
+        } else if !current.policy.is_ai_site(&host) {
+            p.sites.unknown_site_action
+        } else {
+            p.uninspectable.action()
+        };
+        let action = if action == Action::Redact { Action::Block } else { action };
+        let what = match reason {
+            UninspectableReason::TooLarge => format!("This content ({size} bytes) is larger than Promptwall can inspect at once."),
+            UninspectableReason::BinaryFile => "Promptwall cannot read the text of this file.".to_string(),
+            UninspectableReason::Unreadable => "Promptwall could not read this content.".to_string(),
+        };
+        let rule = format!("uninspectable:{}", reason.as_str());
+        let event_id = (action != Action::Allow).then(event_id);
+        if let Some(id) = &event_id {
+            self.record_decision(current, id, &host, trigger, action.as_str(), vec![rule.clone()], Default::default());
+        }
+        vec![Response::Verdict(Verdict {
+            action: action.as_str().to_string(),
+            findings: Vec::new(),
+            redacted_text: None,
+            redacted_text_parts: None,
+            message: match action {
+                Action::Block => format!("{what} Company policy blocks content that cannot be inspected."),
+                Action::Warn => format!("{what} Check that it holds nothing sensitive before you send it."),
+                _ => String::new(),
+            },
+            link: None,
+            reasons: vec![rule],
+            categories: Vec::new(),
+            override_allowed: action == Action::Warn,
+            justification_required: false,
+            event_id,
+            policy_name: p.name.clone(),
+            policy_version: current.version,
+            decided_by: self.decided_by.into(),
+        })]
+    }
+
     fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
         let host = host_of(url);
         let scan = current.engine.scan(text);
-        let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: "", groups: &[] });
+        let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
         let mut offsets = Vec::with_capacity(scan.findings.len() * 2);
         for f in &scan.findings {
             offsets.push(f.start);
@@ -203,12 +328,12 @@ impl Host {
             })
             .collect();
         let redacted = (d.action == Action::Redact).then(|| {
-            let key = current.policy.policy.name.as_bytes().to_vec();
+            let key = self.redaction_key.as_slice();
             let pseudo = match (current.policy.policy.redaction.consistent_pseudonyms, conversation) {
                 (true, Some(c)) => Some(self.pseudonyms.entry(c).or_default()),
                 _ => None,
             };
-            apply_redactions(text, &d.redactions, &key, pseudo)
+            apply_redactions(text, &d.redactions, key, pseudo)
         });
         let mut verdict = Verdict {
             action: d.action.as_str().to_string(),
@@ -231,29 +356,7 @@ impl Host {
             for f in &scan.findings {
                 *counts.entry(f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string())).or_insert(0u32) += 1;
             }
-            let e = Event {
-                format: promptwall_store::EVENT_FORMAT,
-                event_id: id.clone(),
-                time_ms: now_ms(),
-                device_id: self.device.clone(),
-                user: self.user.clone(),
-                site: host.clone(),
-                trigger: trigger.to_string(),
-                action: verdict.action.clone(),
-                rule_ids: d.rule_ids.clone(),
-                entity_counts: counts,
-                policy_version: current.version,
-                choice: None,
-                justification: None,
-                fingerprints: Vec::new(),
-            };
-            self.record(&e);
-            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            if recent.len() >= RECENT {
-                // Older decisions are still found in the store while they wait for upload.
-                recent.clear();
-            }
-            recent.insert(id.clone(), e);
+            self.record_decision(current, id, &host, trigger, &verdict.action, d.rule_ids.clone(), counts);
         }
         // Over the browser's limit: send the redacted text in parts first, never truncated.
         let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
@@ -310,9 +413,12 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
     }
     let mut daemon = crate::daemon::connect();
     let mut fallback: Option<Host> = None;
-    let load_fallback = |args: &HostArgs| -> Result<Host> {
-        let over = cfg.override_policy(args.policy.as_ref());
-        Ok(Host::new(&Shared::load(&cfg, over.as_deref(), "native-host")?, "host"))
+    let cli_policy = args.policy.clone().or_else(|| crate::local::dev_env("PROMPTWALL_POLICY").map(PathBuf::from));
+    let load_fallback = |_: &HostArgs| -> Result<Host> {
+        let over = cfg.override_policy(cli_policy.as_ref());
+        let mut host = Host::new(&Shared::load(&cfg, over.as_deref(), "native-host")?, "host");
+        host.max_inbound = args.max_inbound;
+        Ok(host)
     };
     if daemon.is_none() {
         fallback = Some(load_fallback(&args)?);
@@ -337,12 +443,21 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
             }
         }
         if let (Ok(json), Some(conn)) = (&frame, daemon.as_mut()) {
-            match relay(conn, json, &mut output) {
+            let mut relayed = relay(conn, json, &mut output, args.max_inbound);
+            if matches!(relayed, Err(RelayError::NotSent(_))) {
+                // The daemon closed this connection (idle timeout, restart) before taking the
+                // request: nothing was answered, so one fresh connection may take it.
+                if let Some(mut fresh) = crate::daemon::connect() {
+                    relayed = relay(&mut fresh, json, &mut output, args.max_inbound);
+                    *conn = fresh;
+                }
+            }
+            match relayed {
                 Ok(()) => {
                     retry_after = RECONNECT;
                     continue;
                 }
-                Err(e) => {
+                Err(RelayError::NotSent(e) | RelayError::NoAnswer(e)) => {
                     tracing::warn!(error = %e, "daemon stopped answering; deciding in-process");
                     daemon = None;
                     last_try = std::time::Instant::now();
@@ -367,15 +482,30 @@ pub fn run(args: HostArgs) -> Result<ExitCode> {
     }
 }
 
-/// Forwards one request to the daemon and its replies (parts, then the final one) to the browser.
-fn relay(conn: &mut crate::daemon::Conn, json: &str, output: &mut impl io::Write) -> Result<(), FrameError> {
-    write_frame(&mut conn.writer, json)?;
+/// Why a relay failed: before the daemon took the request (another connection may take it), or
+/// after (the daemon may have decided; the host decides again itself).
+enum RelayError {
+    NotSent(FrameError),
+    NoAnswer(FrameError),
+}
+
+/// Forwards one request to the daemon (under the inbound cap, not the browser-bound one) and its
+/// replies (parts, then the final one) to the browser.
+fn relay(conn: &mut crate::daemon::Conn, json: &str, output: &mut impl io::Write, max_inbound: usize) -> Result<(), RelayError> {
+    write_frame_max(&mut conn.writer, json, max_inbound).map_err(RelayError::NotSent)?;
+    let mut first = true;
     loop {
-        let reply = read_frame(&mut conn.reader, MAX_OUTBOUND + 1024)?;
+        let reply = match read_frame(&mut conn.reader, MAX_OUTBOUND + 1024) {
+            Ok(r) => r,
+            // A connection the daemon had already closed shows as end of input at once.
+            Err(e @ FrameError::Eof) if first => return Err(RelayError::NotSent(e)),
+            Err(e) => return Err(RelayError::NoAnswer(e)),
+        };
+        first = false;
         let part = reply.starts_with("{\"type\":\"verdict_part\"");
         match write_frame(output, &reply) {
             Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
-            other => other?,
+            other => other.map_err(RelayError::NoAnswer)?,
         }
         if !part {
             return Ok(());
@@ -383,12 +513,21 @@ fn relay(conn: &mut crate::daemon::Conn, json: &str, output: &mut impl io::Write
     }
 }
 
-/// Serves framed requests from `input` until end of input (used by the daemon per connection).
-pub(crate) fn serve(host: &mut Host, input: &mut impl io::Read, output: &mut impl io::Write, max_inbound: usize) -> Result<ExitCode> {
+/// Serves framed requests from `input` until end of input (used by the daemon per connection);
+/// `touch` is called after each answered request. A read that times out (an idle or stalled
+/// connection) ends the connection.
+pub(crate) fn serve(host: &mut Host, input: &mut impl io::Read, output: &mut impl io::Write, max_inbound: usize, touch: &dyn Fn()) -> Result<ExitCode> {
     loop {
-        if let Some(code) = answer(host, read_frame(input, max_inbound), output)? {
+        let frame = read_frame(input, max_inbound);
+        if let Err(FrameError::Io(e)) = &frame {
+            if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+        if let Some(code) = answer(host, frame, output)? {
             return Ok(code);
         }
+        touch();
     }
 }
 
@@ -405,6 +544,9 @@ fn answer(host: &mut Host, frame: Result<String, FrameError>, output: &mut impl 
             Err((id, code, message)) => (id, vec![error(code, message)]),
         },
         Err(FrameError::Eof) => return Ok(Some(ExitCode::SUCCESS)),
+        Err(FrameError::Oversized { len, max, head }) => {
+            (request_id_from_head(&head), vec![error(ErrorCode::FrameTooLarge, format!("message of {len} bytes is over the {max}-byte limit"))])
+        }
         Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
         Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
         Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {

@@ -47,6 +47,13 @@ pub struct SignArgs {
     /// Valid for this many days.
     #[arg(long, default_value_t = 90)]
     pub valid_days: u64,
+    /// A device group this bundle is for (repeat for several). Signed into the bundle: the server
+    /// refuses to publish it to another group and devices of another group refuse it.
+    #[arg(long = "group", required_unless_present = "all_groups")]
+    pub groups: Vec<String>,
+    /// The bundle is for every group (instead of `--group`).
+    #[arg(long, conflicts_with = "groups")]
+    pub all_groups: bool,
     #[arg(long, short)]
     pub out: PathBuf,
 }
@@ -135,9 +142,10 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             let policy: Value = serde_json::from_str(&std::fs::read_to_string(&a.policy)?)?;
             let sk = std::fs::read_to_string(&a.key).with_context(|| format!("{}: cannot read key", a.key.display()))?;
             let nb = a.not_before.unwrap_or_else(now);
-            let bundle = pol::sign(&policy, a.version, nb, nb + a.valid_days * 86_400, &a.key_id, sk.trim()).map_err(anyhow::Error::msg)?;
+            let audience = if a.all_groups { vec!["*".to_string()] } else { a.groups.clone() };
+            let bundle = pol::sign(&policy, a.version, nb, nb + a.valid_days * 86_400, &a.key_id, &audience, sk.trim()).map_err(anyhow::Error::msg)?;
             std::fs::write(&a.out, serde_json::to_string_pretty(&bundle)?)?;
-            println!("signed version {} with key `{}` into {}", a.version, a.key_id, a.out.display());
+            println!("signed version {} with key `{}` for {} into {}", a.version, a.key_id, if a.all_groups { "every group".to_string() } else { format!("group(s) {}", a.groups.join(", ")) }, a.out.display());
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Verify(a) => {
@@ -150,7 +158,7 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             let bytes = std::fs::read(&a.bundle).with_context(|| format!("{}: cannot read", a.bundle.display()))?;
             match pol::verify(&bytes, &trusted, a.current_version, now()) {
                 Ok(b) => {
-                    println!("{}: valid: version {}, key `{}`, policy `{}`, expires {}", a.bundle.display(), b.version, b.key_id, b.policy.policy.name, b.expires);
+                    println!("{}: valid: version {}, key `{}`, groups {}, policy `{}`, expires {}", a.bundle.display(), b.version, b.key_id, b.audience.join(","), b.policy.policy.name, b.expires);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {

@@ -6,9 +6,17 @@
 //! verdict of every connection.
 //!
 //! Sync (daemon only): conditional GET `/api/v1/policy` with the stored ETag; a 200 bundle is
-//! verified (trusted keys from configuration, signature, validity window, no rollback: a lower
-//! version, or the same version with other content, is refused), written atomically (temp file,
-//! fsync, rename, directory fsync), then swapped in memory. A refused bundle changes nothing: the
+//! verified (trusted keys from configuration, signature, validity window, audience: the device's
+//! group from enrollment, no rollback: a lower version, or the same version with other content,
+//! is refused), written atomically (temp file, fsync, rename, directory fsync), then swapped in
+//! memory.
+//!
+//! Rollback floor: `$DATA_DIR/policy/floor.json` (`{"version": N, "sha256": "<canonical>"}`)
+//! records the highest bundle version ever accepted, written atomically before the bundle itself.
+//! It outlives the bundle: after a restart with an expired bundle, or one whose key was retired,
+//! no older bundle is accepted. A last-good bundle outside its validity window (it expired, or the
+//! clock jumped) stays in force, with a warning, until a newer one arrives: the company's latest
+//! policy is never replaced by the more lenient built-in one because a clock moved. A refused bundle changes nothing: the
 //! old one stays in force. Failures with no answer, 5xx, 408 and 429 are retried with exponential
 //! backoff and jitter (at least `Retry-After`); other 4xx wait for the next regular interval.
 
@@ -38,7 +46,16 @@ pub struct Loaded {
 
 impl Loaded {
     fn build(policy: CompiledPolicy, version: u64, source: String, canonical: Option<String>, expires: Option<u64>) -> Result<Loaded> {
-        let builder = crate::models::attach(Engine::builder()).custom(policy.policy.custom_detectors.clone());
+        let tenant_key = if policy.policy.custom_detectors.iter().any(|c| c.needs_tenant_key()) {
+            let k = crate::credential::tenant_redaction_key();
+            if k.is_none() {
+                tracing::warn!("the policy has exact-data-match sets keyed by the tenant key, which this device lacks (not enrolled): they cannot match");
+            }
+            k
+        } else {
+            None
+        };
+        let builder = crate::models::attach(Engine::builder()).custom(policy.policy.custom_detectors.clone()).tenant_key(tenant_key);
         let engine = builder.build().context("building the engine")?;
         Ok(Loaded { policy: Arc::new(policy), engine: Arc::new(engine), version, source, canonical, expires })
     }
@@ -135,6 +152,68 @@ fn canonical_of(bytes: &[u8]) -> Option<String> {
     Some(pol::canonical_json(&v))
 }
 
+/// The highest bundle version this device ever accepted, and its content's hash.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Floor {
+    pub version: u64,
+    pub sha256: String,
+}
+
+fn floor_path() -> Result<PathBuf> {
+    Ok(crate::local::private_dir(crate::local::data_dir()?.join("policy"))?.join("floor.json"))
+}
+
+fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rollback floor; a missing one is none, an unreadable one an error (refuse rather than
+/// forget).
+pub fn load_floor() -> Result<Option<Floor>> {
+    let path = floor_path()?;
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(serde_json::from_str(&t).with_context(|| format!("{}: unreadable rollback floor", path.display()))?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("{}: cannot read", path.display())),
+    }
+}
+
+fn raise_floor(version: u64, canonical: &str) -> Result<()> {
+    if load_floor().ok().flatten().is_some_and(|f| f.version > version) {
+        return Ok(());
+    }
+    let f = Floor { version, sha256: sha256_hex(canonical) };
+    crate::local::write_atomic(&floor_path()?, serde_json::to_string(&f)?.as_bytes(), 0o600)
+}
+
+/// The device's group from its enrollment (group-scoped bundles are checked against it).
+fn device_group() -> Option<String> {
+    crate::credential::load_enrollment().ok().flatten().and_then(|e| e.group)
+}
+
+/// Verifies a bundle that was accepted before (the last good one on disk): signature, trusted
+/// key, audience and floor as always; outside its validity window it is still used (see the
+/// module doc), with a warning.
+fn verify_at_rest(bytes: &[u8], cfg: &AgentConfig, floor: Option<u64>) -> Result<pol::VerifiedBundle, pol::BundleError> {
+    let now = now_s();
+    let v = match pol::verify(bytes, &cfg.trusted_keys, floor, now) {
+        Err(pol::BundleError::Expired(exp, _)) => {
+            let v = pol::verify(bytes, &cfg.trusted_keys, floor, exp.saturating_sub(1))?;
+            tracing::warn!(version = v.version, expired = exp, now, "the last good policy bundle expired; it stays in force until a newer one arrives");
+            v
+        }
+        Err(pol::BundleError::NotYetValid(nb, _)) => {
+            let v = pol::verify(bytes, &cfg.trusted_keys, floor, nb)?;
+            tracing::warn!(version = v.version, not_before = nb, now, "the clock is before the last good bundle's validity; it stays in force");
+            v
+        }
+        other => other?,
+    };
+    v.check_audience(device_group().as_deref())?;
+    Ok(v)
+}
+
 fn load_last_good(cfg: &AgentConfig) -> Result<Option<Loaded>> {
     let path = bundle_path()?;
     let bytes = match std::fs::read(&path) {
@@ -142,8 +221,13 @@ fn load_last_good(cfg: &AgentConfig) -> Result<Option<Loaded>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
     };
-    let v = pol::verify(&bytes, &cfg.trusted_keys, None, now_s()).with_context(|| format!("{}: refused", path.display()))?;
-    Ok(Some(Loaded::build(v.policy, v.version, "bundle".into(), canonical_of(&bytes), Some(v.expires))?))
+    let floor = load_floor()?;
+    let v = verify_at_rest(&bytes, cfg, floor.as_ref().map(|f| f.version)).with_context(|| format!("{}: refused", path.display()))?;
+    let canonical = canonical_of(&bytes);
+    if let (Some(f), Some(c)) = (&floor, &canonical) {
+        anyhow::ensure!(f.version != v.version || f.sha256 == sha256_hex(c), "{}: version {} has other content than the one accepted before: refused", path.display(), v.version);
+    }
+    Ok(Some(Loaded::build(v.policy, v.version, "bundle".into(), canonical, Some(v.expires))?))
 }
 
 /// What one sync attempt did.
@@ -167,7 +251,12 @@ pub fn sync_once(client: &Client, cfg: &AgentConfig, cell: &PolicyCell, etag: Op
                 Ok(None) => Outcome::Unchanged,
                 Ok(Some(loaded)) => {
                     let version = loaded.version;
-                    match bundle_path().and_then(|p| crate::local::write_atomic(&p, &bytes, 0o600)) {
+                    // The floor first: a crash between the two leaves a floor at the new version
+                    // and the old bundle, which still loads (it is below the floor only if older).
+                    let saved = raise_floor(version, loaded.canonical.as_deref().unwrap_or_default())
+                        .and_then(|()| bundle_path())
+                        .and_then(|p| crate::local::write_atomic(&p, &bytes, 0o600));
+                    match saved {
                         Ok(()) => {
                             cell.set_bundle(Arc::new(loaded));
                             Outcome::Updated(version)
@@ -193,8 +282,16 @@ pub fn sync_once(client: &Client, cfg: &AgentConfig, cell: &PolicyCell, etag: Op
 /// Verifies a downloaded bundle against configuration and the bundle in force. `Ok(None)`: it
 /// is the bundle already in force.
 fn accept(bytes: &[u8], cfg: &AgentConfig, current: Option<&Loaded>) -> Result<Option<Loaded>, String> {
-    let v = pol::verify(bytes, &cfg.trusted_keys, current.map(|c| c.version), now_s()).map_err(|e| e.to_string())?;
+    let floor = load_floor().map_err(|e| format!("{e:#}"))?;
+    let at_least = current.map(|c| c.version).max(floor.as_ref().map(|f| f.version));
+    let v = pol::verify(bytes, &cfg.trusted_keys, at_least, now_s()).map_err(|e| e.to_string())?;
+    v.check_audience(device_group().as_deref()).map_err(|e| e.to_string())?;
     let canonical = canonical_of(bytes);
+    if let (Some(f), Some(c)) = (&floor, &canonical) {
+        if f.version == v.version && f.sha256 != sha256_hex(c) && current.is_none_or(|cur| cur.version != v.version) {
+            return Err(format!("bundle version {} has other content than the version accepted before: refusing it", v.version));
+        }
+    }
     if let Some(c) = current {
         if v.version == c.version {
             if c.canonical == canonical {

@@ -4,6 +4,11 @@
 //! parses is refused with a log line and the old one stays in force; a deleted override file
 //! returns to the synced bundle (or the built-in policy). The log format and filter are fixed at
 //! start. Parent directories are watched, so editors' and installers' rename-into-place is seen.
+//!
+//! Only content changes reload: access events (which reading the files raises, and which once
+//! made the daemon reload its override five times a second, forever) are ignored, and a change
+//! event whose files hash the same as at the last load (`touch`, a rewrite with the same bytes)
+//! changes nothing.
 
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -20,6 +25,27 @@ pub struct Reloader {
     pub cli_override: Option<PathBuf>,
     pub config: Arc<RwLock<AgentConfig>>,
     pub cell: Arc<PolicyCell>,
+    /// Hash of the watched files' contents at the last load (`None` until the first).
+    pub loaded: std::sync::Mutex<Option<String>>,
+}
+
+/// What the watched files hold now (path and bytes of each; a missing file counts as such).
+fn fingerprint(files: &[PathBuf]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for f in files {
+        h.update(f.to_string_lossy().as_bytes());
+        h.update([0]);
+        match std::fs::read(f) {
+            Ok(b) => {
+                h.update([1]);
+                h.update((b.len() as u64).to_le_bytes());
+                h.update(&b);
+            }
+            Err(_) => h.update([2]),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Reloader {
@@ -30,7 +56,30 @@ impl Reloader {
         files
     }
 
-    /// Reloads configuration and override; called on a change and usable directly.
+    /// Notes what the files hold at start, so that later events without a content change are
+    /// ignored.
+    pub fn mark_loaded(&self) {
+        *self.loaded.lock().unwrap_or_else(|p| p.into_inner()) = Some(fingerprint(&self.watched()));
+    }
+
+    /// Reloads configuration and override when their contents changed since the last load;
+    /// returns whether it did.
+    pub fn reload_if_changed(&self) -> bool {
+        let now = fingerprint(&self.watched());
+        {
+            let mut last = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+            if last.as_deref() == Some(now.as_str()) {
+                return false;
+            }
+            *last = Some(now);
+        }
+        self.reload();
+        // The configuration may have named another override file: note its contents too.
+        self.mark_loaded();
+        true
+    }
+
+    /// Reloads configuration and override.
     pub fn reload(&self) {
         match AgentConfig::load_from(&self.config_path) {
             Ok(new) => {
@@ -65,7 +114,10 @@ pub fn watch_loop(r: Reloader, stop: Arc<AtomicBool>) {
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev {
-            let _ = tx.send(ev.paths);
+            // Reading a file (our own reload included) raises access events: never a change.
+            if !matches!(ev.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(ev.paths);
+            }
         }
     }) {
         Ok(w) => w,
@@ -88,6 +140,7 @@ pub fn watch_loop(r: Reloader, stop: Arc<AtomicBool>) {
         }
     };
     rewatch(&mut watcher, &r.watched());
+    r.mark_loaded();
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         let paths = match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(p) => p,
@@ -102,7 +155,8 @@ pub fn watch_loop(r: Reloader, stop: Arc<AtomicBool>) {
         // Let a burst of writes (truncate, write, rename) settle, then read once.
         std::thread::sleep(Duration::from_millis(150));
         while rx.try_recv().is_ok() {}
-        r.reload();
-        rewatch(&mut watcher, &r.watched());
+        if r.reload_if_changed() {
+            rewatch(&mut watcher, &r.watched());
+        }
     }
 }

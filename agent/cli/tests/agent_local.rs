@@ -8,6 +8,8 @@ use std::path::Path;
 use support::*;
 
 const SECRET: &str = "aws_access_key_id = AKIAT4SYWB5WKH7DNSIP";
+/// Two e-mail addresses: the default policy warns (customer data), so the user may decide.
+const WARNED: &str = "Escalate to alice.lindgren@northwind.io and bruno.keller@northwind.io today";
 
 fn decide(h: &mut HostProc, event_id: &str) -> Value {
     h.ask(json!({"v": 1, "id": "d", "type": "user_decision", "event_id": event_id, "choice": "proceed_with_justification", "justification": "ticket 42"}))
@@ -24,12 +26,19 @@ fn user_decision_from_another_host_process() {
     let d = dir("local", "decision");
     let daemon = Daemon::start(&d, &[]);
     let mut a = HostProc::start(&d);
-    let v = a.inspect(1, SECRET);
+    let v = a.inspect(1, WARNED);
     assert_eq!(v["decided_by"], "daemon");
+    assert_eq!(v["action"], "warn");
     let id = v["event_id"].as_str().unwrap().to_string();
+    let blocked = a.inspect(2, SECRET);
+    assert_eq!(blocked["action"], "block");
+    let blocked_id = blocked["event_id"].as_str().unwrap().to_string();
     a.finish();
     let mut b = HostProc::start(&d);
     assert_eq!(decide(&mut b, &id)["type"], "ack");
+    // The attack: answer the same warning again, and "proceed" past a block. Both refused.
+    assert_eq!(decide(&mut b, &id)["code"], "invalid_request", "one decision per warning");
+    assert_eq!(decide(&mut b, &blocked_id)["code"], "invalid_request", "a block takes no user decision");
     assert_eq!(decide(&mut b, "0000")["code"], "invalid_request");
     b.finish();
     drop(daemon);
@@ -37,16 +46,20 @@ fn user_decision_from_another_host_process() {
     // Without it: each host decides alone; the second finds the first one's event in the store.
     let _ = std::fs::remove_file(d.join("run/agent.sock"));
     let mut a = HostProc::start(&d);
-    let v = a.inspect(2, SECRET);
+    let v = a.inspect(3, WARNED);
     assert_eq!(v["decided_by"], "host");
     let id2 = v["event_id"].as_str().unwrap().to_string();
     a.finish();
     let mut b = HostProc::start(&d);
     assert_eq!(decide(&mut b, &id2)["type"], "ack");
     b.finish();
+    // A third process cannot answer it again either (the store remembers the answer).
+    let mut c = HostProc::start(&d);
+    assert_eq!(decide(&mut c, &id2)["code"], "invalid_request");
+    c.finish();
     let decisions: Vec<Value> = events_json(&d).into_iter().filter(|e| e["trigger"] == "user_decision").collect();
     assert_eq!(decisions.len(), 2);
-    assert!(decisions.iter().all(|e| e["action"] == "block" && e["choice"] == "proceed_with_justification"));
+    assert!(decisions.iter().all(|e| e["action"] == "warn" && e["choice"] == "proceed_with_justification"));
 }
 
 #[test]
@@ -151,12 +164,16 @@ fn the_daemon_survives_bad_frames_on_its_socket() {
     raw.extend_from_slice(b"\xff\xfe");
     s.write_all(&raw).unwrap();
     assert_eq!(read_frame(&mut s)["code"], "bad_frame");
-    // Oversized: refused with its size, the body skipped, the next request read normally.
-    let big = vec![b'x'; 5 * 1024 * 1024];
+    // Oversized: refused with its size and the request's id, the body skipped, the next request
+    // read normally.
+    let mut big = br#"{"id":"big-1","v":2,"type":"inspect","text":""#.to_vec();
+    big.resize(9 * 1024 * 1024, b'x');
     let mut msg = (big.len() as u32).to_ne_bytes().to_vec();
     msg.extend_from_slice(&big);
     s.write_all(&msg).unwrap();
-    assert_eq!(read_frame(&mut s)["code"], "frame_too_large");
+    let too_large = read_frame(&mut s);
+    assert_eq!(too_large["code"], "frame_too_large");
+    assert_eq!(too_large["id"], "big-1", "the error echoes the request id");
     s.write_all(&frame(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET, "url": "https://chatgpt.com/", "trigger": "paste"}))).unwrap();
     assert_eq!(read_frame(&mut s)["action"], "block");
     // Truncated: a header promising more than ever comes, then the writer goes away.

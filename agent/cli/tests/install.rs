@@ -262,6 +262,17 @@ fn extension_ids_are_configurable_and_checked() {
     let (code, _, err) = run(pw(&home).args(["install", "--user", "--binary", "relative/promptwall"]));
     assert_eq!(code, 2);
     assert!(err.contains("absolute"), "{err}");
+    // A machine-wide install (what packages do) trusts only the ids IT names: never the
+    // development id, whose key is public, unless asked for explicitly.
+    let (code, _, err) = run(pw(&home).args(["install", "--os", "linux", "--system", "--print"]));
+    assert_eq!(code, 2, "a system install without ids is refused");
+    assert!(err.contains("--extension-id"), "{err}");
+    let (_, plan, _) = run(pw(&home).args(["install", "--os", "linux", "--system", "--print", "--extension-id", store]));
+    assert!(plan.contains(store) && !plan.contains("aeallnljkglkjjonfebpgdfgcknmegcc") && !plan.contains("promptwall.invalid"), "{plan}");
+    // A user's install that names a store id does not add the development ids either.
+    ok(pw(&home).args(["install", "--user", "--browser", "edge", "--extension-id", store]));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(home.join(BROWSER_DIRS[2]).join("com.promptwall.agent.json")).unwrap()).unwrap();
+    assert_eq!(v["allowed_origins"], json!([format!("chrome-extension://{store}/")]));
 }
 
 #[test]
@@ -269,7 +280,7 @@ fn system_install_under_a_root_then_uninstall_leaves_nothing() {
     let home = dir("sys-home");
     let root = dir("sys-root");
     let r = root.to_str().unwrap();
-    ok(pw(&home).args(["install", "--system", "--root", r, "--binary", "/usr/bin/promptwall"]));
+    ok(pw(&home).args(["install", "--system", "--root", r, "--binary", "/usr/bin/promptwall", "--dev-extension"]));
     for d in SYSTEM_DIRS {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(root.join(d).join("com.promptwall.agent.json")).unwrap()).unwrap();
         assert_eq!(v["path"], "/usr/lib/promptwall/promptwall-native-host", "paths inside stay the final ones");
@@ -303,14 +314,14 @@ fn generated_outputs_match_golden_files() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let home = dir("golden");
     let cases: &[(&str, &[&str])] = &[
-        ("installer/golden/linux-system.plan", &["install", "--os", "linux", "--system", "--binary", "/usr/bin/promptwall", "--print"]),
+        ("installer/golden/linux-system.plan", &["install", "--os", "linux", "--system", "--binary", "/usr/bin/promptwall", "--print", "--dev-extension"]),
         ("installer/golden/linux-user.plan", &["install", "--os", "linux", "--user", "--home", "/home/alice", "--print"]),
-        ("installer/golden/macos-system.plan", &["install", "--os", "macos", "--system", "--print"]),
+        ("installer/golden/macos-system.plan", &["install", "--os", "macos", "--system", "--print", "--dev-extension"]),
         ("installer/golden/macos-user.plan", &["install", "--os", "macos", "--user", "--home", "/Users/alice", "--print"]),
-        ("installer/golden/windows-system.plan", &["install", "--os", "windows", "--system", "--print"]),
+        ("installer/golden/windows-system.plan", &["install", "--os", "windows", "--system", "--print", "--dev-extension"]),
         ("installer/golden/windows-user.plan", &["install", "--os", "windows", "--user", "--home", r"C:\Users\alice", "--print"]),
-        ("installer/windows/promptwall-hosts.reg", &["install", "--os", "windows", "--system", "--emit", "reg"]),
-        ("installer/windows/NativeHosts.wxs", &["install", "--os", "windows", "--system", "--emit", "wix"]),
+        ("installer/windows/promptwall-hosts.reg", &["install", "--os", "windows", "--system", "--emit", "reg", "--dev-extension"]),
+        ("installer/windows/NativeHosts.wxs", &["install", "--os", "windows", "--system", "--emit", "wix", "--dev-extension"]),
     ];
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut stale = Vec::new();
@@ -327,14 +338,14 @@ fn generated_outputs_match_golden_files() {
     assert!(stale.is_empty(), "generated output differs from {stale:?}; check the diff and rerun with UPDATE_GOLDEN=1");
     // The macOS payload as the pkg recipe builds it (foreign OS: only with --root).
     let root = dir("macos-payload");
-    ok(pw(&home).args(["install", "--os", "macos", "--system", "--root", root.to_str().unwrap(), "--no-copy"]));
+    ok(pw(&home).args(["install", "--os", "macos", "--system", "--root", root.to_str().unwrap(), "--no-copy", "--dev-extension"]));
     assert!(root.join("Library/Google/Chrome/NativeMessagingHosts/com.promptwall.agent.json").is_file());
     assert!(root.join("Library/LaunchAgents/com.promptwall.daemon.plist").is_file());
     let (code, _, err) = run(pw(&home).args(["install", "--os", "windows", "--system"]));
     assert_eq!(code, 2, "windows registry writes are the MSI's: {err}");
     // The MSI's source files (wrapper and manifests) as the same code writes them.
     let root = dir("windows-payload");
-    ok(pw(&home).args(["install", "--os", "windows", "--system", "--root", root.to_str().unwrap(), "--no-copy"]));
+    ok(pw(&home).args(["install", "--os", "windows", "--system", "--root", root.to_str().unwrap(), "--no-copy", "--dev-extension"]));
     let made = root.join("Program Files/Promptwall");
     let golden = repo.join("installer/windows/payload");
     let names = files(&made);

@@ -67,15 +67,21 @@ fn conversation_with_verdicts_and_errors() {
     input.extend(msg(json!({"v": 1, "id": 7, "type": "teleport"})));
     input.extend(msg(json!({"v": 9, "id": 8, "type": "status"})));
     input.extend(frame(b"\xff\xfe"));
-    input.extend(frame(&vec![b'x'; 5000]));
+    let mut big = br#"{"id":"big","v":2,"type":"inspect","text":""#.to_vec();
+    big.resize(5000, b'x');
+    input.extend(frame(&big));
     input.extend(msg(json!({"v": 1, "id": "d", "type": "user_decision", "event_id": "e", "choice": "proceed_with_justification", "justification": "ticket 42"})));
     input.extend(msg(json!({"v": 1, "id": "s", "type": "status"})));
+    input.extend(msg(json!({"id": "u", "v": 2, "type": "uninspectable", "url": "https://claude.ai/chat/2", "trigger": "file", "reason": "binary_file", "size": 52_000, "name": "q3.pdf"})));
+    input.extend(msg(json!({"id": "u2", "v": 2, "type": "uninspectable", "url": "https://news.example/", "trigger": "paste", "reason": "too_large", "size": 9_000_000})));
     let dir = data_dir("conversation");
     let (code, r, err) = host_in(&dir, &["chrome-extension://abc/", "--max-inbound", "4096"], input);
     assert_eq!(code, 0, "exits cleanly at end of input: {err}");
-    assert_eq!(r.len(), 11, "{r:#?}");
+    assert_eq!(r.len(), 13, "{r:#?}");
     assert_eq!(r[0]["type"], "hello_ok");
-    assert_eq!(r[0]["protocol"], 1);
+    assert_eq!(r[0]["protocol"], 2);
+    assert_eq!(r[0]["max_request_bytes"], 4096, "the host announces its cap");
+    assert_eq!(r[0]["uninspectable"], "warn");
     assert_eq!((r[1]["id"].clone(), r[1]["action"].clone()), (json!("key"), json!("block")));
     assert!(r[1]["event_id"].as_str().unwrap().len() == 32);
     assert_eq!(r[2]["action"], "redact");
@@ -87,8 +93,14 @@ fn conversation_with_verdicts_and_errors() {
     let codes: Vec<&Value> = r[4..9].iter().map(|x| &x["code"]).collect();
     assert_eq!(codes, [&json!("bad_json"), &json!("unknown_type"), &json!("unsupported_version"), &json!("bad_frame"), &json!("frame_too_large")]);
     assert_eq!(r[5]["id"], 7, "errors echo the request id when it can be read");
+    assert_eq!(r[8]["id"], "big", "an oversized request's error carries its id");
     assert_eq!(r[9]["code"], "invalid_request", "a decision on an unknown event id is refused");
     assert_eq!(r[10]["type"], "status");
+    // Content that cannot be inspected is never a silent allow on an AI site: the policy warns.
+    assert_eq!((r[11]["type"].clone(), r[11]["action"].clone(), r[11]["override_allowed"].clone()), (json!("verdict"), json!("warn"), json!(true)));
+    assert_eq!(r[11]["reasons"], json!(["uninspectable:binary_file"]));
+    assert!(r[11]["event_id"].is_string());
+    assert_eq!(r[12]["action"], "allow", "not an AI site: not inspected, as for text");
     let all = serde_json::to_string(&r).unwrap();
     assert!(!all.contains("AKIAT4SYWB5WKH7DNSIP") && !all.contains("4539 1488"), "verdicts never echo values");
     assert!(!err.contains("AKIA"), "stderr: {err}");
@@ -96,9 +108,11 @@ fn conversation_with_verdicts_and_errors() {
     // The block and the redaction were recorded, with metadata only.
     let out = Command::new(env!("CARGO_BIN_EXE_promptwall")).env("PROMPTWALL_DATA_DIR", &dir).args(["events", "--json"]).output().unwrap();
     let events: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(events.len(), 2);
+    assert_eq!(events.len(), 3);
     assert_eq!((events[0]["action"].clone(), events[0]["site"].clone()), (json!("block"), json!("chatgpt.com")));
     assert_eq!(events[1]["entity_counts"], json!({"CREDIT_CARD": 1}));
+    assert_eq!((events[2]["action"].clone(), events[2]["rule_ids"].clone()), (json!("warn"), json!(["uninspectable:binary_file"])));
+    assert!(!serde_json::to_string(&events).unwrap().contains("q3.pdf"), "file names are not recorded");
     let db = std::fs::read(dir.join("events.db")).unwrap_or_default();
     let wal = std::fs::read(dir.join("events.db-wal")).unwrap_or_default();
     for bytes in [&db, &wal] {

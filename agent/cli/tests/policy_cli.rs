@@ -25,8 +25,8 @@ fn admin_flow_and_refusals() {
 
     assert!(run(&["policy", "keygen", "k1"]).status.success());
     assert!(run(&["policy", "keygen", "k2"]).status.success());
-    assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "-o", "b.json"]).status.success());
-    assert!(run(&["policy", "sign", "bad.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "-o", "x.json"]).status.code() == Some(2), "invalid policy is not signed");
+    assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "b.json"]).status.success());
+    assert!(run(&["policy", "sign", "bad.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "x.json"]).status.code() == Some(2), "invalid policy is not signed");
     assert!(run(&["policy", "verify", "b.json", "--trust", "k1=k1.pub", "--trust", "k2=k2.pub"]).status.success());
 
     let refused = |args: &[&str], why: &str| {

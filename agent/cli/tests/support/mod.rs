@@ -342,12 +342,22 @@ pub fn keygen(d: &Path, key_id: &str) -> (PathBuf, String) {
     (keys.join(format!("{key_id}.key")), std::fs::read_to_string(keys.join(format!("{key_id}.pub"))).unwrap().trim().to_string())
 }
 
-/// Signs `policy` (JSON) as bundle `version` with `promptwall policy sign`; returns its bytes.
+/// Signs `policy` (JSON) as bundle `version` for every group with `promptwall policy sign`;
+/// returns its bytes.
 pub fn sign(d: &Path, policy: &Value, key: &Path, key_id: &str, version: u64) -> Vec<u8> {
+    sign_for(d, policy, key, key_id, version, None)
+}
+
+/// As [`sign`], for one group only (`None`: every group).
+pub fn sign_for(d: &Path, policy: &Value, key: &Path, key_id: &str, version: u64, group: Option<&str>) -> Vec<u8> {
     let p = d.join(format!("policy-{version}.json"));
     std::fs::write(&p, policy.to_string()).unwrap();
     let out = d.join(format!("bundle-{version}.json"));
-    let st = cmd(d).args(["policy", "sign"]).arg(&p).arg("--key").arg(key).args(["--key-id", key_id, "--version", &version.to_string(), "-o"]).arg(&out).output().unwrap();
+    let audience: Vec<&str> = match group {
+        Some(g) => vec!["--group", g],
+        None => vec!["--all-groups"],
+    };
+    let st = cmd(d).args(["policy", "sign"]).arg(&p).arg("--key").arg(key).args(["--key-id", key_id, "--version", &version.to_string()]).args(audience).arg("-o").arg(&out).output().unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
     std::fs::read(out).unwrap()
 }
