@@ -206,3 +206,74 @@ fn a_host_returns_to_a_restarted_daemon() {
     });
     assert_eq!(h.finish(), Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_flood_of_idle_connections_cannot_starve_a_host() {
+    use std::io::Read;
+    use std::os::unix::net::UnixStream;
+    let d = dir("local", "flood");
+    let _daemon = Daemon::start(&d, &[]);
+    // The attack: far more idle connections than the daemon serves at once (once, 515 of them
+    // pinned a thread each and pushed every host into deciding alone).
+    let mut flood = Vec::new();
+    for _ in 0..600 {
+        flood.push(UnixStream::connect(d.join("run/agent.sock")).unwrap());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut h = HostProc::start(&d);
+    let v = h.inspect(1, SECRET);
+    assert_eq!((v["action"].clone(), v["decided_by"].clone()), (json!("block"), json!("daemon")), "{v}");
+    // A second request on the same host, after more flooding, still reaches the daemon.
+    for _ in 0..300 {
+        flood.push(UnixStream::connect(d.join("run/agent.sock")).unwrap());
+    }
+    let v = h.inspect(2, SECRET);
+    assert_eq!(v["decided_by"], "daemon", "{v}");
+    h.finish();
+    // Most of the flood was closed by the daemon (end of input on read).
+    let mut closed = 0;
+    for s in flood.iter_mut() {
+        s.set_read_timeout(Some(std::time::Duration::from_millis(20))).unwrap();
+        if matches!(s.read(&mut [0u8; 1]), Ok(0)) {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 900 - 128 - 2, "{closed} of 900 idle connections closed");
+}
+
+#[test]
+fn requests_over_the_browser_limit_are_relayed_to_the_daemon() {
+    let d = dir("local", "relay-big");
+    let _daemon = Daemon::start(&d, &[]);
+    let mut h = HostProc::start(&d);
+    // 2 MiB of text (over the 1 MiB that hosts may send the browser) with a key at the end.
+    let mut text = "lorem ipsum dolor sit amet ".repeat(2 * 1024 * 1024 / 27);
+    text.push_str(SECRET);
+    let v = h.inspect(1, &text);
+    assert_eq!((v["action"].clone(), v["decided_by"].clone()), (json!("block"), json!("daemon")));
+    h.finish();
+}
+
+#[test]
+fn touching_the_override_file_does_not_reload_it_and_a_change_reloads_it_once() {
+    let d = dir("local", "watch");
+    let policy = d.join("override.json");
+    assert!(cmd(&d).args(["policy", "init"]).arg(&policy).output().unwrap().status.success());
+    let _daemon = Daemon::start(&d, &["--policy", policy.to_str().unwrap()]);
+    let reloads = || std::fs::read_to_string(d.join("daemon.log")).unwrap_or_default().matches("policy override reloaded").count();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // `touch`: new times, same bytes. The daemon reads the file, which must not feed itself.
+    assert!(std::process::Command::new("touch").arg(&policy).status().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(reloads(), 0, "no reload without a content change");
+    let mut p: Value = serde_json::from_str(&std::fs::read_to_string(&policy).unwrap()).unwrap();
+    p["name"] = json!("Edited");
+    std::fs::write(&policy, p.to_string()).unwrap();
+    wait_for(10, "one reload", || reloads() >= 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(reloads(), 1, "exactly one reload for one change");
+    let mut h = HostProc::start(&d);
+    assert_eq!(h.ask(json!({"v": 2, "id": "s", "type": "status"}))["policy_name"], "Edited");
+    h.finish();
+}

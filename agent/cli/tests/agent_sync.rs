@@ -219,3 +219,95 @@ fn enrollment_in_the_os_keyring() {
     let _daemon = Daemon::start(&d, &[]);
     wait_for(20, "an authenticated policy request", || server.with(|s| s.policy_gets) > 0);
 }
+
+/// The default policy plus a rule for the `engineering` group only: e-mail addresses blocked.
+fn engineering_policy(name: &str) -> Value {
+    let mut p = policy_named(name);
+    let rule = json!({"id": "eng-no-email", "match": {"types": ["EMAIL"]}, "groups": ["engineering"], "action": "block", "message": "No addresses from engineering."});
+    p["rules"].as_array_mut().unwrap().insert(0, rule);
+    p
+}
+
+fn inspect_email(d: &Path) -> Value {
+    let mut h = HostProc::start(d);
+    let v = h.inspect(1, "please write to alice.lindgren@northwind.io");
+    h.finish();
+    v
+}
+
+/// Signs with explicit validity (Unix seconds) for every group.
+fn sign_window(d: &Path, policy: &Value, key: &Path, key_id: &str, version: u64, not_before: u64, days: u64) -> Vec<u8> {
+    let p = d.join(format!("policy-w{version}.json"));
+    std::fs::write(&p, policy.to_string()).unwrap();
+    let out = d.join(format!("bundle-w{version}.json"));
+    let st = cmd(d)
+        .args(["policy", "sign"])
+        .arg(&p)
+        .arg("--key")
+        .arg(key)
+        .args(["--key-id", key_id, "--version", &version.to_string(), "--all-groups", "--not-before", &not_before.to_string(), "--valid-days", &days.to_string(), "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn group_rules_apply_bundles_keep_to_their_group_and_the_rollback_floor_survives_restarts() {
+    let d = dir("sync", "group");
+    let server = TestServer::start();
+    let (k1, pk1) = keygen(&d, "k1");
+    let (k2, pk2) = keygen(&d, "k2");
+    config(&d, &server, &[("k1", &pk1), ("k2", &pk2)], "file");
+    assert!(enroll(&d, &server, "tok-group").status.success());
+
+    // Attack 1 (group rules ignored on devices): a rule scoped to the device's group applies.
+    let v3 = sign_for(&d, &engineering_policy("Engineering"), &k1, "k1", 3, Some("engineering"));
+    server.with(|s| s.bundle = Some((v3.clone(), "\"g3\"".into())));
+    let mut daemon = Daemon::start(&d, &[]);
+    wait_for(20, "bundle v3 in force", || verdict(&d) == (3, "daemon".into()));
+    let v = inspect_email(&d);
+    assert_eq!(v["action"], "block", "{v}");
+    assert!(v["reasons"][0].as_str().unwrap().starts_with("eng-no-email"), "{v}");
+
+    // Attack 2 (bundles not bound to a group): another group's bundle, newer, is refused.
+    let sales = sign_for(&d, &policy_named("Sales"), &k1, "k1", 4, Some("sales"));
+    server.with(|s| s.bundle = Some((sales, "\"s4\"".into())));
+    wait_for(10, "audience refusal", || log(&d).contains("not for this device's group"));
+    assert_eq!(verdict(&d), (3, "daemon".into()));
+    assert_eq!(daemon.term(), Some(0));
+    let floor: Value = serde_json::from_slice(&std::fs::read(d.join("data/policy/floor.json")).unwrap()).unwrap();
+    assert_eq!(floor["version"], 3);
+
+    // Attack 3 (rollback after restart): k1 is retired, so the bundle on disk no longer loads
+    // and the device decides with the built-in policy; an older bundle signed with the new key
+    // is still refused, because the floor outlived the bundle.
+    config(&d, &server, &[("k2", &pk2)], "file");
+    let old = sign(&d, &policy_named("Old but validly signed"), &k2, "k2", 2);
+    server.with(|s| s.bundle = Some((old, "\"o2\"".into())));
+    let mut daemon = Daemon::start(&d, &[]);
+    wait_for(10, "rollback refused after restart", || log(&d).contains("refusing a rollback"));
+    assert_eq!(verdict(&d).0, 0, "built-in policy while nothing newer than the floor is offered");
+    let v6 = sign(&d, &engineering_policy("Rotated"), &k2, "k2", 6);
+    server.with(|s| s.bundle = Some((v6, "\"g6\"".into())));
+    wait_for(20, "bundle v6 in force", || verdict(&d) == (6, "daemon".into()));
+    assert_eq!(daemon.term(), Some(0));
+
+    // Clock jumps: a last good bundle outside its validity window (expired: the clock ran past
+    // it; not yet valid: the clock went back) stays in force after a restart, instead of the
+    // more lenient built-in policy, and still refuses older ones.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for (version, nb, what) in [(7, now - 3 * 86_400, "expired"), (8, now + 3 * 86_400, "validity")] {
+        let b = sign_window(&d, &engineering_policy(what), &k2, "k2", version, nb, 1);
+        std::fs::write(d.join("data/policy/bundle.json"), &b).unwrap();
+        server.with(|s| s.bundle = Some((sign(&d, &policy_named("Older"), &k2, "k2", 5), format!("\"c{version}\""))));
+        let before = log(&d).matches("refusing a rollback").count();
+        let mut daemon = Daemon::start(&d, &[]);
+        assert_eq!(verdict(&d), (version, "daemon".into()), "{what}");
+        assert_eq!(inspect_email(&d)["action"], "block", "the group rule of the kept bundle still applies");
+        wait_for(10, "older bundle refused", || log(&d).matches("refusing a rollback").count() > before);
+        assert_eq!(daemon.term(), Some(0));
+        assert!(log(&d).contains(what), "the log says why the bundle is kept");
+    }
+}
