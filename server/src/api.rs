@@ -2,6 +2,7 @@
 
 use crate::auth::{self, bearer, hash_token, RateLimiter};
 use crate::store::{self, DeviceAuth, EventFilter, Heartbeat, IngestEvent, NewDevice, PolicyRecord, Publish, Store, StoreError};
+use crate::event::UploadedEvent;
 use crate::{export, now_ms, ServerConfig};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -22,7 +23,6 @@ pub const MAX_BATCH: usize = 500;
 pub const SMALL_BODY: usize = 64 * 1024;
 pub const EVENTS_BODY: usize = 2 * 1024 * 1024;
 pub const POLICY_BODY: usize = promptwall_policy::bundle::MAX_BUNDLE_BYTES + 64 * 1024;
-const ACTIONS: &[&str] = &["allow", "warn", "redact", "block"];
 
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +31,11 @@ pub struct AppState {
     device_rl: Arc<RateLimiter>,
     admin_rl: Arc<RateLimiter>,
     enroll_rl: Arc<RateLimiter>,
+    /// Per client address: routes without a credential.
+    public_rl: Arc<RateLimiter>,
+    body_timeout: std::time::Duration,
+    /// The tenant redaction key (64 lowercase hex), handed to devices at enrollment.
+    redaction_key: Arc<String>,
     notify: Arc<tokio::sync::Notify>,
 }
 
@@ -42,9 +47,89 @@ impl AppState {
             device_rl: Arc::new(RateLimiter::new(cfg.device_rate)),
             admin_rl: Arc::new(RateLimiter::new(cfg.admin_rate)),
             enroll_rl: Arc::new(RateLimiter::new(cfg.enroll_rate)),
+            public_rl: Arc::new(RateLimiter::new(cfg.public_rate)),
+            body_timeout: cfg.body_timeout,
+            redaction_key: Arc::new(String::new()),
             notify,
         }
     }
+
+    pub fn with_redaction_key(mut self, key: String) -> AppState {
+        self.redaction_key = Arc::new(key);
+        self
+    }
+}
+
+/// A request body that must arrive before a deadline; past it, it fails and `fired` is set so
+/// [`guard`] answers 408 and closes the connection.
+struct TimedBody {
+    inner: Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    fired: Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("request body not received in time")]
+struct BodyTimeout;
+
+impl axum::body::HttpBody for TimedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, axum::Error>>> {
+        use std::future::Future as _;
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.inner).poll_frame(cx) {
+            std::task::Poll::Pending => {
+                if this.deadline.as_mut().poll(cx).is_ready() {
+                    this.fired.store(true, std::sync::atomic::Ordering::SeqCst);
+                    return std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTimeout))));
+                }
+                std::task::Poll::Pending
+            }
+            ready => ready,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Runs before every route: the per-address limit for routes without a credential (enrollment
+/// has its own; the other API routes are limited per credential), and the body deadline.
+async fn guard(State(st): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::body::HttpBody as _;
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let path = req.uri().path();
+    if let Some(ip) = &ip {
+        if !path.starts_with("/api/v1/") {
+            if let Err(s) = st.public_rl.check(ip) {
+                return ApiError::rate_limited(s).into_response();
+            }
+        }
+    }
+    let fired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (parts, body) = req.into_parts();
+    let body = if body.is_end_stream() {
+        body
+    } else {
+        Body::new(TimedBody { inner: body, deadline: Box::pin(tokio::time::sleep(st.body_timeout)), fired: fired.clone() })
+    };
+    let resp = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    if fired.load(std::sync::atomic::Ordering::SeqCst) {
+        let mut r = ApiError::new(StatusCode::REQUEST_TIMEOUT, "timeout", "request body not received in time").into_response();
+        r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return r;
+    }
+    resp
 }
 
 /// An error answer: `{"error": code, "message": …}`.
@@ -113,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/policies/{group}", get(policy_history).post(publish_policy).layer(DefaultBodyLimit::max(POLICY_BODY)))
         .route("/admin/devices", get(list_devices))
         .route("/admin/devices/{id}/revoke", post(revoke_device))
+        .route("/admin/devices/{id}/allow-reenroll", post(allow_reenroll))
         .route("/admin/events", get(query_events))
         .route("/admin/events.csv", get(events_csv))
         .route("/admin/stats", get(stats));
@@ -121,8 +207,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(SMALL_BODY))
-        .with_state(state)
+        .with_state(state.clone())
         .merge(crate::console::router())
+        .layer(axum::middleware::from_fn_with_state(state, guard))
 }
 
 fn parse_json(body: &[u8]) -> ApiResult<Value> {
@@ -189,17 +276,23 @@ async fn enroll(State(st): State<AppState>, ConnectInfo(peer): ConnectInfo<Socke
     let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
     let token = str_field(obj, "token", 256, true)?.unwrap_or_default();
     let device_id = str_field(obj, "device_id", 128, true)?.unwrap_or_default().trim().to_string();
-    if device_id.is_empty() {
-        return Err(ApiError::bad("`device_id` must not be empty"));
+    if !valid_name(&device_id) {
+        return Err(ApiError::bad("`device_id` must be 1 to 128 characters of A-Z a-z 0-9 . _ -"));
     }
     let hostname = str_field(obj, "hostname", 255, false)?.unwrap_or_default().to_string();
     let agent_version = str_field(obj, "agent_version", 64, false)?.unwrap_or_default().to_string();
     let device_token = auth::new_token(auth::DEVICE_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let nd = NewDevice { device_id: device_id.clone(), hostname, agent_version, token_hash: hash_token(&device_token) };
     match st.store.enroll(&hash_token(token), nd, now_ms()).await? {
-        Some(group) => {
-            tracing::info!(device_id = %device_id, group = %group, "device enrolled");
-            Ok((StatusCode::CREATED, axum::Json(json!({"device_id": device_id, "device_token": device_token, "group": group}))).into_response())
+        Some(store::Enrolled { device_id: issued, group }) => {
+            if issued == device_id {
+                tracing::info!(device_id = %issued, group = %group, "device enrolled");
+            } else {
+                // Device identity is the server's: a taken id is never handed to a new credential.
+                tracing::warn!(proposed = %device_id, device_id = %issued, group = %group, "device enrolled under a fresh id: the proposed one is taken");
+            }
+            let reply = json!({"device_id": issued, "device_token": device_token, "group": group, "redaction_key": st.redaction_key.as_str()});
+            Ok((StatusCode::CREATED, axum::Json(reply)).into_response())
         }
         None => Err(ApiError::unauthorized("enrollment token unknown, used up or expired")),
     }
@@ -235,73 +328,45 @@ async fn get_policy(State(st): State<AppState>, headers: HeaderMap) -> ApiResult
     Ok(resp)
 }
 
-/// Checks one uploaded event and turns it into what the store keeps. `Err` is the reject reason.
+/// Checks one uploaded event and turns it into what the store keeps. `Err` is (event id or "",
+/// reject reason). Typed (see [`crate::event`]): unknown fields are refused, so the stored record
+/// only ever holds allow-listed fields.
 pub fn validate_event(v: Value, device_id: &str) -> Result<IngestEvent, (String, String)> {
-    let Value::Object(mut obj) = v else { return Err((String::new(), "event is not a JSON object".into())) };
-    let id = match obj.get("event_id") {
-        Some(Value::String(s)) if !s.is_empty() && s.len() <= 128 && !s.chars().any(char::is_control) => s.clone(),
-        _ => return Err((String::new(), "`event_id` must be a string of 1 to 128 characters".into())),
-    };
-    let fail = |reason: &str| Err((id.clone(), reason.to_string()));
-    let Some(time_ms) = obj.get("time_ms").and_then(Value::as_i64) else { return fail("`time_ms` must be an integer (Unix milliseconds)") };
-    let action = match obj.get("action").and_then(Value::as_str) {
-        Some(a) if ACTIONS.contains(&a) => a.to_string(),
-        _ => return fail("`action` must be one of allow, warn, redact, block"),
-    };
-    let text = |obj: &Map<String, Value>, key: &str, max: usize| -> Result<String, String> {
-        match obj.get(key) {
-            None | Some(Value::Null) => Ok(String::new()),
-            Some(Value::String(s)) if s.chars().count() <= max => Ok(s.clone()),
-            _ => Err(format!("`{key}` must be a string of at most {max} characters")),
-        }
-    };
-    let (user, site, trigger) = match (text(&obj, "user", 255), text(&obj, "site", 255), text(&obj, "trigger", 32)) {
-        (Ok(u), Ok(s), Ok(t)) => (u, s, t),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(&e),
-    };
-    if let Err(e) = text(&obj, "justification", 1000) {
-        return fail(&e);
-    }
-    let policy_version = match obj.get("policy_version") {
-        None | Some(Value::Null) => 0,
-        Some(v) => match v.as_i64() {
-            Some(n) if n >= 0 => n,
-            _ => return fail("`policy_version` must be a non-negative integer"),
-        },
-    };
+    validate_event_at(v, device_id, now_ms())
+}
+
+/// [`validate_event`] against a given server clock (Unix milliseconds); what the fuzz target calls.
+pub fn validate_event_at(v: Value, device_id: &str, now_ms: i64) -> Result<IngestEvent, (String, String)> {
+    let mut e = UploadedEvent::parse(v).map_err(|r| (r.event_id, r.reason))?;
+    e.validate(now_ms).map_err(|r| (r.event_id, r.reason))?;
+    e.device_id = device_id.to_string();
     let mut tags: Vec<(&'static str, String)> = Vec::new();
+    let rules: BTreeSet<&str> = e.rule_ids.iter().map(String::as_str).collect();
+    tags.extend(rules.into_iter().map(|r| (store::TAG_RULE, r.to_string())));
     let mut cats: BTreeSet<String> = BTreeSet::new();
-    match obj.get("rule_ids") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-            let set: BTreeSet<&str> = a.iter().filter_map(Value::as_str).collect();
-            tags.extend(set.into_iter().map(|r| (store::TAG_RULE, r.to_string())));
-        }
-        _ => return fail("`rule_ids` must be an array of strings"),
+    for k in e.entity_counts.keys() {
+        tags.push((store::TAG_ENTITY, k.clone()));
+        let family = promptwall_detect::entity::EntityType::from_name(k).map(|t| t.family().as_str()).unwrap_or("CUSTOM");
+        cats.insert(family.to_string());
     }
-    match obj.get("entity_counts") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(m)) if m.values().all(|n| n.as_u64().is_some()) => {
-            for k in m.keys() {
-                tags.push((store::TAG_ENTITY, k.clone()));
-                let family = promptwall_detect::entity::EntityType::from_name(k).map(|t| t.family().as_str()).unwrap_or("CUSTOM");
-                cats.insert(family.to_string());
-            }
-        }
-        _ => return fail("`entity_counts` must map names to non-negative integers"),
-    }
-    match obj.get("categories") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-            // Explicit categories replace the ones derived from entity families.
-            cats = a.iter().filter_map(Value::as_str).map(String::from).collect();
-        }
-        _ => return fail("`categories` must be an array of strings"),
+    if let Some(c) = &e.categories {
+        // Explicit categories replace the ones derived from entity families.
+        cats = c.iter().cloned().collect();
     }
     tags.extend(cats.into_iter().map(|c| (store::TAG_CATEGORY, c)));
-    obj.insert("device_id".into(), Value::String(device_id.to_string()));
-    let body = Value::Object(obj).to_string();
-    Ok(IngestEvent { event_id: id, time_ms, user, site, trigger, action, policy_version, body, tags })
+    let body = serde_json::to_string(&e).map_err(|err| (e.event_id.clone(), format!("cannot serialise the event: {err}")))?;
+    let policy_version = i64::try_from(e.policy_version).map_err(|_| (e.event_id.clone(), "`policy_version` is out of range".to_string()))?;
+    Ok(IngestEvent {
+        event_id: e.event_id,
+        time_ms: e.time_ms,
+        user: e.user,
+        site: e.site,
+        trigger: e.trigger.as_str().to_string(),
+        action: e.action.as_str().to_string(),
+        policy_version,
+        body,
+        tags,
+    })
 }
 
 async fn post_events(State(st): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
@@ -443,6 +508,27 @@ async fn list_devices(State(st): State<AppState>, headers: HeaderMap) -> ApiResu
     Ok(axum::Json(json!({"devices": st.store.devices().await?})).into_response())
 }
 
+/// Lets the next enrollment that proposes this device id (within `expires_in_s`, default a day)
+/// take it over: new credential, the token's group, revocation cleared. Without this, enrolling
+/// with a taken id gets a fresh id and the existing device is left as it is.
+async fn allow_reenroll(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    admin(&st, &headers).await?;
+    let body = body?;
+    let v = if body.is_empty() { json!({}) } else { parse_json(&body)? };
+    let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
+    let ttl = int_field(obj, "expires_in_s")?.unwrap_or(86_400);
+    if !(1..=30 * 86_400).contains(&ttl) {
+        return Err(ApiError::bad("`expires_in_s` must be between 1 and 2592000"));
+    }
+    let until = now_ms() + ttl * 1000;
+    if st.store.allow_reenroll(&id, until).await? {
+        tracing::info!(device_id = %id, until_ms = until, "re-enrollment of the device id allowed");
+        Ok((StatusCode::OK, axum::Json(json!({"device_id": id, "until_ms": until}))).into_response())
+    } else {
+        Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such device"))
+    }
+}
+
 async fn revoke_device(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     admin(&st, &headers).await?;
     if st.store.revoke_device(&id).await? {
@@ -479,8 +565,13 @@ fn filter_of(q: &HashMap<String, String>) -> ApiResult<EventFilter> {
 }
 
 /// A stored event as the admin API shows it: the uploaded record plus `received_ms` and `group`.
+/// Only allow-listed fields are shown, whatever an older row holds.
 pub fn event_json(e: &store::StoredEvent) -> Value {
-    let mut v: Value = serde_json::from_str(&e.body).unwrap_or_else(|_| json!({}));
+    let obj = match serde_json::from_str::<Value>(&e.body) {
+        Ok(Value::Object(o)) => crate::event::allow_listed(o),
+        _ => Map::new(),
+    };
+    let mut v = Value::Object(obj);
     if let Some(o) = v.as_object_mut() {
         o.insert("received_ms".into(), json!(e.received_ms));
         o.insert("group".into(), json!(e.group));
@@ -580,10 +671,9 @@ mod tests {
 
     #[test]
     fn event_is_bound_to_the_credential_and_tagged() {
-        let e = validate_event(ev(json!({"unknown_field": 1})), "dev-1").unwrap();
+        let e = validate_event(ev(json!({})), "dev-1").unwrap();
         let body: Value = serde_json::from_str(&e.body).unwrap();
         assert_eq!(body["device_id"], "dev-1");
-        assert_eq!(body["unknown_field"], 1);
         let mut tags = e.tags.clone();
         tags.sort();
         let want: Vec<(&str, String)> = vec![
@@ -599,6 +689,13 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_are_rejected_not_stored() {
+        let (id, reason) = validate_event(ev(json!({"raw_text": "SSN 123-45-6789"})), "dev-1").unwrap_err();
+        assert_eq!(id, "e1");
+        assert!(reason.contains("raw_text"), "{reason}");
+    }
+
+    #[test]
     fn explicit_categories_replace_families() {
         let e = validate_event(ev(json!({"categories": ["credentials"]})), "d").unwrap();
         let cats: Vec<_> = e.tags.iter().filter(|t| t.0 == "category").map(|t| t.1.as_str()).collect();
@@ -611,11 +708,21 @@ mod tests {
         assert_eq!(validate_event(ev(json!({"event_id": ""})), "d").unwrap_err().0, "");
         let (id, reason) = validate_event(ev(json!({"action": "explode"})), "d").unwrap_err();
         assert_eq!(id, "e1");
-        assert!(reason.contains("action"));
+        assert!(reason.contains("explode") || reason.contains("action"), "{reason}");
         assert!(validate_event(ev(json!({"time_ms": "soon"})), "d").is_err());
+        assert!(validate_event(ev(json!({"time_ms": 9_000_000_000_000_000_000i64})), "d").is_err());
         assert!(validate_event(ev(json!({"entity_counts": {"EMAIL": -1}})), "d").is_err());
         assert!(validate_event(ev(json!({"justification": "x".repeat(1001)})), "d").is_err());
         assert!(validate_event(ev(json!({"policy_version": -2})), "d").is_err());
+        assert!(validate_event(ev(json!({"user": "a\u{1b}[31mb"})), "d").is_err());
+    }
+
+    #[test]
+    fn old_rows_show_only_allow_listed_fields() {
+        let row = store::StoredEvent { seq: 1, received_ms: 2, group: "g".into(), body: r#"{"event_id":"e","raw_text":"123-45-6789"}"#.into() };
+        let v = event_json(&row);
+        assert!(v.get("raw_text").is_none());
+        assert_eq!(v["group"], "g");
     }
 
     #[test]

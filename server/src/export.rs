@@ -29,9 +29,10 @@ pub fn rfc3339_ms(ms: i64) -> String {
 }
 
 fn csv_field(s: &str, out: &mut String) {
-    // Cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas.
-    let guarded = matches!(s.chars().next(), Some('=' | '+' | '-' | '@'));
-    if guarded || s.contains([',', '"', '\n', '\r']) {
+    // Cells starting with = + - @ TAB CR (OWASP's list), LF, or the full-width = + - @ some
+    // spreadsheets also read as formulas are prefixed with ' so they are never run as formulas.
+    let guarded = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'));
+    if guarded || s.contains([',', '"', '\n', '\r', '\t']) {
         out.push('"');
         if guarded {
             out.push('\'');
@@ -166,6 +167,11 @@ mod tests {
         let row = csv_row(&v);
         assert!(row.starts_with("\"a,b\",1970-01-01T00:00:00.000Z,0,5,,\"'=cmd()\",,,warn,r1;r2,EMAIL=2,,3,,\"said \"\"ok\"\"\nthen\"\r\n"), "{row}");
         assert_eq!(CSV_HEADER.trim_end().split(',').count(), 15);
+        for lead in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx", "\u{FF1D}1+1"] {
+            let mut out = String::new();
+            csv_field(lead, &mut out);
+            assert!(out.starts_with("\"'"), "{lead:?} -> {out:?}");
+        }
         assert_eq!(row.matches(',').count(), 14 + 1);
     }
 

@@ -11,7 +11,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod conn;
 pub mod console;
+pub mod event;
 pub mod export;
 pub mod forward;
 pub mod http_client;
@@ -53,6 +55,19 @@ pub struct ServerConfig {
     pub forward: forward::ForwardConfig,
     /// PostgreSQL pool size.
     pub pg_pool: usize,
+    /// A connection must deliver a request's headers within this long (from its start, or from the
+    /// previous response on a kept-alive connection), and a TLS client its handshake.
+    pub header_timeout: std::time::Duration,
+    /// A request's body must arrive within this long, else 408 and the connection is closed.
+    pub body_timeout: std::time::Duration,
+    /// Most open connections; over it the least recently active one is closed (see [`conn`]).
+    /// Lowered to fit the open-file limit.
+    pub max_connections: usize,
+    /// Most open connections from one client address (same eviction).
+    pub max_connections_per_ip: usize,
+    /// Per client address, for the routes that need no credential (health check, console, unknown
+    /// paths).
+    pub public_rate: RateLimit,
 }
 
 impl ServerConfig {
@@ -68,6 +83,11 @@ impl ServerConfig {
             enroll_rate: RateLimit { per_s: 2.0, burst: 30.0 },
             forward: forward::ForwardConfig::default(),
             pg_pool: 16,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
+            max_connections: 8192,
+            max_connections_per_ip: 512,
+            public_rate: RateLimit { per_s: 10.0, burst: 100.0 },
         }
     }
 }
@@ -103,19 +123,74 @@ pub async fn open_store(database_url: Option<&str>, data_dir: &Path, pg_pool: us
         }
         Some(other) => anyhow::bail!("unsupported --database-url `{}` (postgres://… or sqlite://PATH)", other.split(':').next().unwrap_or("")),
         None => {
-            std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+            private_dir(data_dir)?;
             let path = data_dir.join("promptwall.db");
             Ok(Arc::new(store::sqlite::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?))
         }
     }
 }
 
+/// Creates `dir` (and parents) and makes it private to the server's user (0700): it holds the
+/// database and the first admin token.
+pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mode = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?.permissions().mode() & 0o777;
+    if mode != 0o700 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| format!("making {} private (0700)", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Where the first start writes the first admin token (0600, in the data directory).
+pub const INITIAL_ADMIN_TOKEN_FILE: &str = "initial-admin-token";
+
+/// Writes the first admin token to `DATA_DIR/initial-admin-token`, readable by the owner only.
+fn write_initial_token(data_dir: &Path, token: &str) -> anyhow::Result<PathBuf> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    private_dir(data_dir)?;
+    let path = data_dir.join(INITIAL_ADMIN_TOKEN_FILE);
+    // A stale file (from an earlier database) is replaced, never reused with looser permissions.
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("removing the stale {}", path.display())),
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("writing the first admin token to {}", path.display()))?;
+    f.write_all(format!("{token}\n").as_bytes())?;
+    f.sync_all()?;
+    Ok(path)
+}
+
+/// The tenant redaction key: 32 random bytes (64 lowercase hex) made on first start and kept in
+/// the database, the same for every replica. Devices receive it when they enroll and key their
+/// redaction hashes and exact-data-match fingerprints with it.
+pub async fn redaction_key(store: &dyn Store) -> anyhow::Result<String> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+    let fresh: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let key = store.secret(store::REDACTION_KEY, &fresh, now_ms()).await?;
+    anyhow::ensure!(key.len() == 64 && key.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')), "the stored redaction key is not 64 lowercase hex digits");
+    Ok(key)
+}
+
 /// A server started by [`start`].
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub store: Arc<dyn Store>,
-    /// Printed once when the database had no admin token: the first admin token.
+    /// Made when the database had no admin token: the first admin token (for callers in this
+    /// process; `serve` prints only where the file is).
     pub initial_admin_token: Option<String>,
+    /// `DATA_DIR/initial-admin-token` (0600), written when the first admin token was made.
+    pub initial_admin_token_file: Option<PathBuf>,
+    /// Counts the open connections.
+    pub connections: Arc<conn::ConnTracker>,
     pub tls: bool,
     handle: axum_server::Handle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -164,36 +239,60 @@ pub async fn start(cfg: ServerConfig) -> anyhow::Result<RunningServer> {
 }
 
 pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyhow::Result<RunningServer> {
-    let initial_admin_token = if store.admin_token_count().await? == 0 {
+    let (initial_admin_token, initial_admin_token_file) = if store.admin_token_count().await? == 0 {
         let token = auth::new_token(auth::ADMIN_PREFIX)?;
+        // The file first: a token only in the database would be lost.
+        let file = write_initial_token(&cfg.data_dir, &token)?;
         store.add_admin_token(&auth::hash_token(&token), "initial", now_ms()).await?;
-        Some(token)
+        (Some(token), Some(file))
     } else {
-        None
+        (None, None)
     };
+    let redaction_key = redaction_key(store.as_ref()).await?;
     let notify = Arc::new(tokio::sync::Notify::new());
-    let state = api::AppState::new(store.clone(), &cfg, notify.clone());
+    let state = api::AppState::new(store.clone(), &cfg, notify.clone()).with_redaction_key(redaction_key);
     let app = api::router(state);
     let listener = std::net::TcpListener::bind(cfg.listen).with_context(|| format!("binding {}", cfg.listen))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let handle = axum_server::Handle::new();
     let make = app.into_make_service_with_connect_info::<SocketAddr>();
+    // Keep the connection cap under the open-file limit, with room for the database and logs.
+    let max_connections = match conn::raise_nofile_limit() {
+        Some(soft) => cfg.max_connections.min((soft.saturating_sub(128) as usize).max(16)),
+        None => cfg.max_connections,
+    };
+    let connections = conn::ConnTracker::new(max_connections, cfg.max_connections_per_ip);
+    let limit = conn::LimitAcceptor::new(axum_server::accept::DefaultAcceptor::new(), connections.clone());
     let task = match &cfg.tls {
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .with_context(|| format!("loading TLS certificate {} and key {}", cert.display(), key.display()))?;
-            let server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+            // HTTP/1.1 only (see conn::Http1Stream): never offer h2 in ALPN.
+            let mut rustls_cfg = (*tls.get_inner()).clone();
+            rustls_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+            let tls = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(rustls_cfg));
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).handshake_timeout(cfg.header_timeout).acceptor(limit);
+            let acceptor = conn::Http1Acceptor::new(acceptor, cfg.header_timeout);
+            let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
+            http1_timeouts(server.http_builder(), cfg.header_timeout);
             tokio::spawn(async move { server.serve(make).await })
         }
         None => {
-            let server = axum_server::from_tcp(listener).handle(handle.clone());
+            let acceptor = conn::Http1Acceptor::new(limit, cfg.header_timeout);
+            let mut server = axum_server::from_tcp(listener).acceptor(acceptor).handle(handle.clone());
+            http1_timeouts(server.http_builder(), cfg.header_timeout);
             tokio::spawn(async move { server.serve(make).await })
         }
     };
     let forwarder = forward::spawn(cfg.forward.clone(), store.clone(), notify);
-    tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), "promptwall-server listening");
-    Ok(RunningServer { addr, store, initial_admin_token, tls: cfg.tls.is_some(), handle, task, forwarder })
+    tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
+    Ok(RunningServer { addr, store, initial_admin_token, initial_admin_token_file, connections, tls: cfg.tls.is_some(), handle, task, forwarder })
+}
+
+/// HTTP/1 only, with a header read timeout (hyper applies it only with a timer).
+fn http1_timeouts(b: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>, header_timeout: std::time::Duration) {
+    b.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
 }

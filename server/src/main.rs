@@ -1,4 +1,5 @@
-//! `promptwall-server serve …` and `promptwall-server admin-token create …`.
+//! `promptwall-server serve …`, `promptwall-server admin-token create …` and
+//! `promptwall-server redaction-key show …`.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -31,6 +32,21 @@ enum Cmd {
     AdminToken {
         #[command(subcommand)]
         cmd: AdminTokenCmd,
+    },
+    /// The tenant redaction key devices key their redaction hashes and fingerprints with.
+    RedactionKey {
+        #[command(subcommand)]
+        cmd: RedactionKeyCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum RedactionKeyCmd {
+    /// Print the key (64 lowercase hex; made now if the server never started), e.g. to compute
+    /// exact-data-match hashes offline. Keep it as secret as an admin token.
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -78,6 +94,23 @@ struct ServeArgs {
     /// PostgreSQL connection pool size.
     #[arg(long, default_value_t = 16)]
     pg_pool: usize,
+    /// Seconds a connection has to send a request's headers (and a TLS client its handshake).
+    #[arg(long, default_value_t = 10)]
+    header_timeout_s: u64,
+    /// Seconds a request's body has to arrive (then 408).
+    #[arg(long, default_value_t = 30)]
+    body_timeout_s: u64,
+    /// Most open connections (lowered to fit the open-file limit); over it the least recently
+    /// active connection is closed.
+    #[arg(long, default_value_t = 8192)]
+    max_connections: usize,
+    /// Most open connections from one client address (raise it behind a proxy or NAT).
+    #[arg(long, default_value_t = 512)]
+    max_connections_per_ip: usize,
+    /// Requests per second per client address to routes without a credential (health check,
+    /// console; burst: 10x).
+    #[arg(long, default_value_t = 10.0)]
+    public_rate: f64,
 }
 
 #[tokio::main]
@@ -97,6 +130,11 @@ async fn main() -> Result<()> {
             eprintln!("admin token `{name}` created; it is shown only now");
             Ok(())
         }
+        Cmd::RedactionKey { cmd: RedactionKeyCmd::Show { db } } => {
+            let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
+            println!("{}", promptwall_server::redaction_key(store.as_ref()).await?);
+            Ok(())
+        }
         Cmd::Serve(a) => {
             let mut cfg = ServerConfig::new(a.listen, a.db.data_dir);
             cfg.database_url = a.db.database_url;
@@ -106,14 +144,21 @@ async fn main() -> Result<()> {
             cfg.admin_rate = RateLimit { per_s: a.admin_rate, burst: a.admin_rate * 10.0 };
             cfg.enroll_rate = RateLimit { per_s: a.enroll_rate, burst: a.enroll_rate * 15.0 };
             cfg.pg_pool = a.pg_pool;
+            anyhow::ensure!(a.header_timeout_s > 0 && a.body_timeout_s > 0, "--header-timeout-s and --body-timeout-s must be above 0");
+            cfg.header_timeout = std::time::Duration::from_secs(a.header_timeout_s);
+            cfg.body_timeout = std::time::Duration::from_secs(a.body_timeout_s);
+            cfg.max_connections = a.max_connections;
+            cfg.max_connections_per_ip = a.max_connections_per_ip;
+            cfg.public_rate = RateLimit { per_s: a.public_rate, burst: a.public_rate * 10.0 };
             cfg.forward.webhook = a.forward_webhook;
             cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;
             if cfg.trusted_keys.is_empty() {
                 tracing::warn!("no --trusted-key: policy uploads will be refused");
             }
             let server = promptwall_server::start(cfg).await.context("starting the server")?;
-            if let Some(t) = &server.initial_admin_token {
-                println!("No admin token existed; created one. It is shown only now, keep it safe:\n  {t}");
+            if let Some(f) = &server.initial_admin_token_file {
+                // Only where it is: stdout ends up in logs and journals.
+                println!("No admin token existed; created one in {} (readable by this user only). Read it, keep it safe, then delete the file.", f.display());
             }
             let scheme = if server_is_tls(&server) { "https" } else { "http" };
             println!("promptwall-server listening on {scheme}://{} (console: /console/)", server.addr);

@@ -99,7 +99,8 @@ async fn tokens_and_revocation(b: Backend) {
     let r = s.post("/api/v1/admin/enrollment-tokens", Some(&s.admin), &json!({"group": "bad group!"})).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "bad_request");
-    // Revocation takes effect at once; re-enrolling the same device id gives a new credential.
+    // Revocation takes effect at once; re-enrolling the same device id (allowed by an admin) gives
+    // a new credential.
     let dev = s.enroll("sales", "laptop-9").await;
     assert_eq!(s.post("/api/v1/heartbeat", Some(&dev), &json!({})).await.status, 204);
     assert_eq!(s.post("/api/v1/admin/devices/laptop-9/revoke", Some(&s.admin), &json!({})).await.status, 204);
@@ -109,6 +110,7 @@ async fn tokens_and_revocation(b: Backend) {
     let devs = s.get("/api/v1/admin/devices", Some(&s.admin)).await.json();
     let row = devs["devices"].as_array().unwrap().iter().find(|d| d["device_id"] == "laptop-9").unwrap().clone();
     assert_eq!(row["revoked"], true);
+    assert_eq!(s.post("/api/v1/admin/devices/laptop-9/allow-reenroll", Some(&s.admin), &json!({})).await.status, 200);
     let dev2 = s.enroll("eng", "laptop-9").await;
     assert_eq!(s.post("/api/v1/heartbeat", Some(&dev2), &json!({})).await.status, 204);
     assert_eq!(s.post("/api/v1/heartbeat", Some(&dev), &json!({})).await.status, 401, "old credential stays dead");
@@ -333,6 +335,12 @@ async fn restart_keeps_state_and_no_new_admin_token() {
     assert_eq!(r.status, 200);
     b.shutdown().await.unwrap();
     assert!(dir.0.join("promptwall.db").exists());
+    assert!(!dir.0.join(promptwall_server::INITIAL_ADMIN_TOKEN_FILE).exists() || a_token_file_was_first(&dir.0, &admin));
+}
+
+/// The token file the first start wrote holds that start's token.
+fn a_token_file_was_first(dir: &std::path::Path, admin: &str) -> bool {
+    std::fs::read_to_string(dir.join(promptwall_server::INITIAL_ADMIN_TOKEN_FILE)).map(|t| t.trim() == admin).unwrap_or(false)
 }
 
 /// Every route the server answers is documented in the OpenAPI document, and vice versa.
@@ -351,6 +359,7 @@ fn openapi_documents_every_route() {
         "/api/v1/admin/policies/{group}",
         "/api/v1/admin/devices",
         "/api/v1/admin/devices/{id}/revoke",
+        "/api/v1/admin/devices/{id}/allow-reenroll",
         "/api/v1/admin/events",
         "/api/v1/admin/events.csv",
         "/api/v1/admin/stats",

@@ -22,6 +22,10 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("{0}")]
     Config(String),
+    #[error("no OS randomness: {0}")]
+    Random(String),
+    #[error("no free device id after {0} tries")]
+    NoFreeId(usize),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -34,6 +38,29 @@ pub struct NewDevice {
     pub agent_version: String,
     pub token_hash: String,
 }
+
+/// What an enrollment gave: the device id the server settled on (the proposed one when it was
+/// free, else a fresh one) and the token's group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub device_id: String,
+    pub group: String,
+}
+
+/// A device id for a proposal that is taken: the proposal (cut to fit 128 characters) plus 8
+/// random hex digits.
+pub fn fresh_device_id(proposed: &str) -> Result<String> {
+    let mut b = [0u8; 4];
+    getrandom::fill(&mut b).map_err(|e| StoreError::Random(e.to_string()))?;
+    let base: String = proposed.chars().take(119).collect();
+    Ok(format!("{base}-{:02x}{:02x}{:02x}{:02x}", b[0], b[1], b[2], b[3]))
+}
+
+/// How many fresh ids enrollment tries before giving up (each collides with probability ~2^-32).
+pub const FRESH_ID_TRIES: usize = 8;
+
+/// Name of the tenant redaction key in `server_secrets`.
+pub const REDACTION_KEY: &str = "redaction_key";
 
 /// Who a valid, unrevoked device token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,9 +203,19 @@ pub trait Store: Send + Sync + 'static {
     async fn is_admin_token(&self, token_hash: &str) -> Result<bool>;
 
     async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()>;
-    /// Consumes one use of the enrollment token and creates (or re-keys) the device. `None` when
-    /// the token is unknown, used up or expired (nothing changes then).
-    async fn enroll(&self, enrollment_hash: &str, device: NewDevice, now_ms: i64) -> Result<Option<String>>;
+    /// Consumes one use of the enrollment token and creates a device. The device id is the
+    /// proposed one when no device has it; when one has, that device is left untouched (its
+    /// credential, group and revocation stay) and a fresh id is issued, unless an admin allowed
+    /// the id to be re-enrolled ([`Store::allow_reenroll`]; then the device is re-keyed, moved to
+    /// the token's group and un-revoked, once). `None` when the token is unknown, used up or
+    /// expired (nothing changes then).
+    async fn enroll(&self, enrollment_hash: &str, device: NewDevice, now_ms: i64) -> Result<Option<Enrolled>>;
+    /// Lets the next enrollment proposing `device_id` (before `until_ms`) take that id over.
+    /// `false` when there is no such device.
+    async fn allow_reenroll(&self, device_id: &str, until_ms: i64) -> Result<bool>;
+    /// The secret named `name`; stored as `candidate` when there is none yet (first start). Every
+    /// replica gets the same value.
+    async fn secret(&self, name: &str, candidate: &str, now_ms: i64) -> Result<String>;
     /// `None` for an unknown or revoked device token.
     async fn device_auth(&self, token_hash: &str) -> Result<Option<DeviceAuth>>;
     async fn heartbeat(&self, device_id: &str, hb: &Heartbeat, now_ms: i64) -> Result<()>;

@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX event_tags_seq ON event_tags (seq);
      CREATE INDEX event_tags_kind ON event_tags (kind, time_ms);
      CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL);",
+    "ALTER TABLE devices ADD COLUMN reenroll_until_ms BIGINT;
+     CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_ms BIGINT NOT NULL);",
 ];
 
 #[derive(Clone)]
@@ -164,7 +166,7 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<String>> {
+    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<Enrolled>> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = tx
@@ -176,16 +178,44 @@ impl Store for PgStore {
             return Ok(None);
         }
         tx.execute("UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE token_hash = $1", &[&enrollment_hash]).await?;
-        tx.execute(
-            "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
-             VALUES ($1, $2, $3, $4, $5, $6, FALSE)
-             ON CONFLICT (device_id) DO UPDATE SET token_hash = excluded.token_hash, group_name = excluded.group_name,
-               hostname = excluded.hostname, agent_version = excluded.agent_version, enrolled_ms = excluded.enrolled_ms, revoked = FALSE",
-            &[&d.device_id, &d.token_hash, &group, &d.hostname, &d.agent_version, &now_ms],
-        )
-        .await?;
+        let insert = "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
+                      VALUES ($1, $2, $3, $4, $5, $6, FALSE) ON CONFLICT (device_id) DO NOTHING";
+        let mut device_id = d.device_id.clone();
+        let mut done = tx.execute(insert, &[&device_id, &d.token_hash, &group, &d.hostname, &d.agent_version, &now_ms]).await? == 1;
+        if !done {
+            // The id is taken. Only an admin's allow-reenroll lets this enrollment take it over.
+            done = tx
+                .execute(
+                    "UPDATE devices SET token_hash = $2, group_name = $3, hostname = $4, agent_version = $5, enrolled_ms = $6, revoked = FALSE,
+                       reenroll_until_ms = NULL
+                     WHERE device_id = $1 AND reenroll_until_ms IS NOT NULL AND reenroll_until_ms > $6",
+                    &[&device_id, &d.token_hash, &group, &d.hostname, &d.agent_version, &now_ms],
+                )
+                .await?
+                == 1;
+        }
+        let mut tries = 0;
+        while !done {
+            if tries == FRESH_ID_TRIES {
+                return Err(StoreError::NoFreeId(FRESH_ID_TRIES));
+            }
+            tries += 1;
+            device_id = fresh_device_id(&d.device_id)?;
+            done = tx.execute(insert, &[&device_id, &d.token_hash, &group, &d.hostname, &d.agent_version, &now_ms]).await? == 1;
+        }
         tx.commit().await?;
-        Ok(Some(group))
+        Ok(Some(Enrolled { device_id, group }))
+    }
+
+    async fn allow_reenroll(&self, device_id: &str, until_ms: i64) -> Result<bool> {
+        Ok(self.client().await?.execute("UPDATE devices SET reenroll_until_ms = $2 WHERE device_id = $1", &[&device_id, &until_ms]).await? == 1)
+    }
+
+    async fn secret(&self, name: &str, candidate: &str, now_ms: i64) -> Result<String> {
+        let c = self.client().await?;
+        c.execute("INSERT INTO server_secrets (name, value, created_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", &[&name, &candidate, &now_ms])
+            .await?;
+        Ok(c.query_one("SELECT value FROM server_secrets WHERE name = $1", &[&name]).await?.get(0))
     }
 
     async fn device_auth(&self, token_hash: &str) -> Result<Option<DeviceAuth>> {

@@ -29,7 +29,30 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX event_tags_seq ON event_tags (seq);
      CREATE INDEX event_tags_kind ON event_tags (kind, time_ms);
      CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);",
+    "ALTER TABLE devices ADD COLUMN reenroll_until_ms INTEGER;
+     CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_ms INTEGER NOT NULL);",
 ];
+
+/// Makes the database file (created empty when missing) and its `-wal`, `-shm` and `-journal`
+/// companions readable by the owner only (0600): they hold every event and token hash. SQLite
+/// creates the companions with the database file's mode, so this holds for new ones too.
+pub fn secure_db_files(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    if !path.exists() {
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let p = path.with_file_name(format!("{name}{suffix}"));
+        match std::fs::metadata(&p) {
+            Ok(m) if m.permissions().mode() & 0o777 != 0o600 => std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
 
 /// A write job: runs inside the writer's open transaction and returns how to report its result
 /// once the transaction's fate (commit or not) is known.
@@ -165,6 +188,7 @@ fn tops(conn: &Connection, sql: &str, since: i64, until: i64) -> rusqlite::Resul
 impl SqliteStore {
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        secure_db_files(path).map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
@@ -199,6 +223,7 @@ impl SqliteStore {
             configure(&c)?;
             readers.push(Mutex::new(c));
         }
+        secure_db_files(path).map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
         Ok(SqliteStore { inner: Arc::new(Inner { _alive: alive, writer: Mutex::new(tx), readers, next: AtomicUsize::new(0) }) })
     }
 
@@ -287,7 +312,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<String>> {
+    async fn enroll(&self, enrollment_hash: &str, d: NewDevice, now_ms: i64) -> Result<Option<Enrolled>> {
         let h = enrollment_hash.to_string();
         self.write(move |c| {
             let tx = c;
@@ -301,14 +326,47 @@ impl Store for SqliteStore {
                 return Ok(None);
             }
             tx.execute("UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE token_hash = ?1", [&h])?;
-            tx.execute(
-                "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
-                 ON CONFLICT (device_id) DO UPDATE SET token_hash = excluded.token_hash, group_name = excluded.group_name,
-                   hostname = excluded.hostname, agent_version = excluded.agent_version, enrolled_ms = excluded.enrolled_ms, revoked = 0",
+            let insert = |id: &str| -> rusqlite::Result<bool> {
+                Ok(tx.execute(
+                    "INSERT INTO devices (device_id, token_hash, group_name, hostname, agent_version, enrolled_ms, revoked)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT (device_id) DO NOTHING",
+                    params![id, d.token_hash, group, d.hostname, d.agent_version, now_ms],
+                )? == 1)
+            };
+            if insert(&d.device_id)? {
+                return Ok(Some(Enrolled { device_id: d.device_id, group }));
+            }
+            // The id is taken. Only an admin's allow-reenroll lets this enrollment take it over.
+            let taken_over = tx.execute(
+                "UPDATE devices SET token_hash = ?2, group_name = ?3, hostname = ?4, agent_version = ?5, enrolled_ms = ?6, revoked = 0,
+                   reenroll_until_ms = NULL
+                 WHERE device_id = ?1 AND reenroll_until_ms IS NOT NULL AND reenroll_until_ms > ?6",
                 params![d.device_id, d.token_hash, group, d.hostname, d.agent_version, now_ms],
-            )?;
-            Ok(Some(group))
+            )? == 1;
+            if taken_over {
+                return Ok(Some(Enrolled { device_id: d.device_id, group }));
+            }
+            for _ in 0..FRESH_ID_TRIES {
+                let id = fresh_device_id(&d.device_id)?;
+                if insert(&id)? {
+                    return Ok(Some(Enrolled { device_id: id, group }));
+                }
+            }
+            Err(StoreError::NoFreeId(FRESH_ID_TRIES))
+        })
+        .await
+    }
+
+    async fn allow_reenroll(&self, device_id: &str, until_ms: i64) -> Result<bool> {
+        let id = device_id.to_string();
+        self.write(move |c| Ok(c.execute("UPDATE devices SET reenroll_until_ms = ?2 WHERE device_id = ?1", params![id, until_ms])? == 1)).await
+    }
+
+    async fn secret(&self, name: &str, candidate: &str, now_ms: i64) -> Result<String> {
+        let (n, v) = (name.to_string(), candidate.to_string());
+        self.write(move |c| {
+            c.execute("INSERT INTO server_secrets (name, value, created_ms) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING", params![n, v, now_ms])?;
+            Ok(c.query_row("SELECT value FROM server_secrets WHERE name = ?1", [&n], |r| r.get(0))?)
         })
         .await
     }
