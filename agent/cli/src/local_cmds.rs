@@ -34,6 +34,15 @@ fn ago(ms: Option<i64>) -> String {
     }
 }
 
+/// The running daemon's own status reply, if one answers.
+fn daemon_status() -> Option<serde_json::Value> {
+    use promptwall_protocol::framing::{read_frame, write_frame};
+    let mut conn = crate::daemon::connect()?;
+    write_frame(&mut conn.writer, r#"{"id":"status","v":2,"type":"status"}"#).ok()?;
+    let reply = read_frame(&mut conn.reader, promptwall_protocol::MAX_OUTBOUND).ok()?;
+    serde_json::from_str(&reply).ok()
+}
+
 pub fn status() -> Result<ExitCode> {
     let dir = crate::local::data_dir()?;
     let cfg = crate::config::AgentConfig::load();
@@ -65,6 +74,11 @@ pub fn status() -> Result<ExitCode> {
         println!("  model          {}", m.line());
     }
     println!("data directory:  {}", dir.display());
+    // The daemon knows what a fresh process cannot: whether its event writes are failing.
+    match daemon_status() {
+        Some(v) => println!("daemon:          serving; events {}", v["events"].as_str().unwrap_or("unknown")),
+        None => println!("daemon:          not running (native hosts decide alone)"),
+    }
     match store.as_ref().map(|s| (s.stats(), s.rejected_total())) {
         Some((Ok(st), rej)) => println!(
             "event queue:     {} waiting for upload, {} dropped (store full), {} rejected by the server; last upload {}",

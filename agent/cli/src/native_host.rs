@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     groups: Arc<Vec<String>>,
     /// Keys `hash` redactions: the tenant's key when enrolled, else the device's own.
     redaction_key: Arc<Vec<u8>>,
+    /// Why events are not being recorded (the first failure's time and reason), if they are not.
+    recording: Arc<Mutex<Option<(i64, String)>>>,
 }
 
 impl Shared {
@@ -74,6 +76,7 @@ impl Shared {
             user: crate::local::user(),
             groups: Arc::new(groups),
             redaction_key: Arc::new(crate::credential::redaction_key()),
+            recording: Arc::new(Mutex::new(None)),
         })
     }
 }
@@ -91,6 +94,7 @@ pub(crate) struct Host {
     recent: Arc<Mutex<HashMap<String, Event>>>,
     groups: Arc<Vec<String>>,
     redaction_key: Arc<Vec<u8>>,
+    recording: Arc<Mutex<Option<(i64, String)>>>,
     decided_by: &'static str,
     /// The largest request taken (announced in `hello_ok`).
     pub(crate) max_inbound: usize,
@@ -107,6 +111,7 @@ impl Host {
             recent: shared.recent.clone(),
             groups: shared.groups.clone(),
             redaction_key: shared.redaction_key.clone(),
+            recording: shared.recording.clone(),
             decided_by,
             max_inbound: promptwall_protocol::DEFAULT_MAX_INBOUND,
         }
@@ -190,6 +195,7 @@ impl Host {
                 policy_version: current.version,
                 daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
                 models: crate::models::summary(),
+                events: self.recording_line(),
             }],
             Request::UserDecision { event_id, choice, justification } => match self.take_warning(&event_id) {
                 Ok(decided) => {
@@ -215,17 +221,44 @@ impl Host {
         }
     }
 
-    /// Appends an event; a failing store is reported on stderr (without content) and never
-    /// delays or changes the verdict.
+    /// Appends an event; a failing store is reported (log, and `status`) without content and
+    /// never delays or changes the verdict. Recording resumes by itself when the store works again
+    /// (space freed, a deleted file recreated).
     fn record(&mut self, e: &Event) {
-        if let Some(store) = &self.store {
-            let mut store = match store.lock() {
-                Ok(g) => g,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            if let Err(err) = store.append(e) {
+        let Some(store) = &self.store else {
+            self.note_recording(Err("the event store could not be opened".into()));
+            return;
+        };
+        let result = store.lock().unwrap_or_else(|p| p.into_inner()).append(e);
+        match result {
+            Ok(_) => self.note_recording(Ok(())),
+            Err(err) => {
                 tracing::error!(event_id = %e.event_id, error = %err, "event not stored");
+                self.note_recording(Err(err.to_string()));
             }
+        }
+    }
+
+    fn note_recording(&self, r: Result<(), String>) {
+        let mut state = self.recording.lock().unwrap_or_else(|p| p.into_inner());
+        match r {
+            Ok(()) => {
+                if state.take().is_some() {
+                    tracing::info!("event recording resumed");
+                }
+            }
+            Err(why) => match state.as_mut() {
+                Some((_, last)) => *last = why,
+                None => *state = Some((now_ms(), why)),
+            },
+        }
+    }
+
+    fn recording_line(&self) -> String {
+        match &*self.recording.lock().unwrap_or_else(|p| p.into_inner()) {
+            None if self.store.is_some() => "recording".into(),
+            None => "NOT RECORDING: the event store could not be opened".into(),
+            Some((since, why)) => format!("NOT RECORDING since {since} (unix ms): {why}"),
         }
     }
 

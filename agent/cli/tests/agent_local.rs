@@ -277,3 +277,86 @@ fn touching_the_override_file_does_not_reload_it_and_a_change_reloads_it_once() 
     assert_eq!(h.ask(json!({"v": 2, "id": "s", "type": "status"}))["policy_name"], "Edited");
     h.finish();
 }
+
+/// A small tmpfs mounted over a folder for one test (root only), unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct Tmpfs(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return None;
+        }
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"]).arg(at).status().unwrap().success();
+        assert!(ok, "mount tmpfs at {}", at.display());
+        Some(Tmpfs(at.to_path_buf()))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn daemon_events_line(d: &Path) -> String {
+    let out = cmd(d).arg("status").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().find(|l| l.starts_with("daemon:")).unwrap_or_default().to_string()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_costs_no_verdict_loses_nothing_recorded_and_recording_resumes() {
+    let d = dir("local", "diskfull");
+    let Some(_fs) = Tmpfs::mount(&d.join("data"), "2m") else {
+        println!("SKIPPED: mounting a small tmpfs needs root");
+        return;
+    };
+    let _daemon = Daemon::start(&d, &[]);
+    let mut h = HostProc::start(&d);
+    let mut recorded = Vec::new();
+    for i in 0..5 {
+        recorded.push(h.inspect(i, SECRET)["event_id"].as_str().unwrap().to_string());
+    }
+    assert!(daemon_events_line(&d).contains("events recording"), "{}", daemon_events_line(&d));
+    // Fill the filesystem while the daemon runs.
+    let filler = d.join("data/filler");
+    let _ = std::process::Command::new("dd").args(["if=/dev/zero", "bs=4k"]).arg(format!("of={}", filler.display())).stderr(std::process::Stdio::null()).status();
+    // Verdicts keep coming, decided by the daemon, though nothing can be written.
+    for i in 5..40 {
+        let v = h.inspect(i, SECRET);
+        assert_eq!((v["action"].clone(), v["decided_by"].clone()), (json!("block"), json!("daemon")), "{v}");
+    }
+    let line = daemon_events_line(&d);
+    assert!(line.contains("NOT RECORDING") && line.contains("disk is full"), "status says why: {line}");
+    // Space returns: recording resumes, and what was recorded before is all still there.
+    std::fs::remove_file(&filler).unwrap();
+    let after = h.inspect(99, SECRET)["event_id"].as_str().unwrap().to_string();
+    assert!(daemon_events_line(&d).contains("events recording"), "{}", daemon_events_line(&d));
+    h.finish();
+    let ids: Vec<String> = events_json(&d).iter().map(|e| e["event_id"].as_str().unwrap().to_string()).collect();
+    for id in recorded.iter().chain([&after]) {
+        assert!(ids.contains(id), "event {id} lost");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_event_database_deleted_under_the_daemon_is_recreated() {
+    let d = dir("local", "dbgone");
+    let _daemon = Daemon::start(&d, &[]);
+    let mut h = HostProc::start(&d);
+    h.inspect(1, SECRET);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(d.join(format!("data/events.db{suffix}")));
+    }
+    let id = h.inspect(2, SECRET)["event_id"].as_str().unwrap().to_string();
+    h.finish();
+    assert!(d.join("data/events.db").exists(), "recreated at its path");
+    let ids: Vec<String> = events_json(&d).iter().map(|e| e["event_id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, [id], "the decision after the deletion is in the new file, not in the unlinked one");
+}

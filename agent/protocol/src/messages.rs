@@ -172,7 +172,17 @@ pub enum Response {
     Verdict(Verdict),
     VerdictPart { seq: usize, total: usize, data: String },
     Ack {},
-    Status { agent_version: String, policy_name: String, policy_version: u64, daemon: String, models: String },
+    Status {
+        agent_version: String,
+        policy_name: String,
+        policy_version: u64,
+        daemon: String,
+        models: String,
+        /// Whether decisions are being recorded: `recording`, or why not (`NOT RECORDING since
+        /// <unix ms>: the disk is full`).
+        #[serde(default)]
+        events: String,
+    },
     Error { code: ErrorCode, code_number: u32, message: String },
 }
 

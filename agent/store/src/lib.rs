@@ -25,6 +25,11 @@
 //!   event or the new one is dropped; either way `dropped_total` counts it.
 //! - On open, `PRAGMA integrity_check`; a corrupt file is moved aside (`<name>.corrupt-<unix>`) and
 //!   a fresh store is created, and [`EventStore::open`] reports that it did so.
+//! - A file deleted or replaced under a running agent (Unix: another inode at the path) is noticed
+//!   before the next append, which reopens the path (creating, or checking, the file there), so
+//!   no event is written into an unlinked file.
+//! - A full disk fails the append with [`StoreError::DiskFull`]; nothing committed before is
+//!   touched, and appends succeed again once space returns.
 //! - Events carry metadata only: types and counts, rule ids, never pasted text (the [`Event`]
 //!   struct has no field for it).
 
@@ -139,6 +144,9 @@ pub struct Stats {
 pub struct EventStore {
     conn: Connection,
     config: StoreConfig,
+    path: PathBuf,
+    /// (device, inode) of the file when it was opened (Unix).
+    identity: Option<(u64, u64)>,
     /// Set when `open` found a corrupt file and moved it here.
     pub recovered_from: Option<PathBuf>,
 }
@@ -160,9 +168,24 @@ impl EventStore {
             }
             Err(e) => return Err(e),
         };
-        let mut store = EventStore { conn, config, recovered_from };
+        let mut store = EventStore { conn, config, path: path.to_path_buf(), identity: identity(path), recovered_from };
         store.migrate(path)?;
         Ok(store)
+    }
+
+    /// Reopens the path when the file there is not the one this store has open (deleted,
+    /// replaced). Returns whether it did.
+    fn follow_path(&mut self) -> Result<bool, StoreError> {
+        let now = identity(&self.path);
+        if now.is_some() && now == self.identity {
+            return Ok(false);
+        }
+        if self.identity.is_none() && now.is_none() {
+            return Ok(false); // no identities on this platform
+        }
+        let reopened = EventStore::open(&self.path, self.config)?;
+        *self = reopened;
+        Ok(true)
     }
 
     fn open_checked(path: &Path) -> Result<Connection, StoreError> {
@@ -208,6 +231,10 @@ impl EventStore {
             return Err(StoreError::InvalidEvent("justification is over 1000 characters".into()));
         }
         let body = serde_json::to_string(event).map_err(|e| StoreError::InvalidEvent(e.to_string()))?;
+        self.follow_path().map_err(|e| match e {
+            StoreError::Sqlite(e) => classify(e),
+            other => other,
+        })?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(classify)?;
         let exists: Option<i64> = tx.query_row("SELECT seq FROM events WHERE event_id = ?1", [&event.event_id], |r| r.get(0)).optional()?;
         if exists.is_some() {
@@ -299,6 +326,17 @@ impl EventStore {
         let dropped: i64 = self.conn.query_row("SELECT value FROM meta WHERE key = 'dropped_total'", [], |r| r.get(0))?;
         Ok(Stats { queued: queued as u64, dropped_total: dropped as u64 })
     }
+}
+
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {

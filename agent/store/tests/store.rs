@@ -49,6 +49,31 @@ fn append_pending_ack_and_reopen() {
     assert!(s.recovered_from.is_none());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_file_deleted_or_replaced_under_a_running_store_is_followed() {
+    let d = dir("follow");
+    let path = d.join("events.db");
+    let mut s = EventStore::open(&path, StoreConfig::default()).unwrap();
+    s.append(&event("before")).unwrap();
+    // Deleted while open: the next append recreates the file instead of writing to the unlinked one.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(d.join(format!("events.db{suffix}")));
+    }
+    assert_eq!(s.append(&event("after-delete")).unwrap(), Appended::Stored);
+    let other = EventStore::open(&path, StoreConfig::default()).unwrap();
+    assert_eq!(other.pending(10).unwrap().iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["after-delete"]);
+    drop(other);
+    // Replaced by something that is not a database: moved aside, a fresh store takes the event.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(d.join(format!("events.db{suffix}")));
+    }
+    std::fs::write(&path, b"not a database, but a file of the same name").unwrap();
+    assert_eq!(s.append(&event("after-replace")).unwrap(), Appended::Stored);
+    assert!(s.recovered_from.is_some(), "the stranger file was kept aside");
+    assert_eq!(s.pending(10).unwrap().iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["after-replace"]);
+}
+
 #[test]
 fn size_cap_drops_and_counts() {
     let d = dir("cap");
