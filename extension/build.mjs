@@ -38,7 +38,7 @@ function manifest(target) {
     host_permissions: matches,
     optional_host_permissions: ['https://*/*'],
     background: firefox ? { scripts: ['background.js'] } : { service_worker: 'background.js' },
-    content_scripts: [{ matches, js: ['content.js'], run_at: 'document_start', all_frames: false }],
+    content_scripts: [{ matches, js: ['content.js'], run_at: 'document_start', all_frames: true, match_about_blank: true }],
     action: { default_popup: 'popup.html', default_title: '__MSG_extName__' },
     storage: { managed_schema: 'managed_schema.json' },
   };

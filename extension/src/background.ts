@@ -5,13 +5,23 @@
 // Console output never carries pasted text: only message types, ids, counts and error codes.
 
 import type {
-  FailMode, HelloOk, InspectResult, ManagedConfig, RecentDecision, StatusReply, ToWorker, Verdict,
+  FailMode, HelloOk, InspectResult, ManagedConfig, RecentDecision, StatusReply, ToWorker, Trigger, UninspectableReason, Verdict,
 } from './types';
 
 const DEFAULT_HOST = 'com.promptwall.agent';
 const DEFAULT_TIMEOUT_MS = 5000;
 const HELLO_TIMEOUT_MS = 3000;
 const RECENT_MAX = 50;
+/** The host's inbound cap when its hello_ok does not say (8 MiB of UTF-8 JSON, less a margin). */
+const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024 - 64 * 1024;
+/** Headroom under the host's cap: Chromium re-serialises the message (key order, escapes). */
+const REQUEST_MARGIN_BYTES = 16 * 1024;
+/** Older hosts refuse frames over 4 MiB and answer without the request's id. */
+const LEGACY_MAX_INBOUND = 4 * 1024 * 1024;
+/** Extra time per MiB of request, on top of the request timeout (large texts take longer). */
+const TIMEOUT_PER_MIB_MS = 1000;
+/** conversation_id is cut to this many characters (Chromium sorts keys, so it precedes `id`). */
+const MAX_CONVERSATION_ID = 256;
 const VERSION = chrome.runtime.getManifest().version;
 
 interface Pending {
@@ -19,6 +29,8 @@ interface Pending {
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
   parts: string[];
+  /** UTF-8 JSON bytes of the request. */
+  bytes: number;
 }
 
 let port: chrome.runtime.Port | null = null;
@@ -64,14 +76,52 @@ function managedWithin(ms: number): Promise<ManagedConfig> {
   return Promise.race([managed(), new Promise<ManagedConfig>((r) => setTimeout(() => r(managedValue ?? {}), ms))]);
 }
 
-/** Fail mode when the agent cannot answer: the last policy the agent reported, then MDM, then open. */
+/** Fail mode when the agent cannot answer: the stricter of the policy's (the agent's hello, or
+ * the last one cached) and the managed (MDM) setting; open only when neither says closed. A
+ * cached hello never loosens a managed `closed`. */
 async function failMode(): Promise<{ mode: FailMode; source: StatusReply['fail_mode_source'] }> {
-  if (hello) return { mode: hello.fail_mode === 'closed' ? 'closed' : 'open', source: 'policy' };
-  const { cachedHello } = await chrome.storage.local.get('cachedHello');
-  if (cachedHello?.fail_mode) return { mode: cachedHello.fail_mode === 'closed' ? 'closed' : 'open', source: 'policy' };
-  const m = await managedWithin(500);
-  if (m.failMode === 'open' || m.failMode === 'closed') return { mode: m.failMode, source: 'managed' };
+  let policy: FailMode | undefined = hello?.fail_mode;
+  if (!policy) {
+    try {
+      const { cachedHello } = await chrome.storage.local.get('cachedHello');
+      policy = cachedHello?.fail_mode;
+    } catch { /* storage unavailable: managed and the default decide */ }
+  }
+  const m = await managedWithin(3000);
+  if (m.failMode === 'closed') return { mode: 'closed', source: 'managed' };
+  if (policy === 'closed') return { mode: 'closed', source: 'policy' };
+  if (policy === 'open') return { mode: 'open', source: 'policy' };
+  if (m.failMode === 'open') return { mode: 'open', source: 'managed' };
   return { mode: 'open', source: 'default' };
+}
+
+/** The fail mode in force, without waiting for storage: for replies on the hot path. */
+function failModeNow(): FailMode {
+  return hello?.fail_mode === 'closed' || managedValue?.failMode === 'closed' ? 'closed' : 'open';
+}
+
+/** The largest request the host reads, in UTF-8 JSON bytes. */
+function maxRequestBytes(): number {
+  const n = hello?.max_request_bytes;
+  return typeof n === 'number' && n > REQUEST_MARGIN_BYTES ? n - REQUEST_MARGIN_BYTES : DEFAULT_MAX_REQUEST_BYTES;
+}
+
+/** UTF-8 length of a string without encoding it (lone surrogates count as U+FFFD, 3 bytes). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+/** A request as it goes to the host: `id` first, then the envelope, then the body. */
+function envelope(id: string, body: Record<string, unknown>): Record<string, unknown> {
+  return { id, v: 1, ...body };
 }
 
 // ---------------------------------------------------------------- native port
@@ -94,7 +144,12 @@ function scheduleReconnect() {
 }
 
 function onPortMessage(msg: any) {
-  const id = msg?.id == null ? null : String(msg.id);
+  let id = msg?.id == null ? null : String(msg.id);
+  if (id == null && msg?.type === 'error' && msg.code === 'frame_too_large') {
+    // An older host answers an oversized frame without its id: it is the oldest pending request
+    // over that host's cap.
+    for (const [pid, p] of pending) if (p.bytes > LEGACY_MAX_INBOUND) { id = pid; break; }
+  }
   const p = id ? pending.get(id) : undefined;
   if (!p) {
     console.warn('promptwall: reply without a pending request', msg?.type);
@@ -107,7 +162,7 @@ function onPortMessage(msg: any) {
   clearTimeout(p.timer);
   pending.delete(id!);
   if (msg.type === 'error') {
-    p.reject(new Error(`agent error ${msg.code}`));
+    p.reject(new Error(msg.code === 'frame_too_large' ? 'too_large' : `agent error ${msg.code}`));
     return;
   }
   if (msg.type === 'verdict' && msg.redacted_text == null && msg.redacted_text_parts) {
@@ -145,7 +200,7 @@ function openPort(): Promise<chrome.runtime.Port | null> {
       lastError = null;
       backoffMs = 1000;
       const aiSites = (h as HelloOk & { ai_sites?: unknown }).ai_sites;
-      void chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
+      void chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, uninspectable: h.uninspectable, max_request_bytes: h.max_request_bytes, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
       if (Array.isArray(aiSites)) void registerExtraSites();
       return p;
     } catch (e) {
@@ -168,9 +223,10 @@ async function ensurePort(): Promise<chrome.runtime.Port | null> {
   return connecting;
 }
 
-function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutMs: number): Promise<any> {
+function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutMs: number, bytes = 0): Promise<any> {
   const id = `x${nextId++}`;
   const t0 = performance.now();
+  timeoutMs += Math.ceil(bytes / (1024 * 1024)) * TIMEOUT_PER_MIB_MS;
   return new Promise((resolve_, reject) => {
     const resolve = (msg: any) => {
       if (msg && typeof msg === 'object') lastPortMs = performance.now() - t0;
@@ -188,9 +244,9 @@ function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutM
         rejectAll('agent_disconnected');
       }
     }, timeoutMs);
-    pending.set(id, { resolve, reject, timer, parts: [] });
+    pending.set(id, { resolve, reject, timer, parts: [], bytes });
     try {
-      p.postMessage({ v: 1, id, ...body });
+      p.postMessage(envelope(id, body));
     } catch (e) {
       clearTimeout(timer);
       pending.delete(id);
@@ -200,13 +256,13 @@ function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutM
 }
 
 /** Sends a request, opening the port if needed; one retry on a fresh port if the host went away. */
-async function call(body: Record<string, unknown>): Promise<any> {
+async function call(body: Record<string, unknown>, bytes = 0): Promise<any> {
   const timeout = managedNow().requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (let attempt = 0; ; attempt++) {
     const p = await ensurePort();
     if (!p) throw new Error(lastError ?? 'agent_unavailable');
     try {
-      return await request(p, body, timeout);
+      return await request(p, body, timeout, bytes);
     } catch (e) {
       const msg = (e as Error).message;
       if (attempt === 0 && (msg === 'agent_disconnected' || msg === 'post_failed')) continue;
@@ -253,24 +309,97 @@ function hostOf(url: string): string {
 
 // ---------------------------------------------------------------- message handlers
 
-async function handle(msg: ToWorker): Promise<unknown> {
+// ---------------------------------------------------------------- per-tab rate limit
+
+/** Token buckets per tab: the user's own input (trusted events) gets room no person can use up;
+ * input a page script made (untrusted) gets little, so a page cannot flood the agent's capped
+ * event store with inspections in the user's name. */
+const LIMITS = { trusted: { burst: 200, perSecond: 50 }, untrusted: { burst: 30, perSecond: 1 } };
+const buckets = new Map<string, { tokens: number; at: number }>();
+
+function takeToken(tab: number | undefined, trusted: boolean): boolean {
+  const lim = trusted ? LIMITS.trusted : LIMITS.untrusted;
+  const key = `${tab ?? -1}:${trusted ? 't' : 'u'}`;
+  const now = Date.now();
+  const b = buckets.get(key) ?? { tokens: lim.burst, at: now };
+  b.tokens = Math.min(lim.burst, b.tokens + ((now - b.at) / 1000) * lim.perSecond);
+  b.at = now;
+  buckets.set(key, b);
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+chrome.tabs?.onRemoved?.addListener((tab) => {
+  buckets.delete(`${tab}:t`);
+  buckets.delete(`${tab}:u`);
+});
+
+function conversationOf(msg: { conversation_id?: string }): Record<string, string> {
+  return msg.conversation_id ? { conversation_id: msg.conversation_id.slice(0, MAX_CONVERSATION_ID) } : {};
+}
+
+/** Asks the agent about content it cannot inspect (over the size cap, a binary file): a verdict
+ * the agent records. Without an agent that answers, or one too old to know the request, the
+ * policy's `uninspectable` choice (if the agent ever said it) or the fail mode decides locally:
+ * closed blocks, open warns; never a silent allow. */
+async function uninspectable(msg: { trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string; conversation_id?: string }, t0: number): Promise<InspectResult> {
+  const body = { type: 'uninspectable', url: msg.url, trigger: msg.trigger, reason: msg.reason, size: msg.size, ...(msg.name ? { name: msg.name.slice(0, 255) } : {}), ...conversationOf(msg) };
+  let why = 'uninspectable';
+  try {
+    const v = (await call(body)) as Verdict;
+    if (v?.action) {
+      if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: {} });
+      return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() };
+    }
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  const fm = await failMode();
+  let policyChoice: 'warn' | 'block' | undefined = hello?.uninspectable;
+  if (!policyChoice) {
+    try { policyChoice = (await chrome.storage.local.get('cachedHello')).cachedHello?.uninspectable; } catch { /* none */ }
+  }
+  const local: 'warn' | 'block' = fm.mode === 'closed' || policyChoice === 'block' ? 'block' : 'warn';
+  console.warn('promptwall: uninspectable content decided locally:', msg.reason, why, local);
+  remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: local, types: {} });
+  return { ok: false, fail_mode: fm.mode, reason: msg.reason, uninspectable: local };
+}
+
+async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
   switch (msg.kind) {
     case 'inspect': {
       const t0 = performance.now();
+      if (!takeToken(tab, msg.trusted !== false)) {
+        console.warn('promptwall: inspection refused: rate limit', msg.trusted === false ? 'untrusted' : 'trusted');
+        return { ok: false, fail_mode: 'closed', reason: 'rate_limited' } satisfies InspectResult;
+      }
+      if (!hello && connecting) await connecting; // the host's cap comes with its hello
+      const body = { type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...conversationOf(msg) };
+      const bytes = utf8Length(JSON.stringify(envelope(`x${nextId}`, body)));
+      if (bytes > maxRequestBytes()) return uninspectable({ ...msg, reason: 'too_large', size: utf8Length(msg.text) }, t0);
       try {
-        const v = (await call({ type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...(msg.conversation_id ? { conversation_id: msg.conversation_id } : {}) })) as Verdict;
+        const v = (await call(body, bytes)) as Verdict;
         if (v.action !== 'allow') {
           remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
         }
-        return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs } satisfies InspectResult;
+        return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() } satisfies InspectResult;
       } catch (e) {
-        const fm = await failMode();
         const reason = (e as Error).message;
+        if (reason === 'too_large') return uninspectable({ ...msg, reason: 'too_large', size: utf8Length(msg.text) }, t0);
+        const fm = await failMode();
         console.warn('promptwall: inspection failed:', reason, 'fail mode', fm.mode);
         remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: 'unavailable', types: {} });
         return { ok: false, fail_mode: fm.mode, reason } satisfies InspectResult;
       }
     }
+    case 'uninspectable': {
+      const t0 = performance.now();
+      if (!takeToken(tab, msg.trusted !== false)) return { ok: false, fail_mode: 'closed', reason: 'rate_limited' } satisfies InspectResult;
+      return uninspectable(msg, t0);
+    }
+    case 'failmode':
+      return { fail_mode: (await failMode()).mode };
     case 'decision': {
       remember({ time: Date.now(), host: msg.host, trigger: msg.trigger, action: msg.action, types: {}, choice: msg.choice });
       try {
@@ -301,16 +430,20 @@ async function handle(msg: ToWorker): Promise<unknown> {
 
 chrome.runtime.onConnect.addListener((p) => {
   if (p.name !== 'promptwall-content') return;
+  const tab = p.sender?.tab?.id;
   p.onMessage.addListener((m: { id: number; msg: ToWorker }) => {
-    handle(m.msg).then(
+    handle(m.msg, tab).then(
       (result) => { try { p.postMessage({ id: m.id, result }); } catch { /* page gone */ } },
-      (e) => { try { p.postMessage({ id: m.id, result: { ok: false, fail_mode: 'open', reason: String((e as Error)?.message ?? e) } }); } catch { /* page gone */ } },
+      async (e) => {
+        const fm = await failMode().catch(() => ({ mode: 'closed' as FailMode }));
+        try { p.postMessage({ id: m.id, result: { ok: false, fail_mode: fm.mode, reason: String((e as Error)?.message ?? e) } }); } catch { /* page gone */ }
+      },
     );
   });
 });
 
-chrome.runtime.onMessage.addListener((msg: ToWorker, _sender, sendResponse) => {
-  handle(msg).then(sendResponse, (e) => sendResponse({ ok: false, reason: String((e as Error)?.message ?? e) }));
+chrome.runtime.onMessage.addListener((msg: ToWorker, sender, sendResponse) => {
+  handle(msg, sender.tab?.id).then(sendResponse, (e) => sendResponse({ ok: false, reason: String((e as Error)?.message ?? e) }));
   return true; // async reply
 });
 
@@ -337,7 +470,7 @@ async function registerExtraSites() {
       console.info('promptwall: extra AI sites configured but host permission not granted:', hosts.length);
       return;
     }
-    await chrome.scripting.registerContentScripts([{ id: 'promptwall-extra-sites', matches: origins, js: ['content.js'], runAt: 'document_start', persistAcrossSessions: false }]);
+    await chrome.scripting.registerContentScripts([{ id: 'promptwall-extra-sites', matches: origins, js: ['content.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: false }]);
   } catch (e) {
     console.warn('promptwall: could not register extra sites:', (e as Error).message);
   }
@@ -356,7 +489,7 @@ chrome.runtime.onInstalled.addListener(async () => {
   if (!matches.length || !chrome.scripting?.executeScript) return;
   try {
     for (const tab of await chrome.tabs.query({ url: matches })) {
-      if (tab.id != null) chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ['content.js'] }).catch(() => {});
+      if (tab.id != null) chrome.scripting.executeScript({ target: { tabId: tab.id, allFrames: true }, files: ['content.js'] }).catch(() => {});
     }
   } catch (e) {
     console.warn('promptwall: could not inject into open tabs:', (e as Error).message);

@@ -2,10 +2,20 @@
 // cannot reach the site. Notices (toasts) for redact and fail-open, a modal dialog for warn (with
 // an optional justification) and for block. Keyboard: focus moves into a dialog, Tab stays inside
 // it, Escape cancels, focus returns to the composer afterwards. All strings come from
-// chrome.i18n. The root is open (tests reach into it); it never holds a pasted value, only
-// masked ones.
+// chrome.i18n. It never holds a pasted value, only masked ones.
+//
+// Only the user decides: the root is closed in store builds (page script cannot reach the
+// buttons or the reason field), and every choice is taken from trusted events only
+// (Event.isTrusted), so a page script that clicks Proceed or presses Escape in the dialog does
+// nothing. Development builds leave the root open so the end-to-end tests can read the dialogs;
+// the trusted-event rule holds there too.
+//
+// Notices never cover the composer or its controls: they are placed above or below the
+// composer's area (where there is more room), never over it, and let clicks through around them.
 
 import type { Choice } from './types';
+
+declare const __DEV__: boolean;
 
 export const t = (key: string, subs?: string | string[]): string => {
   try {
@@ -18,8 +28,8 @@ export const t = (key: string, subs?: string | string[]): string => {
 const CSS = `
 :host { all: initial; }
 * { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.toasts { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; display: flex; flex-direction: column; gap: 8px; max-width: min(420px, calc(100vw - 32px)); }
-.toast { background: #fff; color: #1b1b1f; border-radius: 10px; box-shadow: 0 6px 24px rgba(0,0,0,.22); padding: 12px 14px; border-left: 5px solid #2f6fde; font-size: 14px; line-height: 1.4; display: flex; gap: 10px; align-items: flex-start; }
+.toasts { position: fixed; right: 16px; top: 16px; z-index: 2147483647; display: flex; flex-direction: column; gap: 8px; max-width: min(420px, calc(100vw - 32px)); overflow: hidden; pointer-events: none; }
+.toast { pointer-events: auto; background: #fff; color: #1b1b1f; border-radius: 10px; box-shadow: 0 6px 24px rgba(0,0,0,.22); padding: 12px 14px; border-left: 5px solid #2f6fde; font-size: 14px; line-height: 1.4; display: flex; gap: 10px; align-items: flex-start; }
 .toast[data-kind="redact"] { border-left-color: #2f6fde; }
 .toast[data-kind="fail_open"] { border-left-color: #c98a00; }
 .toast[data-kind="error"] { border-left-color: #c62828; }
@@ -33,23 +43,27 @@ const CSS = `
 .dialog p { margin: 0 0 10px; }
 .dialog ul { margin: 0 0 12px; padding-left: 20px; }
 .dialog li { margin: 2px 0; }
-.masked { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: #555; }
+.masked { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: #4a4a52; }
 .actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; flex-wrap: wrap; }
 button { font: inherit; font-size: 14px; border-radius: 8px; padding: 7px 14px; border: 1px solid #c4c7d0; background: #fff; color: #1b1b1f; cursor: pointer; }
-button.primary { background: #2f6fde; border-color: #2f6fde; color: #fff; }
+button.primary { background: #1f5fc9; border-color: #1f5fc9; color: #fff; }
 button:disabled { opacity: .5; cursor: not-allowed; }
-button:focus-visible, textarea:focus-visible, a:focus-visible { outline: 3px solid #8ab4ff; outline-offset: 2px; }
-button.close { border: none; background: transparent; padding: 0 4px; font-size: 18px; line-height: 1; color: #555; }
+button:focus-visible, textarea:focus-visible, a:focus-visible { outline: 3px solid #1a56c4; outline-offset: 2px; }
+button.close { border: none; background: transparent; padding: 0 4px; font-size: 18px; line-height: 1; color: #4a4a52; }
 label { display: block; font-weight: 600; margin: 10px 0 4px; }
 textarea { width: 100%; min-height: 64px; font: inherit; padding: 6px 8px; border-radius: 8px; border: 1px solid #c4c7d0; resize: vertical; }
-a { color: #2f6fde; }
-.hint { color: #555; font-size: 12px; }
+a { color: #1f5fc9; }
+.hint { color: #4a4a52; font-size: 12px; }
 @media (prefers-color-scheme: dark) {
   .toast, .dialog { background: #23252d; color: #eceef4; }
+  .dialog[data-kind="block"] h2 { color: #ff8a80; }
+  .dialog[data-kind="warn"] h2 { color: #ffcc66; }
   button { background: #2c2f39; color: #eceef4; border-color: #4a4e5c; }
+  button.primary { background: #8ab4ff; border-color: #8ab4ff; color: #10121b; }
   textarea { background: #1b1d24; color: #eceef4; border-color: #4a4e5c; }
-  .masked, .hint, button.close { color: #aab; }
+  .masked, .hint, button.close { color: #b4b8c8; }
   a { color: #8ab4ff; }
+  button:focus-visible, textarea:focus-visible, a:focus-visible { outline-color: #8ab4ff; }
 }
 `;
 
@@ -60,7 +74,7 @@ function ensureRoot(): ShadowRoot {
   if (root && root.host.isConnected) return root;
   const host = document.createElement('promptwall-overlay');
   host.setAttribute('data-promptwall', '');
-  root = host.attachShadow({ mode: 'open' });
+  root = host.attachShadow({ mode: __DEV__ ? 'open' : 'closed' });
   const style = document.createElement('style');
   style.textContent = CSS;
   root.append(style);
@@ -98,14 +112,42 @@ function icon(kind: 'warn' | 'block'): SVGSVGElement {
 
 export type NoticeKind = 'redact' | 'fail_open' | 'error' | 'info';
 
-/** A dismissable notice at the bottom right; stays while hovered or focused. */
-export function notice(kind: NoticeKind, title: string, lines: string[], timeoutMs = 9000) {
+/** Whether an event came from the user (not from page script). */
+const byUser = (e: Event) => e.isTrusted;
+
+/** Places the notices where they cover neither the composer nor its controls: above the
+ * composer's area when there is more room there (composers sit at the bottom on most sites),
+ * else below it. */
+function placeToasts(anchor: Element | null) {
+  const box = toastBox!;
+  const vh = window.innerHeight;
+  let zone: { top: number; bottom: number } | null = null;
+  if (anchor?.isConnected) {
+    const area = anchor.closest('form') ?? anchor.parentElement ?? anchor;
+    const rects = [anchor.getBoundingClientRect(), area.getBoundingClientRect()].filter((r) => r.width || r.height);
+    if (rects.length) zone = { top: Math.min(...rects.map((r) => r.top)) - 8, bottom: Math.max(...rects.map((r) => r.bottom)) + 8 };
+  }
+  box.style.top = box.style.bottom = box.style.maxHeight = '';
+  if (!zone || zone.bottom < 0 || zone.top > vh) return; // default: top right
+  const above = Math.max(0, zone.top), below = Math.max(0, vh - zone.bottom);
+  if (above >= below) {
+    box.style.top = '16px';
+    box.style.maxHeight = `${Math.max(0, above - 24)}px`;
+  } else {
+    box.style.top = `${zone.bottom + 8}px`;
+    box.style.maxHeight = `${Math.max(0, below - 24)}px`;
+  }
+}
+
+/** A dismissable notice placed off the composer (see placeToasts); stays while hovered or focused. */
+export function notice(kind: NoticeKind, title: string, lines: string[], anchor: Element | null = null, timeoutMs = 9000) {
   ensureRoot();
+  placeToasts(anchor);
   const close = el('button', { class: 'close', 'aria-label': t('dismiss'), title: t('dismiss') }, '×');
   const body = el('div', { class: 'body' }, el('div', { class: 'title' }, title), ...lines.map((l) => el('div', {}, l)));
   const toast = el('div', { class: 'toast', 'data-kind': kind, role: kind === 'error' ? 'alert' : 'status', 'aria-live': kind === 'error' ? 'assertive' : 'polite' }, body, close);
   const remove = () => toast.remove();
-  close.addEventListener('click', remove);
+  close.addEventListener('click', (e) => { if (byUser(e)) remove(); });
   let timer = setTimeout(remove, timeoutMs);
   const hold = () => clearTimeout(timer);
   const release = () => { clearTimeout(timer); timer = setTimeout(remove, timeoutMs); };
@@ -144,6 +186,10 @@ function modal<T>(kind: 'warn' | 'block', build: (dialog: HTMLElement, done: (v:
     // Keep keys inside the dialog: the page must not see them (it would type into the composer).
     backdrop.addEventListener('keydown', (e) => {
       e.stopPropagation();
+      if (!byUser(e)) {
+        e.preventDefault();
+        return;
+      }
       if (e.key === 'Escape') {
         e.preventDefault();
         done(cancelValue);
@@ -188,8 +234,9 @@ export function warnDialog(opts: { message: string; findings: FindingLine[]; ove
     if (opts.overrideAllowed) actions.append(proceed);
     else dialog.append(el('p', { class: 'hint' }, t('warnNoOverride')));
     dialog.append(actions);
-    cancel.addEventListener('click', () => done({ choice: 'cancel' }));
-    proceed.addEventListener('click', () => {
+    cancel.addEventListener('click', (e) => { if (byUser(e)) done({ choice: 'cancel' }); });
+    proceed.addEventListener('click', (e) => {
+      if (!byUser(e)) return;
       if (!opts.justificationRequired) return done({ choice: 'proceed' });
       // Second step: ask for the reason in the same dialog.
       const id = `pw-just-${Math.random().toString(36).slice(2)}`;
@@ -198,9 +245,11 @@ export function warnDialog(opts: { message: string; findings: FindingLine[]; ove
       const back = el('button', { 'data-action': 'cancel' }, t('cancel'));
       actions.replaceChildren(back, send);
       actions.before(el('label', { for: id }, t('justificationLabel')), area, el('div', { class: 'hint', id: `${id}-hint` }, t('justificationHint')));
-      area.addEventListener('input', () => { send.disabled = area.value.trim().length < 3; });
-      back.addEventListener('click', () => done({ choice: 'cancel' }));
-      send.addEventListener('click', () => done({ choice: 'proceed_with_justification', justification: area.value.trim() }));
+      area.addEventListener('input', (e) => { if (byUser(e)) send.disabled = area.value.trim().length < 3; });
+      back.addEventListener('click', (e) => { if (byUser(e)) done({ choice: 'cancel' }); });
+      send.addEventListener('click', (e) => {
+        if (byUser(e) && area.value.trim().length >= 3) done({ choice: 'proceed_with_justification', justification: area.value.trim() });
+      });
       area.focus();
     });
     return { cancelValue: { choice: 'cancel' }, initialFocus: cancel };
@@ -215,7 +264,7 @@ export function blockDialog(opts: { title: string; message: string; findings: Fi
     if (opts.findings.length) dialog.append(findingsList(opts.findings));
     if (opts.link) dialog.append(el('p', {}, el('a', { href: opts.link, target: '_blank', rel: 'noopener noreferrer' }, t('policyLink'))));
     dialog.append(el('div', { class: 'actions' }, ok));
-    ok.addEventListener('click', () => done());
+    ok.addEventListener('click', (e) => { if (byUser(e)) done(); });
     return { cancelValue: undefined, initialFocus: ok };
   });
 }

@@ -3,6 +3,8 @@
 
 export type Action = 'allow' | 'warn' | 'redact' | 'block';
 export type Trigger = 'paste' | 'drop' | 'submit' | 'file';
+/** Why content could not be inspected (the `uninspectable` request's `reason`). */
+export type UninspectableReason = 'too_large' | 'binary_file' | 'unreadable';
 export type Choice = 'cancel' | 'proceed' | 'proceed_with_justification';
 export type FailMode = 'open' | 'closed';
 
@@ -39,15 +41,27 @@ export interface HelloOk {
   policy_name: string;
   policy_version: number;
   fail_mode: FailMode;
+  /** Largest request (UTF-8 JSON bytes) the host reads; absent from older agents. */
+  max_request_bytes?: number;
+  /** The policy's choice for content that cannot be inspected; absent from older agents. */
+  uninspectable?: 'warn' | 'block';
+  ai_sites?: string[];
 }
 
 /** What the content script gets back for an inspection. */
 export type InspectResult =
-  | { ok: true; verdict: Verdict; /** time spent in the worker and the agent */ worker_ms?: number; /** native-port round trip */ port_ms?: number }
-  | { ok: false; fail_mode: FailMode; reason: string };
+  | { ok: true; verdict: Verdict; /** time spent in the worker and the agent */ worker_ms?: number; /** native-port round trip */ port_ms?: number; /** the fail mode in force */ fail_mode?: FailMode }
+  | {
+    ok: false; fail_mode: FailMode; reason: string;
+    /** Set when the content could not be inspected (too large, binary) and no agent verdict was
+     * had for it: what to do locally (the policy's choice if known, else by the fail mode). */
+    uninspectable?: 'warn' | 'block';
+  };
 
 export type ToWorker =
-  | { kind: 'inspect'; text: string; trigger: Trigger; url: string; conversation_id?: string }
+  | { kind: 'inspect'; text: string; trigger: Trigger; url: string; conversation_id?: string; /** the user's own input (Event.isTrusted) */ trusted?: boolean }
+  | { kind: 'uninspectable'; trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string; conversation_id?: string; trusted?: boolean }
+  | { kind: 'failmode' }
   | { kind: 'decision'; event_id: string; choice: Choice; justification?: string; action: Action; host: string; trigger: Trigger }
   | { kind: 'status' }
   | { kind: 'reconnect' };
