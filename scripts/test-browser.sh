@@ -31,7 +31,7 @@ if [ -z "${PROMPTWALL_BIN:-}" ]; then
 fi
 rm -rf target/e2e-artifacts
 cd tests/e2e
-node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs
 # Firefox smoke test: runs when firefox-esr is installed (required with PROMPTWALL_E2E_FIREFOX=1).
 if command -v firefox-esr >/dev/null || command -v firefox >/dev/null || [ -n "${FIREFOX_PATH:-}" ]; then
   node --test --test-reporter=spec firefox.test.mjs

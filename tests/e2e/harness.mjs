@@ -147,21 +147,84 @@ export class Agent {
 export const HEADLESS_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic'];
 
-/** Chromium with the development extension, a fresh user-data-dir and the agent's host manifest. */
-export async function launchChromium(agent, { extDir = EXT_DIR } = {}) {
+/** Chromium with the development extension, a fresh user-data-dir and the agent's host manifest.
+ * `args`: more flags (e.g. the test sites' --host-resolver-rules). Every page records the
+ * extension's verdict signals in `window.__pwSignals` from its first script on, so a test waits
+ * on the signal it needs without racing the extension. */
+export async function launchChromium(agent, { extDir = EXT_DIR, args = [], viewport = { width: 1280, height: 800 } } = {}) {
   if (!existsSync(join(extDir, 'manifest.json'))) throw new Error(`${extDir} not built: cd extension && npm run build`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'pw-e2e-profile-'));
   agent.installManifest(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: false, // --headless=new below: the mode that runs extensions
-    args: [...HEADLESS_ARGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
-    viewport: { width: 1000, height: 720 },
+    args: [...HEADLESS_ARGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...args],
+    viewport,
+    ignoreHTTPSErrors: true,
+  });
+  await context.addInitScript(() => {
+    window.__pwSignals = [];
+    document.addEventListener('promptwall:verdict', (e) => { window.__pwSignals.push(JSON.parse(e.detail)); });
   });
   let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 30000 });
   if (!worker.url().startsWith(`chrome-extension://${EXT_ID}/`)) throw new Error(`unexpected extension id in ${worker.url()}`);
   return { context, userDataDir };
+}
+
+/** How many verdict signals the page has seen so far (a mark for waitSignal). */
+export function signalCount(page) {
+  return page.evaluate(() => window.__pwSignals.length);
+}
+
+/** Waits for the first signal after `mark` that has `action` (and, when the text goes in and
+ * `waitInsert`, for the `inserted` signal after it); resolves with the verdict signal. */
+export async function waitSignal(page, mark, { waitInsert = true, timeoutMs = 10000, what = 'a verdict signal' } = {}) {
+  return until(async () => {
+    const s = await page.evaluate((m) => window.__pwSignals.slice(m), mark);
+    const i = s.findIndex((x) => x.action);
+    if (i < 0) return null;
+    const v = s[i];
+    if (!waitInsert || !['allow', 'redact'].includes(v.action) || v.trigger === 'submit' || v.trigger === 'file') return v;
+    const ins = s.slice(i + 1).find((x) => x.inserted);
+    return ins ? { ...v, insertedMs: ins.ms } : null;
+  }, what, timeoutMs, 25);
+}
+
+const granted = new WeakMap();
+/** Lets the page's origin use the clipboard (for real Ctrl+V). */
+export async function grantClipboard(page) {
+  const origin = new URL(page.url()).origin;
+  const ctx = page.context();
+  const set = granted.get(ctx) ?? new Set();
+  if (!set.has(origin)) {
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    set.add(origin);
+    granted.set(ctx, set);
+  }
+}
+
+/** Puts `text` on the real clipboard (through the page, which must have focus). */
+export async function setClipboard(page, text) {
+  await grantClipboard(page);
+  await page.bringToFront();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+}
+
+/** A real drop (CDP Input.dispatchDragEvent: trusted events, as a user's drag from another
+ * application) of text and/or files (absolute paths) onto the centre of `selector`. */
+export async function realDrop(page, selector, { text, files } = {}) {
+  const box = await page.locator(selector).first().boundingBox();
+  const x = box.x + Math.min(20, box.width / 2), y = box.y + Math.min(12, box.height / 2);
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: text != null ? [{ mimeType: 'text/plain', data: text }] : [], ...(files ? { files } : {}), dragOperationsMask: 1 };
+  try {
+    await cdp.send('Input.dispatchDragEvent', { type: 'dragEnter', x, y, data });
+    await cdp.send('Input.dispatchDragEvent', { type: 'dragOver', x, y, data });
+    await cdp.send('Input.dispatchDragEvent', { type: 'drop', x, y, data });
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
 }
 
 /** Opens a test page and waits for the content script. */
@@ -172,10 +235,21 @@ export async function openPage(context, url) {
   return page;
 }
 
-/** Pastes `text` into `selector` with a synthetic ClipboardEvent (as Chromium delivers it to the
- * content script) and resolves with the extension's verdict signal (action, ms, failed). When
- * the text is let in, waits for it to be inserted too. */
-export function paste(page, selector, text, { waitInsert = true, timeoutMs = 10000 } = {}) {
+/** Pastes `text` into `selector` as the user does: the text on the real clipboard, focus in the
+ * composer, a real Ctrl+V (trusted events). Resolves with the extension's verdict signal (action,
+ * ms, failed); when the text is let in, waits for it to be inserted too. */
+export async function paste(page, selector, text, { waitInsert = true, timeoutMs = 10000, click = false } = {}) {
+  await setClipboard(page, text);
+  if (click) await page.locator(selector).first().click();
+  else await page.locator(selector).first().focus();
+  const mark = await signalCount(page);
+  await page.keyboard.press('Control+V');
+  return waitSignal(page, mark, { waitInsert, timeoutMs, what: 'the verdict of a paste' });
+}
+
+/** A paste made by page script (an untrusted ClipboardEvent carrying a DataTransfer), as a
+ * hostile or automated page would make it. */
+export function syntheticPaste(page, selector, text, { waitInsert = true, timeoutMs = 10000 } = {}) {
   return page.evaluate(async ({ selector, text, waitInsert, timeoutMs }) => {
     const el = document.querySelector(selector);
     el.focus();
