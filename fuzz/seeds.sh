@@ -49,4 +49,13 @@ seed $t edm_email   '{"kind": "exact_match", "id": "customers", "salt": "0011223
 seed $t edm_digits  '{"kind": "exact_match", "id": "phones", "salt": "00112233445566778899aabbccddeeff00", "normalize": "digits", "hashes": []}'
 seed $t invalid     '{"kind": "regex", "id": "bad id!", "pattern": "(", "score": 2.0}'
 
+# --- server_event: promptwall-server's event validation (JSON event, or an array of them) -------
+t=server_event
+ev='"format": 1, "event_id": "0f3a9c2e11d04b7e", "time_ms": 1763990000000, "device_id": "x", "user": "alice", "site": "chatgpt.com", "trigger": "paste", "action": "block", "rule_ids": ["block-secrets"], "entity_counts": {"AWS_ACCESS_KEY": 1, "US_SSN": 2}, "policy_version": 7'
+seed $t good        "{${ev}}"
+seed $t decision    "{${ev}, \"choice\": \"proceed_with_justification\", \"justification\": \"ticket 42\\\\nsecond line\\\\u202e\", \"fingerprints\": [\"a1b2\"], \"categories\": [\"credentials\"]}"
+seed $t raw_text    "{${ev}, \"raw_text\": \"SSN 536-90-4399\"}"
+seed $t formula     "{${ev}, \"user\": \"=HYPERLINK(1)\", \"rule_ids\": [\"@SUM(A1)\", \"-1+2\"]}"
+seed $t batch       "[{${ev}}, {\"event_id\": \"x\", \"time_ms\": 9000000000000000000}, 5]"
+
 echo "seeds written under $(pwd)/corpus/"
