@@ -49,6 +49,26 @@ seed $t edm_email   '{"kind": "exact_match", "id": "customers", "salt": "0011223
 seed $t edm_digits  '{"kind": "exact_match", "id": "phones", "salt": "00112233445566778899aabbccddeeff00", "normalize": "digits", "hashes": []}'
 seed $t invalid     '{"kind": "regex", "id": "bad id!", "pattern": "(", "score": 2.0}'
 
+seed $t edm_tenant  '{"kind": "exact_match", "id": "tenant-keyed", "normalize": "token", "hashes": []}'
+
+# --- policy_bundle: bundles signed with the fuzz key (base64 of 32 bytes of 7) -----------------
+# Needs a built promptwall (target/debug or target/release); skipped with a note otherwise.
+t=policy_bundle
+bin=""
+for b in ../target/debug/promptwall ../target/release/promptwall; do [ -x "$b" ] && bin="$b" && break; done
+if [ -n "$bin" ]; then
+  mkdir -p "corpus/$t"
+  tmp="$(mktemp -d)"
+  printf 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' > "$tmp/fuzz.key"
+  "$bin" policy init "$tmp/p.json" >/dev/null
+  "$bin" policy sign "$tmp/p.json" --key "$tmp/fuzz.key" --key-id fuzz --version 7 --not-before 1700000000 --valid-days 3650 --group engineering -o "corpus/$t/seed_group" >/dev/null
+  "$bin" policy sign "$tmp/p.json" --key "$tmp/fuzz.key" --key-id fuzz --version 5 --not-before 1700000000 --valid-days 3650 --all-groups -o "corpus/$t/seed_all" >/dev/null
+  "$bin" policy sign "$tmp/p.json" --key "$tmp/fuzz.key" --key-id fuzz --version 3 --not-before 1700000000 --valid-days 1 --all-groups -o "corpus/$t/seed_old" >/dev/null
+  rm -rf "$tmp"
+else
+  echo "seeds.sh: no built promptwall; policy_bundle starts from random bytes" >&2
+fi
+
 # --- server_event: promptwall-server's event validation (JSON event, or an array of them) -------
 t=server_event
 ev='"format": 1, "event_id": "0f3a9c2e11d04b7e", "time_ms": 1763990000000, "device_id": "x", "user": "alice", "site": "chatgpt.com", "trigger": "paste", "action": "block", "rule_ids": ["block-secrets"], "entity_counts": {"AWS_ACCESS_KEY": 1, "US_SSN": 2}, "policy_version": 7'

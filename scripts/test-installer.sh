@@ -80,7 +80,21 @@ fi
 # (Release builds take no PROMPTWALL_* locations from the environment: an empty XDG runtime
 # folder means no daemon, so the host decides alone.)
 mkdir -m700 -p "$tmp/run"
-HOME="$home" XDG_RUNTIME_DIR="$tmp/run" python3 - <<'PY' || fail "the installed host did not answer"
+# The attack of a local user on the browser-launched host: an environment that points it at a
+# policy that allows everything (and another configuration and data folder). A release build
+# ignores all of it: the card below is still redacted by the built-in policy.
+promptwall policy init "$tmp/allow-all.json" >/dev/null
+python3 - "$tmp/allow-all.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+for r in p["rules"]:
+    r["action"] = "allow"
+p["name"] = "allow everything"
+json.dump(p, open(sys.argv[1], "w"))
+PY
+echo '{"policy_override": "'"$tmp"'/allow-all.json"}' > "$tmp/evil-agent.json"
+HOME="$home" XDG_RUNTIME_DIR="$tmp/run" PROMPTWALL_POLICY="$tmp/allow-all.json" PROMPTWALL_CONFIG="$tmp/evil-agent.json" \
+  PROMPTWALL_DATA_DIR="$tmp/evil-data" PROMPTWALL_RUNTIME_DIR="$tmp/evil-run" python3 - <<'PY' || fail "the installed host did not answer"
 import json, struct, subprocess
 m = json.load(open("/etc/chromium/native-messaging-hosts/com.promptwall.agent.json"))
 assert m["path"].startswith("/"), m
@@ -92,7 +106,8 @@ msgs = []
 while len(out) >= 4:
     (n,) = struct.unpack("=I", out[:4]); msgs.append(json.loads(out[4:4 + n])); out = out[4 + n:]
 assert msgs[1]["type"] == "verdict" and msgs[1]["findings"][0]["type"] == "CREDIT_CARD", msgs
-print("test-installer.sh: installed host answered:", msgs[1]["action"])
+assert msgs[1]["action"] == "redact" and msgs[1]["policy_name"] != "allow everything", ("PROMPTWALL_* environment honoured by a release build", msgs[1])
+print("test-installer.sh: installed host answered:", msgs[1]["action"], "(PROMPTWALL_* environment ignored)")
 PY
 
 if command -v systemd-analyze >/dev/null; then

@@ -29,6 +29,17 @@ pub enum PolicyCommand {
     /// Preview decisions: run sample texts or files against a policy and a site, or run behaviour
     /// cases (a JSON array of {name, site, text, expect: {action, …}}).
     Test(TestArgs),
+    /// Exact-data-match hashes of values (one per line on stdin), keyed with the tenant key
+    /// (`promptwall-server admin redaction-key`), for an `exact_match` custom detector without a
+    /// salt. Prints one lower-case hex hash per line; the values never leave this machine.
+    EdmHash {
+        /// File holding the tenant key: 64 hex characters.
+        #[arg(long)]
+        key_file: PathBuf,
+        /// How values are normalised: email, digits or token (as in the detector spec).
+        #[arg(long)]
+        normalize: String,
+    },
 }
 
 #[derive(Args)]
@@ -168,6 +179,30 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             }
         }
         PolicyCommand::Test(a) => test(a),
+        PolicyCommand::EdmHash { key_file, normalize } => {
+            let hex = std::fs::read_to_string(&key_file).with_context(|| format!("{}: cannot read", key_file.display()))?;
+            let hex = hex.trim();
+            let key: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+                .collect::<Option<Vec<u8>>>()
+                .filter(|k| k.len() == 32 && hex.len() == 64)
+                .context("the key file must hold 64 hex characters (the tenant key)")?;
+            let normalize: promptwall_detect::Normalize =
+                serde_json::from_value(Value::String(normalize.clone())).map_err(|_| anyhow::anyhow!("--normalize {normalize:?}: use email, digits or token"))?;
+            use std::io::BufRead;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for line in std::io::stdin().lock().lines() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                use std::io::Write;
+                writeln!(out, "{}", promptwall_detect::edm_hash(&key, normalize, &line))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

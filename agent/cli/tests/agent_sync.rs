@@ -311,3 +311,45 @@ fn group_rules_apply_bundles_keep_to_their_group_and_the_rollback_floor_survives
         assert!(log(&d).contains(what), "the log says why the bundle is kept");
     }
 }
+
+#[test]
+fn exact_match_sets_and_hash_tags_are_keyed_by_the_tenant_key() {
+    let d = dir("sync", "tenant");
+    let server = TestServer::start();
+    config(&d, &server, &[], "file");
+    // Before enrollment: hash tags are keyed by a key of this device's own (96-bit tags).
+    let mut policy = policy_named("Tenant keyed");
+    policy["redaction"] = json!({"default_style": "hash"});
+    let key_file = d.join("tenant.key");
+    std::fs::write(&key_file, TENANT_KEY).unwrap();
+    let mut edm = cmd(&d).args(["policy", "edm-hash", "--normalize", "email", "--key-file"]).arg(&key_file).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    edm.stdin.take().unwrap().write_all(b"Vip.Customer@Northwind.io\n").unwrap();
+    let hashes: Vec<String> = String::from_utf8(edm.wait_with_output().unwrap().stdout).unwrap().lines().map(String::from).collect();
+    assert_eq!(hashes.len(), 1);
+    policy["custom_detectors"] = json!([{"kind": "exact_match", "id": "vip-customers", "normalize": "email", "hashes": hashes}]);
+    policy["rules"].as_array_mut().unwrap().insert(0, json!({"id": "vip", "match": {"custom": ["vip-customers"]}, "action": "block", "message": "VIP customer data."}));
+    let over = d.join("override.json");
+    std::fs::write(&over, policy.to_string()).unwrap();
+    let ask = |text: &str| {
+        let mut c = cmd(&d);
+        c.env("PROMPTWALL_POLICY", &over);
+        let mut h = HostProc { child: c.arg("native-host").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap() };
+        let v = h.ask(json!({"v": 2, "id": 1, "type": "inspect", "text": text, "url": "https://chatgpt.com/", "trigger": "paste"}));
+        h.finish();
+        v
+    };
+    assert_eq!(ask("write to vip.customer@northwind.io")["action"], "allow", "without the tenant key the set cannot match");
+    let tagged = ask("card 4539 1488 0343 6467")["redacted_text"].as_str().unwrap().to_string();
+    let tag = tagged.trim_start_matches("card [CREDIT_CARD:").trim_end_matches(']');
+    assert_eq!(tag.len(), 24, "96-bit tags: {tagged}");
+
+    // Enrolled: the tenant key arrives with the credential; the set matches, and tags change key.
+    assert!(enroll(&d, &server, "tok-tenant").status.success());
+    assert!(!std::fs::read_to_string(d.join("data/enrollment.json")).unwrap().contains(TENANT_KEY), "the key is not in the enrollment record");
+    let v = ask("write to vip.customer@northwind.io");
+    assert_eq!(v["action"], "block", "{v}");
+    let tagged_enrolled = ask("card 4539 1488 0343 6467")["redacted_text"].as_str().unwrap().to_string();
+    assert_ne!(tagged, tagged_enrolled, "tags are keyed by the tenant key once enrolled");
+    assert!(!tagged_enrolled.contains("Tenant keyed"));
+}

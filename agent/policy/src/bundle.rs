@@ -137,6 +137,12 @@ pub fn generate_key() -> Result<(String, String), String> {
     Ok((STANDARD.encode(sk.to_bytes()), STANDARD.encode(sk.verifying_key().to_bytes())))
 }
 
+/// The public key (base64) of a private signing key (base64 of its 32-byte seed).
+pub fn public_key_of(private_key_b64: &str) -> Result<String, String> {
+    let seed: [u8; 32] = decode_key(private_key_b64).ok_or("private key must be base64 of 32 bytes")?;
+    Ok(STANDARD.encode(SigningKey::from_bytes(&seed).verifying_key().to_bytes()))
+}
+
 fn decode_key<const N: usize>(b64: &str) -> Option<[u8; N]> {
     STANDARD.decode(b64.trim()).ok()?.try_into().ok()
 }

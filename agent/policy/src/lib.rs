@@ -14,7 +14,7 @@ pub mod eval;
 pub mod redaction;
 pub mod schema;
 
-pub use bundle::{canonical_json, generate_key, sign, verify, BundleError, TrustedKey, VerifiedBundle};
+pub use bundle::{canonical_json, generate_key, public_key_of, sign, verify, BundleError, TrustedKey, VerifiedBundle};
 pub use eval::{evaluate, Context, Decision, RedactSpan};
 pub use redaction::{apply as apply_redactions, Pseudonyms};
 pub use schema::{host_matches, parse_policy, Action, CompiledPolicy, FailMode, Policy, Problem, UninspectableAction};

@@ -155,7 +155,7 @@ fn route(method: &str, path: &str, headers: &HashMap<String, String>, body: &[u8
         let device_id = v["device_id"].as_str().unwrap_or("dev").to_string();
         let device_token = format!("devtok-{}-{}", device_id, s.devices.len());
         s.devices.insert(device_token.clone(), device_id.clone());
-        let out = json!({"device_id": device_id, "device_token": device_token, "group": s.group});
+        let out = json!({"device_id": device_id, "device_token": device_token, "group": s.group, "redaction_key": TENANT_KEY});
         return (201, vec![], out.to_string().into_bytes());
     }
     let auth = headers.get("authorization").cloned().unwrap_or_default();
@@ -222,6 +222,9 @@ fn route(method: &str, path: &str, headers: &HashMap<String, String>, body: &[u8
 }
 
 // ---- processes ----
+
+/// The tenant redaction key the test server issues at enrollment (64 hex characters).
+pub const TENANT_KEY: &str = "5a1e0f3c9b7d24e68a0c1f2e3d4b5a69788796a5b4c3d2e1f00112233445566f";
 
 pub fn dir(prefix: &str, name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("promptwall-{prefix}-{}-{name}", std::process::id()));
