@@ -94,6 +94,21 @@ test("admin console in Chromium: sign in, overview charts, devices, policies, ev
     await page.click("button.revoke[data-device=eng-laptop-07]");
     await page.waitForFunction(() => [...document.querySelectorAll("#device-rows tr")].some((tr) => tr.children[0].textContent === "eng-laptop-07" && tr.children[8].textContent === "revoked"));
     await page.screenshot({ path: join(artifacts, "console-2b-devices-after-revoke.png"), fullPage: true });
+    // A taken id is not handed out again: enrolling as eng-laptop-07 gets a fresh id...
+    const token = async () => (await (await fetch(demo.url + "/api/v1/admin/enrollment-tokens", { method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + demo.admin_token }, body: JSON.stringify({ group: "engineering" }) })).json()).token;
+    const enroll07 = async () => (await (await fetch(demo.url + "/api/v1/enroll", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: await token(), device_id: "eng-laptop-07", hostname: "reinstalled" }) })).json());
+    const fresh = await enroll07();
+    assert.notEqual(fresh.device_id, "eng-laptop-07");
+    assert.match(fresh.redaction_key, /^[0-9a-f]{64}$/);
+    // ...until the admin allows re-enrollment from the console.
+    page.once("dialog", (d) => d.accept());
+    await page.click("button.reenroll[data-device=eng-laptop-07]");
+    await page.waitForFunction(() => document.getElementById("new-token").textContent.startsWith("eng-laptop-07 may be re-enrolled"));
+    assert.equal((await enroll07()).device_id, "eng-laptop-07");
+    await page.reload();
+    await page.waitForFunction(() => [...document.querySelectorAll("#device-rows tr")].some((tr) => tr.children[0].textContent === "eng-laptop-07" && tr.children[8].textContent !== "revoked"));
 
     // Policies: active bundle per group and its history.
     await page.click("nav a[data-page=policies]");

@@ -155,7 +155,7 @@ async function showDevices() {
       : el("span", { class: "pill ok" }, "active");
     rows.append(el("tr", {}, el("td", {}, d.device_id), el("td", {}, d.hostname), el("td", {}, d.group),
       el("td", { title: fmtTime(d.last_seen_ms) }, ago(d.last_seen_ms)), el("td", {}, d.agent_version),
-      el("td", {}, pv), el("td", {}, d.queue_depth ?? "—"), el("td", {}, d.dropped_total ?? "—"), el("td", {}, status), el("td", {}, revokeButton(d))));
+      el("td", {}, pv), el("td", {}, d.queue_depth ?? "—"), el("td", {}, d.dropped_total ?? "—"), el("td", {}, status), el("td", {}, revokeButton(d), " ", reenrollButton(d))));
   }
 }
 
@@ -168,6 +168,21 @@ function revokeButton(d) {
       await api("/admin/devices/" + encodeURIComponent(d.device_id) + "/revoke", "POST", {});
       await showDevices();
     } catch (e) { $("error").textContent = "Could not revoke: " + e.message; }
+  });
+  return b;
+}
+
+// Enrolling with a taken device id gets a fresh id; this lets the next enrollment that proposes
+// this id take it over (a reinstalled laptop), once, within a day.
+function reenrollButton(d) {
+  const b = el("button", { type: "button", class: "reenroll", "data-device": d.device_id }, "Allow re-enroll");
+  b.addEventListener("click", async () => {
+    if (!confirm(`Let the next enrollment with id ${d.device_id} (within 24 h) take it over? It gets a new credential and the token's group; a revocation is cleared.`)) return;
+    try {
+      const r = await api("/admin/devices/" + encodeURIComponent(d.device_id) + "/allow-reenroll", "POST", {});
+      $("error").textContent = "";
+      $("new-token").textContent = `${r.device_id} may be re-enrolled until ${fmtTime(r.until_ms)}.`;
+    } catch (e) { $("error").textContent = "Could not allow re-enrollment: " + e.message; }
   });
   return b;
 }
