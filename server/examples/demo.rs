@@ -44,7 +44,7 @@ async fn main() -> Result<()> {
         for v in 1..=versions {
             let mut p = policy.clone();
             p["name"] = json!(format!("{group} policy"));
-            let b = promptwall_policy::sign(&p, v, now_s - 3600, now_s + 90 * 86_400, "security-2026", &sk).map_err(anyhow::Error::msg)?;
+            let b = promptwall_policy::sign(&p, v, now_s - 3600, now_s + 90 * 86_400, "security-2026", &["*".to_string()], &sk).map_err(anyhow::Error::msg)?;
             let r = http.post_bytes(&format!("{base}/api/v1/admin/policies/{group}"), Some(&admin), serde_json::to_vec_pretty(&b)?).await?;
             ensure!(r.status == 201, "publish: {}", r.text());
         }

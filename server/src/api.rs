@@ -462,6 +462,8 @@ async fn publish_policy(State(st): State<AppState>, headers: HeaderMap, Path(gro
     let now_s = (now_ms() / 1000) as u64;
     let vb = promptwall_policy::verify(&body, &st.trusted, None, now_s)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", e.to_string()))?;
+    // The audience is signed by the admin: a bundle for group A is never published to group B.
+    vb.check_audience(Some(&group)).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bundle_audience", e.to_string()))?;
     let version = i64::try_from(vb.version).map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", "version out of range"))?;
     let rec = PolicyRecord {
         group: group.clone(),

@@ -59,6 +59,10 @@ async fn enrollment_and_policy(b: Backend) {
     assert!(r.json()["message"].as_str().unwrap().contains("not a trusted key"));
     let r = s.post_raw("/api/v1/admin/policies/eng", Some(&s.admin), b"{nope".to_vec()).await;
     assert_eq!(r.status, 422);
+    // A bundle signed for another group is not published to this one (its audience is signed).
+    let r = s.post_raw("/api/v1/admin/policies/eng", Some(&s.admin), s.signer.bundle_for(8, "sales")).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"], "bundle_audience", "{}", r.text());
     // Device tokens cannot publish.
     let r = s.post_raw("/api/v1/admin/policies/eng", Some(&dev), s.signer.bundle(7)).await;
     assert_eq!(r.status, 401);

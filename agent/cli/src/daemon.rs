@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{AgentConfig, LogFormat};
-use crate::native_host::{serve, Host, Shared};
+use promptwall_agent::decider::{serve, Decider, Shared};
 use std::sync::RwLock;
 
 #[derive(Args)]
@@ -41,17 +41,7 @@ pub struct DaemonArgs {
     pub log_format: Option<LogFormat>,
 }
 
-#[cfg_attr(not(unix), allow(dead_code))]
-pub fn socket_path() -> Result<PathBuf> {
-    let dir = if let Some(d) = crate::local::dev_env("PROMPTWALL_RUNTIME_DIR") {
-        PathBuf::from(d)
-    } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR") {
-        PathBuf::from(x).join("promptwall")
-    } else {
-        crate::local::data_dir()?
-    };
-    Ok(crate::local::private_dir(dir)?.join("agent.sock"))
-}
+pub use crate::local::socket_path;
 
 #[cfg(unix)]
 pub struct Conn {
@@ -177,7 +167,7 @@ impl Running {
 /// Serves one connection until its host closes it.
 #[cfg_attr(unix, allow(dead_code))]
 pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, mut writer: impl std::io::Write) {
-    let mut host = Host::new(shared, "daemon");
+    let mut host = Decider::new(shared, "daemon");
     if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &|| {}) {
         tracing::debug!(error = %format!("{e:#}"), "connection ended");
     }
@@ -272,7 +262,7 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
             let (shared, conns) = (running.shared.clone(), conns.clone());
             tokio::task::spawn_blocking(move || {
                 if let Ok(read_half) = stream.try_clone() {
-                    let mut host = Host::new(&shared, "daemon");
+                    let mut host = Decider::new(&shared, "daemon");
                     let touch = || clock.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
                     let mut writer = &stream;
                     if let Err(e) = serve(&mut host, &mut BufReader::new(read_half), &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &touch) {

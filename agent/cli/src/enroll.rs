@@ -21,18 +21,6 @@ pub struct EnrollArgs {
     pub token: String,
 }
 
-pub(crate) fn hostname() -> String {
-    #[cfg(unix)]
-    {
-        let mut buf = [0u8; 256];
-        // SAFETY: gethostname writes at most `buf.len()` bytes into `buf`.
-        if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0 {
-            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            return String::from_utf8_lossy(&buf[..end]).into_owned();
-        }
-    }
-    std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME")).unwrap_or_default()
-}
 
 pub fn run(args: EnrollArgs) -> Result<ExitCode> {
     let cfg = AgentConfig::load()?;
@@ -44,7 +32,7 @@ pub fn run(args: EnrollArgs) -> Result<ExitCode> {
     let device_id = crate::local::device_id()?;
     let reply = Client::new(&server, None, cfg.server_ca_file.as_deref())
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .enroll(args.token.trim(), &device_id, &hostname()).map_err(|e| match &e {
+        .enroll(args.token.trim(), &device_id, &crate::local::hostname()).map_err(|e| match &e {
         ApiError::Status { status: 401, .. } => anyhow::anyhow!("the server refused the enrollment token (unknown, expired or already used): {e}"),
         _ => anyhow::anyhow!("enrollment failed: {e}"),
     })?;

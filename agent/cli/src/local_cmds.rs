@@ -56,10 +56,10 @@ pub fn status() -> Result<ExitCode> {
     let store = open_store().ok();
     let state = |k: &str| store.as_ref().and_then(|s| s.state(k).ok().flatten()).filter(|v| !v.is_empty());
     let state_ms = |k: &str| state(k).and_then(|v| v.parse::<i64>().ok());
-    match crate::sync::PolicyCell::load(&cfg, cfg.override_policy(crate::local::dev_env("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
+    match promptwall_agent::policy_cell::PolicyCell::load(&cfg, cfg.override_policy(crate::local::dev_env("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
         Ok(cell) => {
             let p = cell.current();
-            let age = match std::fs::metadata(crate::sync::bundle_path()?).and_then(|m| m.modified()) {
+            let age = match std::fs::metadata(promptwall_agent::policy_cell::bundle_path()?).and_then(|m| m.modified()) {
                 Ok(t) if p.source == "bundle" => format!(", received {}", ago(t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64))),
                 _ => String::new(),
             };

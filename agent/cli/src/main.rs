@@ -1,22 +1,21 @@
 //! `promptwall`: the command-line entry point. Thin: argument parsing and wiring only; the work
 //! lives in the library crates.
 
-mod client;
-mod config;
-mod credential;
 mod daemon;
 mod enroll;
-mod logging;
-mod sync;
-mod upload;
-mod watch;
 mod install;
-mod local;
 mod local_cmds;
-mod models;
+mod logging;
 mod native_host;
 mod policy;
 mod scan;
+mod sync;
+mod upload;
+mod watch;
+
+// The agent's core (promptwall-agent), under the names the commands use.
+use promptwall_agent::paths as local;
+use promptwall_agent::{client, config, credential, models};
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

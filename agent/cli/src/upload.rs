@@ -21,7 +21,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::config::AgentConfig;
-use crate::sync::{enrolled_client, sleep_unless, PolicyCell};
+use crate::sync::{enrolled_client, sleep_unless};
+use promptwall_agent::policy_cell::PolicyCell;
 
 pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop: Arc<AtomicBool>) {
     let mut store: Option<EventStore> = None;

@@ -17,7 +17,7 @@ use std::sync::{mpsc, Arc, RwLock};
 use std::time::Duration;
 
 use crate::config::AgentConfig;
-use crate::sync::{load_override, PolicyCell};
+use promptwall_agent::policy_cell::{load_override, PolicyCell};
 
 pub struct Reloader {
     pub config_path: PathBuf,

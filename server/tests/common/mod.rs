@@ -87,11 +87,17 @@ impl Signer {
         promptwall_policy::TrustedKey { key_id: self.key_id.clone(), public_key: self.public_key.clone() }
     }
 
-    /// The default policy signed as `version`, pretty-printed like `promptwall policy sign`.
+    /// The default policy signed as `version` for every group, pretty-printed like
+    /// `promptwall policy sign`.
     pub fn bundle(&self, version: u64) -> Vec<u8> {
+        self.bundle_for(version, "*")
+    }
+
+    /// As [`Signer::bundle`], for one group (`*`: every group).
+    pub fn bundle_for(&self, version: u64, group: &str) -> Vec<u8> {
         let policy: Value = serde_json::from_str(promptwall_policy::default_policy_json()).expect("default policy");
         let now = promptwall_server::now_ms() as u64 / 1000;
-        let b = promptwall_policy::sign(&policy, version, now - 60, now + 86_400, &self.key_id, &self.private_key).expect("sign");
+        let b = promptwall_policy::sign(&policy, version, now - 60, now + 86_400, &self.key_id, &[group.to_string()], &self.private_key).expect("sign");
         serde_json::to_vec_pretty(&b).expect("json")
     }
 }

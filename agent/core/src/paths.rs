@@ -1,4 +1,5 @@
-//! Where the agent keeps its local state, and the device identity.
+//! Where the agent keeps its local state (data folder, daemon socket), the device identity, and
+//! small helpers for files and time that every part of the agent shares.
 //!
 //! Data directory: `$PROMPTWALL_DATA_DIR` (development builds only, see [`dev_env`]), else
 //! `$XDG_DATA_HOME/promptwall`, else `~/.local/share/promptwall` (created 0700). It holds
@@ -139,4 +140,31 @@ pub fn backoff(attempt: u32, base: std::time::Duration, max: std::time::Duration
     let r = if getrandom::fill(&mut b).is_ok() { u32::from_le_bytes(b) } else { std::process::id() };
     let frac = 0.5 + 0.5 * (f64::from(r) / f64::from(u32::MAX));
     exp.mul_f64(frac)
+}
+
+/// This machine's host name (reported at enrollment and in heartbeats).
+pub fn hostname() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: gethostname writes at most `buf.len()` bytes into `buf`.
+        if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            return String::from_utf8_lossy(&buf[..end]).into_owned();
+        }
+    }
+    std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME")).unwrap_or_default()
+}
+
+/// The daemon's Unix socket (its 0700 folder is created): `$PROMPTWALL_RUNTIME_DIR/agent.sock` in
+/// development builds, else `$XDG_RUNTIME_DIR/promptwall/agent.sock`, else in the data folder.
+pub fn socket_path() -> Result<PathBuf> {
+    let dir = if let Some(d) = crate::paths::dev_env("PROMPTWALL_RUNTIME_DIR") {
+        PathBuf::from(d)
+    } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR") {
+        PathBuf::from(x).join("promptwall")
+    } else {
+        crate::paths::data_dir()?
+    };
+    Ok(crate::paths::private_dir(dir)?.join("agent.sock"))
 }

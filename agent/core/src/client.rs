@@ -184,7 +184,7 @@ impl Client {
     }
 
     pub fn heartbeat(&self, policy_version: u64, queue_depth: u64, dropped_total: u64) -> Result<(), ApiError> {
-        let body = serde_json::json!({"agent_version": env!("CARGO_PKG_VERSION"), "policy_version": policy_version, "queue_depth": queue_depth, "dropped_total": dropped_total, "hostname": crate::enroll::hostname()});
+        let body = serde_json::json!({"agent_version": env!("CARGO_PKG_VERSION"), "policy_version": policy_version, "queue_depth": queue_depth, "dropped_total": dropped_total, "hostname": crate::paths::hostname()});
         let (status, bytes) = self.post("heartbeat", &body)?;
         if (200..300).contains(&status) {
             Ok(())

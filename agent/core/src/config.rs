@@ -75,7 +75,7 @@ impl Default for AgentConfig {
 
 /// The configuration file in effect: `$PROMPTWALL_CONFIG`, else the managed location.
 pub fn config_path() -> PathBuf {
-    if let Some(p) = crate::local::dev_env("PROMPTWALL_CONFIG") {
+    if let Some(p) = crate::paths::dev_env("PROMPTWALL_CONFIG") {
         return PathBuf::from(p);
     }
     if cfg!(windows) {

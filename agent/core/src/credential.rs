@@ -35,11 +35,11 @@ pub struct Enrollment {
 }
 
 fn enrollment_path() -> Result<PathBuf> {
-    Ok(crate::local::data_dir()?.join("enrollment.json"))
+    Ok(crate::paths::data_dir()?.join("enrollment.json"))
 }
 
 fn file_path() -> Result<PathBuf> {
-    Ok(crate::local::data_dir()?.join(FILE_NAME))
+    Ok(crate::paths::data_dir()?.join(FILE_NAME))
 }
 
 pub fn load_enrollment() -> Result<Option<Enrollment>> {
@@ -53,7 +53,7 @@ pub fn load_enrollment() -> Result<Option<Enrollment>> {
 
 pub fn save_enrollment(e: &Enrollment) -> Result<()> {
     let path = enrollment_path()?;
-    crate::local::write_atomic(&path, serde_json::to_string_pretty(e)?.as_bytes(), 0o600)
+    crate::paths::write_atomic(&path, serde_json::to_string_pretty(e)?.as_bytes(), 0o600)
 }
 
 fn keyring_store(name: &str, secret: &str) -> Result<()> {
@@ -76,7 +76,7 @@ pub fn store_redaction_key(key_hex: &str, store_kind: &str, device_id: &str) -> 
     anyhow::ensure!(decode_key(key_hex).is_some(), "the server sent a malformed redaction key");
     match store_kind {
         "keyring" => keyring_store(&key_entry_name(device_id), key_hex),
-        _ => crate::local::write_atomic(&crate::local::data_dir()?.join(KEY_FILE_NAME), key_hex.as_bytes(), 0o600),
+        _ => crate::paths::write_atomic(&crate::paths::data_dir()?.join(KEY_FILE_NAME), key_hex.as_bytes(), 0o600),
     }
 }
 
@@ -97,7 +97,7 @@ pub fn redaction_key() -> Vec<u8> {
     }
     local_redaction_key().unwrap_or_else(|e| {
         tracing::warn!(error = %format!("{e:#}"), "no device redaction key can be stored; hashes are keyed for this process only");
-        decode_key(&crate::local::random_hex(32)).unwrap_or_default()
+        decode_key(&crate::paths::random_hex(32)).unwrap_or_default()
     })
 }
 
@@ -107,7 +107,7 @@ pub fn tenant_redaction_key() -> Option<Vec<u8>> {
     let hex = match e.credential_store.as_str() {
         "keyring" => os_keyring::load(&key_entry_name(&e.device_id)).ok()?,
         _ => {
-            let p = crate::local::data_dir().ok()?.join(KEY_FILE_NAME);
+            let p = crate::paths::data_dir().ok()?.join(KEY_FILE_NAME);
             check_file_mode(&p).ok()?;
             std::fs::read_to_string(p).ok()?
         }
@@ -116,15 +116,15 @@ pub fn tenant_redaction_key() -> Option<Vec<u8>> {
 }
 
 fn local_redaction_key() -> Result<Vec<u8>> {
-    let p = crate::local::data_dir()?.join(LOCAL_KEY_FILE_NAME);
+    let p = crate::paths::data_dir()?.join(LOCAL_KEY_FILE_NAME);
     if let Ok(hex) = std::fs::read_to_string(&p) {
         check_file_mode(&p)?;
         if let Some(k) = decode_key(&hex) {
             return Ok(k);
         }
     }
-    let hex = crate::local::random_hex(32);
-    crate::local::write_atomic(&p, hex.as_bytes(), 0o600)?;
+    let hex = crate::paths::random_hex(32);
+    crate::paths::write_atomic(&p, hex.as_bytes(), 0o600)?;
     decode_key(&hex).context("a fresh key did not decode")
 }
 
@@ -232,7 +232,7 @@ mod os_keyring {
 }
 
 fn file_store(token: &str) -> Result<()> {
-    crate::local::write_atomic(&file_path()?, token.as_bytes(), 0o600)
+    crate::paths::write_atomic(&file_path()?, token.as_bytes(), 0o600)
 }
 
 /// Stores the token; returns which store took it (`keyring` or `file`).

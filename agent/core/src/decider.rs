@@ -1,0 +1,581 @@
+//! The decider: one type, [`Decider`], that answers the extension's requests — `inspect` (scan →
+//! evaluate → redact → record the event → split a large result into parts), `user_decision`,
+//! `uninspectable`, `hello`, `status` — from the policy in force. Its two transports are thin: the
+//! daemon serves one `Decider` per socket connection, the native host one for its browser when
+//! the daemon is not there. What the deciders of one process share (policy cell, event store,
+//! recent decisions, the device's identity, group and redaction key) is [`Shared`].
+//!
+//! Every bad frame or request is answered with an error code (and the request id, where it can be
+//! read) and the session keeps reading; nothing written to logs contains pasted text.
+
+use anyhow::{Context, Result};
+use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
+use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
+use promptwall_protocol::messages::{error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict, WireFinding};
+use promptwall_protocol::PROTOCOL_VERSION;
+use promptwall_store::{Event, EventStore, StoreConfig};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use crate::config::AgentConfig;
+use crate::paths::now_ms;
+use crate::policy_cell::{Loaded, PolicyCell};
+
+/// What every decider in a process shares: the policy in force (swappable, with its engine), the
+/// event store, and recent decisions (so a user decision on any connection finds its verdict).
+pub struct Shared {
+    pub cell: Arc<PolicyCell>,
+    pub store: Option<Arc<Mutex<EventStore>>>,
+    recent: Arc<Mutex<HashMap<String, Event>>>,
+    device: String,
+    user: String,
+    /// The device's group from enrollment: group-scoped rules apply with it.
+    groups: Arc<Vec<String>>,
+    /// Keys `hash` redactions: the tenant's key when enrolled, else the device's own.
+    redaction_key: Arc<Vec<u8>>,
+    /// Why events are not being recorded (the first failure's time and reason), if they are not.
+    recording: Arc<Mutex<Option<(i64, String)>>>,
+}
+
+impl Shared {
+    /// Loads the policy (override file, last good bundle, or built-in; see `sync`), builds the
+    /// engine, opens the event store.
+    pub fn load(cfg: &AgentConfig, override_file: Option<&Path>, who: &str) -> Result<Shared> {
+        let cell = Arc::new(PolicyCell::load(cfg, override_file)?);
+        let store = crate::paths::data_dir()
+            .and_then(|dir| EventStore::open(&dir.join("events.db"), StoreConfig::default()).map_err(anyhow::Error::from))
+            .map_err(|e| tracing::warn!(who, error = %format!("{e:#}"), "events will not be recorded"))
+            .ok()
+            .map(|s| Arc::new(Mutex::new(s)));
+        let device = crate::paths::device_id().unwrap_or_else(|_| "unknown-device".into());
+        let groups = crate::credential::load_enrollment().ok().flatten().and_then(|e| e.group).into_iter().collect();
+        Ok(Shared {
+            cell,
+            store,
+            recent: Arc::new(Mutex::new(HashMap::new())),
+            device,
+            user: crate::paths::user(),
+            groups: Arc::new(groups),
+            redaction_key: Arc::new(crate::credential::redaction_key()),
+            recording: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// Shared state from parts, without touching the machine's folders (tests, embedding).
+    pub fn from_parts(cell: PolicyCell, store: Option<EventStore>, device: &str, user: &str, groups: Vec<String>, redaction_key: Vec<u8>) -> Shared {
+        Shared {
+            cell: Arc::new(cell),
+            store: store.map(|s| Arc::new(Mutex::new(s))),
+            recent: Arc::new(Mutex::new(HashMap::new())),
+            device: device.to_string(),
+            user: user.to_string(),
+            groups: Arc::new(groups),
+            redaction_key: Arc::new(redaction_key),
+            recording: Arc::new(Mutex::new(None)),
+        }
+    }
+}
+
+/// Decides requests for one client connection (a host's own browser, or one host at the daemon).
+pub struct Decider {
+    cell: Arc<PolicyCell>,
+    pseudonyms: HashMap<String, Pseudonyms>,
+    /// The event buffer; `None` when it could not be opened (verdicts never wait on it).
+    store: Option<Arc<Mutex<EventStore>>>,
+    device: String,
+    user: String,
+    /// Recent non-allow decisions by event id (shared by the process's connections), so a user
+    /// decision can be recorded with them.
+    recent: Arc<Mutex<HashMap<String, Event>>>,
+    groups: Arc<Vec<String>>,
+    redaction_key: Arc<Vec<u8>>,
+    recording: Arc<Mutex<Option<(i64, String)>>>,
+    decided_by: &'static str,
+    /// The largest request taken (announced in `hello_ok`).
+    pub max_inbound: usize,
+}
+
+impl Decider {
+    pub fn new(shared: &Shared, decided_by: &'static str) -> Decider {
+        Decider {
+            cell: shared.cell.clone(),
+            pseudonyms: HashMap::new(),
+            store: shared.store.clone(),
+            device: shared.device.clone(),
+            user: shared.user.clone(),
+            recent: shared.recent.clone(),
+            groups: shared.groups.clone(),
+            redaction_key: shared.redaction_key.clone(),
+            recording: shared.recording.clone(),
+            decided_by,
+            max_inbound: promptwall_protocol::DEFAULT_MAX_INBOUND,
+        }
+    }
+
+    /// The warning a user decision answers, taken so it cannot be answered twice: a recent one
+    /// of this process, else one still queued in the store (decided by another host process, or
+    /// before a daemon restart). Only `warn` decisions take a user decision: a block, redact or
+    /// allow is final.
+    fn take_warning(&self, event_id: &str) -> Result<Event, &'static str> {
+        let answered = |store: &EventStore| store.state(&decided_key(event_id)).ok().flatten().is_some();
+        let e = match self.recent.lock().unwrap_or_else(|p| p.into_inner()).remove(event_id) {
+            Some(e) => e,
+            None => {
+                let store = self.store.as_ref().ok_or("unknown event_id (not a recent decision, nor one still queued)")?;
+                let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+                let e = guard.get(event_id).ok().flatten().ok_or("unknown event_id (not a recent decision, nor one still queued)")?;
+                if answered(&guard) {
+                    return Err("this decision was already answered");
+                }
+                e
+            }
+        };
+        if e.trigger == "user_decision" || e.action != "warn" {
+            return Err("only a warning takes a user decision");
+        }
+        if let Some(store) = &self.store {
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            if answered(&guard) {
+                return Err("this decision was already answered");
+            }
+            let _ = guard.set_state(&decided_key(event_id), "1");
+        }
+        Ok(e)
+    }
+}
+
+/// The store's record that a warning was answered (a decision per warning, whichever process).
+fn decided_key(event_id: &str) -> String {
+    format!("decided:{event_id}")
+}
+
+
+/// How many recent decisions a process remembers for user decisions.
+const RECENT: usize = 10_000;
+
+fn event_id() -> String {
+    crate::paths::random_hex(16)
+}
+
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    host.to_ascii_lowercase()
+}
+
+impl Decider {
+    pub fn handle(&mut self, request: Request) -> Vec<Response> {
+        let current = self.cell.current();
+        match request {
+            Request::Hello { .. } => vec![Response::HelloOk {
+                protocol: PROTOCOL_VERSION,
+                agent_version: env!("CARGO_PKG_VERSION").to_string(),
+                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable"].map(String::from).to_vec(),
+                policy_name: current.policy.policy.name.clone(),
+                policy_version: current.version,
+                fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
+                ai_sites: current.policy.policy.sites.ai.clone(),
+                max_request_bytes: self.max_inbound as u64,
+                uninspectable: current.policy.policy.uninspectable.action().as_str().to_string(),
+            }],
+            Request::Status {} => vec![Response::Status {
+                agent_version: env!("CARGO_PKG_VERSION").to_string(),
+                policy_name: current.policy.policy.name.clone(),
+                policy_version: current.version,
+                daemon: if self.decided_by == "daemon" { "serving".into() } else { "not reachable: this host decides in-process".into() },
+                models: crate::models::summary(),
+                events: self.recording_line(),
+            }],
+            Request::UserDecision { event_id, choice, justification } => match self.take_warning(&event_id) {
+                Ok(decided) => {
+                    let mut e = decided;
+                    e.event_id = self::event_id();
+                    e.time_ms = now_ms();
+                    e.trigger = "user_decision".into();
+                    e.choice = Some(serde_json::to_value(choice).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                    e.justification = justification.map(|j| j.chars().filter(|c| !c.is_control()).take(1000).collect());
+                    self.record(&e);
+                    vec![Response::Ack {}]
+                }
+                Err(why) => vec![error(ErrorCode::InvalidRequest, why)],
+            },
+            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => {
+                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                self.uninspectable(&current, &url, &trigger, reason, size)
+            }
+            Request::Inspect { text, url, conversation_id, trigger } => {
+                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                self.inspect(&current, &text, &url, conversation_id, &trigger)
+            }
+        }
+    }
+
+    /// Appends an event; a failing store is reported (log, and `status`) without content and
+    /// never delays or changes the verdict. Recording resumes by itself when the store works again
+    /// (space freed, a deleted file recreated).
+    fn record(&mut self, e: &Event) {
+        let Some(store) = &self.store else {
+            self.note_recording(Err("the event store could not be opened".into()));
+            return;
+        };
+        let result = store.lock().unwrap_or_else(|p| p.into_inner()).append(e);
+        match result {
+            Ok(_) => self.note_recording(Ok(())),
+            Err(err) => {
+                tracing::error!(event_id = %e.event_id, error = %err, "event not stored");
+                self.note_recording(Err(err.to_string()));
+            }
+        }
+    }
+
+    fn note_recording(&self, r: Result<(), String>) {
+        let mut state = self.recording.lock().unwrap_or_else(|p| p.into_inner());
+        match r {
+            Ok(()) => {
+                if state.take().is_some() {
+                    tracing::info!("event recording resumed");
+                }
+            }
+            Err(why) => match state.as_mut() {
+                Some((_, last)) => *last = why,
+                None => *state = Some((now_ms(), why)),
+            },
+        }
+    }
+
+    fn recording_line(&self) -> String {
+        match &*self.recording.lock().unwrap_or_else(|p| p.into_inner()) {
+            None if self.store.is_some() => "recording".into(),
+            None => "NOT RECORDING: the event store could not be opened".into(),
+            Some((since, why)) => format!("NOT RECORDING since {since} (unix ms): {why}"),
+        }
+    }
+
+    /// Records a non-allow decision and remembers it for the user's answer.
+    #[allow(clippy::too_many_arguments)]
+    fn record_decision(&mut self, current: &Loaded, id: &str, host: &str, trigger: &str, action: &str, rule_ids: Vec<String>, counts: std::collections::BTreeMap<String, u32>) {
+        let e = Event {
+            format: promptwall_store::EVENT_FORMAT,
+            event_id: id.to_string(),
+            time_ms: now_ms(),
+            device_id: self.device.clone(),
+            user: self.user.clone(),
+            site: host.to_string(),
+            trigger: trigger.to_string(),
+            action: action.to_string(),
+            rule_ids,
+            entity_counts: counts,
+            policy_version: current.version,
+            choice: None,
+            justification: None,
+            fingerprints: Vec::new(),
+        };
+        self.record(&e);
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() >= RECENT {
+            // Older decisions are still found in the store while they wait for upload.
+            recent.clear();
+        }
+        recent.insert(id.to_string(), e);
+    }
+
+    /// Content the extension could not send for inspection: the policy's `uninspectable` action
+    /// (warn or block) on AI sites, recorded like any decision. Exceptions and non-AI sites
+    /// decide as they would for text.
+    fn uninspectable(&mut self, current: &Loaded, url: &str, trigger: &str, reason: UninspectableReason, size: u64) -> Vec<Response> {
+        let host = host_of(url);
+        let p = &current.policy.policy;
+        let excepted = p.exceptions.sites.iter().any(|s| pol::host_matches(s, &host)) || p.exceptions.users.contains(&self.user);
+        let action = if excepted {
+            Action::Allow
+        } else if !current.policy.is_ai_site(&host) {
+            p.sites.unknown_site_action
+        } else {
+            p.uninspectable.action()
+        };
+        let action = if action == Action::Redact { Action::Block } else { action };
+        let what = match reason {
+            UninspectableReason::TooLarge => format!("This content ({size} bytes) is larger than Promptwall can inspect at once."),
+            UninspectableReason::BinaryFile => "Promptwall cannot read the text of this file.".to_string(),
+            UninspectableReason::Unreadable => "Promptwall could not read this content.".to_string(),
+        };
+        let rule = format!("uninspectable:{}", reason.as_str());
+        let event_id = (action != Action::Allow).then(event_id);
+        if let Some(id) = &event_id {
+            self.record_decision(current, id, &host, trigger, action.as_str(), vec![rule.clone()], Default::default());
+        }
+        vec![Response::Verdict(Verdict {
+            action: action.as_str().to_string(),
+            findings: Vec::new(),
+            redacted_text: None,
+            redacted_text_parts: None,
+            message: match action {
+                Action::Block => format!("{what} Company policy blocks content that cannot be inspected."),
+                Action::Warn => format!("{what} Check that it holds nothing sensitive before you send it."),
+                _ => String::new(),
+            },
+            link: None,
+            reasons: vec![rule],
+            categories: Vec::new(),
+            override_allowed: action == Action::Warn,
+            justification_required: false,
+            event_id,
+            policy_name: p.name.clone(),
+            policy_version: current.version,
+            decided_by: self.decided_by.into(),
+        })]
+    }
+
+    fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
+        let host = host_of(url);
+        let scan = current.engine.scan(text);
+        let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
+        let mut offsets = Vec::with_capacity(scan.findings.len() * 2);
+        for f in &scan.findings {
+            offsets.push(f.start);
+            offsets.push(f.end);
+        }
+        let u16s = utf16_offsets(text, &offsets);
+        let findings = scan
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| WireFinding {
+                type_name: f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string()),
+                start: f.start,
+                end: f.end,
+                start_utf16: u16s[2 * i],
+                end_utf16: u16s[2 * i + 1],
+                score: (f64::from(f.score) * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        let redacted = (d.action == Action::Redact).then(|| {
+            let key = self.redaction_key.as_slice();
+            let pseudo = match (current.policy.policy.redaction.consistent_pseudonyms, conversation) {
+                (true, Some(c)) => Some(self.pseudonyms.entry(c).or_default()),
+                _ => None,
+            };
+            apply_redactions(text, &d.redactions, key, pseudo)
+        });
+        let mut verdict = Verdict {
+            action: d.action.as_str().to_string(),
+            findings,
+            redacted_text: redacted,
+            redacted_text_parts: None,
+            message: d.message.clone(),
+            link: d.link.clone(),
+            reasons: d.reasons.clone(),
+            categories: scan.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            override_allowed: d.override_allowed,
+            justification_required: d.justification_required,
+            event_id: (d.action != Action::Allow).then(event_id),
+            policy_name: current.policy.policy.name.clone(),
+            policy_version: current.version,
+            decided_by: self.decided_by.into(),
+        };
+        if let Some(id) = &verdict.event_id {
+            let mut counts = std::collections::BTreeMap::new();
+            for f in &scan.findings {
+                *counts.entry(f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string())).or_insert(0u32) += 1;
+            }
+            self.record_decision(current, id, &host, trigger, &verdict.action, d.rule_ids.clone(), counts);
+        }
+        // Over the browser's limit: send the redacted text in parts first, never truncated.
+        let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        if size > MAX_OUTBOUND - 1024 {
+            if let Some(t) = verdict.redacted_text.take() {
+                let parts = split_utf8(&t, MAX_OUTBOUND / 2);
+                let total = parts.len();
+                for (seq, data) in parts.into_iter().enumerate() {
+                    out.push(Response::VerdictPart { seq, total, data: data.to_string() });
+                }
+                verdict.redacted_text_parts = Some(total);
+            }
+            if serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX) > MAX_OUTBOUND - 1024 {
+                // Too many findings to list: keep the decision, summarise the findings.
+                verdict.findings.truncate(1000);
+                verdict.reasons.push(format!("findings list shortened to the first 1000 of {}", scan.findings.len()));
+            }
+        }
+        out.push(Response::Verdict(verdict));
+        out
+    }
+}
+
+/// Splits at character boundaries into pieces of at most `max` bytes (JSON escaping can at most
+/// double a piece; `max` leaves room for that).
+fn split_utf8(s: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < s.len() {
+        let mut end = (start + max).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(&s[start..end]);
+        start = end;
+    }
+    out
+}
+
+/// Serves framed requests from `input` until end of input (used by the daemon per connection);
+/// `touch` is called after each answered request. A read that times out (an idle or stalled
+/// connection) ends the connection.
+pub fn serve(host: &mut Decider, input: &mut impl io::Read, output: &mut impl io::Write, max_inbound: usize, touch: &dyn Fn()) -> Result<ExitCode> {
+    loop {
+        let frame = read_frame(input, max_inbound);
+        if let Err(FrameError::Io(e)) = &frame {
+            if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+        if let Some(code) = answer(host, frame, output)? {
+            return Ok(code);
+        }
+        touch();
+    }
+}
+
+/// Answers one frame read result. `Some(code)` means: stop with this exit code.
+pub fn answer(host: &mut Decider, frame: Result<String, FrameError>, output: &mut impl io::Write) -> Result<Option<ExitCode>> {
+    let (id, responses) = match frame {
+        Ok(json) => match parse_request(&json) {
+            Ok(env) => {
+                let id = env.id.clone();
+                let responses = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.handle(env.request)))
+                    .unwrap_or_else(|_| vec![error(ErrorCode::Internal, "internal error while handling the request")]);
+                (id, responses)
+            }
+            Err((id, code, message)) => (id, vec![error(code, message)]),
+        },
+        Err(FrameError::Eof) => return Ok(Some(ExitCode::SUCCESS)),
+        Err(FrameError::Oversized { len, max, head }) => {
+            (request_id_from_head(&head), vec![error(ErrorCode::FrameTooLarge, format!("message of {len} bytes is over the {max}-byte limit"))])
+        }
+        Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
+        Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
+        Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
+            // The stream is broken: say why and stop (the browser restarts the host).
+            let _ = write_frame(output, &response_json(&Value::Null, &error(ErrorCode::BadFrame, e.to_string())));
+            tracing::warn!(error = %e, "broken frame; closing the connection");
+            return Ok(Some(ExitCode::from(1)));
+        }
+        Err(FrameError::Io(e)) => return Err(e).context("reading a request"),
+    };
+    for r in responses {
+        match write_frame(output, &response_json(&id, &r)) {
+            Ok(()) => {}
+            Err(FrameError::TooLarge(..)) => {
+                write_frame(output, &response_json(&id, &error(ErrorCode::ResultTooLarge, "result too large for one message")))
+                    .map_err(|e| anyhow::anyhow!("writing a reply: {e}"))?;
+            }
+            Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Some(ExitCode::SUCCESS)),
+            Err(e) => return Err(anyhow::anyhow!("writing a reply: {e}")),
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use promptwall_protocol::messages::{Choice, Trigger};
+
+    const EMAILS: &str = "Escalate to alice.lindgren@northwind.io and bruno.keller@northwind.io today";
+
+    /// A decider over `policy` (the default policy with `edit` applied), as `user` in `groups`,
+    /// with an event store in a temporary file.
+    fn decider(name: &str, edit: impl FnOnce(&mut Value), user: &str, groups: &[&str]) -> Decider {
+        let mut p: Value = serde_json::from_str(pol::default_policy_json()).unwrap();
+        edit(&mut p);
+        let policy = pol::parse_policy(&p.to_string()).unwrap();
+        let dir = std::env::temp_dir().join(format!("promptwall-decider-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = EventStore::open(&dir.join("events.db"), StoreConfig::default()).unwrap();
+        let cell = PolicyCell::with_policy(policy).unwrap();
+        let shared = Shared::from_parts(cell, Some(store), "dev-1", user, groups.iter().map(|g| g.to_string()).collect(), vec![9; 32]);
+        Decider::new(&shared, "test")
+    }
+
+    fn inspect(d: &mut Decider, text: &str) -> Verdict {
+        let r = d.handle(Request::Inspect { text: text.into(), url: "https://chatgpt.com/c/1".into(), trigger: Trigger::Paste, conversation_id: None });
+        match r.into_iter().last() {
+            Some(Response::Verdict(v)) => v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn group_rule(p: &mut Value) {
+        let rule = serde_json::json!({"id": "eng-no-email", "match": {"types": ["EMAIL"]}, "groups": ["engineering"], "action": "block", "message": "No addresses."});
+        p["rules"].as_array_mut().unwrap().insert(0, rule);
+    }
+
+    #[test]
+    fn group_rules_apply_to_the_devices_group_only() {
+        assert_eq!(inspect(&mut decider("eng", group_rule, "alice", &["engineering"]), "mail bob.keller@northwind.io").action, "block");
+        assert_eq!(inspect(&mut decider("sales", group_rule, "alice", &["sales"]), "mail bob.keller@northwind.io").action, "allow");
+    }
+
+    #[test]
+    fn user_exceptions_apply_to_the_os_user() {
+        let except = |p: &mut Value| p["exceptions"] = serde_json::json!({"users": ["svc-build"]});
+        assert_eq!(inspect(&mut decider("exc", except, "svc-build", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, "allow");
+        assert_eq!(inspect(&mut decider("noexc", except, "alice", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, "block");
+    }
+
+    #[test]
+    fn one_decision_per_warning_and_none_for_a_block() {
+        let mut d = decider("decide", |_| {}, "alice", &[]);
+        let warn = inspect(&mut d, EMAILS);
+        assert_eq!(warn.action, "warn");
+        let block = inspect(&mut d, "key AKIAT4SYWB5WKH7DNSIP");
+        let decide = |d: &mut Decider, id: &str| d.handle(Request::UserDecision { event_id: id.into(), choice: Choice::Proceed, justification: None });
+        assert!(matches!(decide(&mut d, warn.event_id.as_deref().unwrap())[0], Response::Ack {}));
+        assert!(matches!(decide(&mut d, warn.event_id.as_deref().unwrap())[0], Response::Error { code: ErrorCode::InvalidRequest, .. }));
+        assert!(matches!(decide(&mut d, block.event_id.as_deref().unwrap())[0], Response::Error { code: ErrorCode::InvalidRequest, .. }));
+    }
+
+    #[test]
+    fn uninspectable_content_follows_the_policy_never_allowed_silently() {
+        let ask = |d: &mut Decider| match d.handle(Request::Uninspectable { url: "https://claude.ai/".into(), trigger: Trigger::File, reason: UninspectableReason::BinaryFile, size: 10, name: None, conversation_id: None }).remove(0) {
+            Response::Verdict(v) => v,
+            other => panic!("{other:?}"),
+        };
+        let v = ask(&mut decider("uw", |_| {}, "alice", &[]));
+        assert_eq!((v.action.as_str(), v.override_allowed, v.event_id.is_some()), ("warn", true, true));
+        let v = ask(&mut decider("ub", |p| p["uninspectable"] = serde_json::json!("block"), "alice", &[]));
+        assert_eq!((v.action.as_str(), v.override_allowed), ("block", false));
+    }
+
+    #[test]
+    fn hash_tags_use_the_shared_key_not_the_policy_name() {
+        let hash = |p: &mut Value| p["redaction"] = serde_json::json!({"default_style": "hash"});
+        let v = inspect(&mut decider("hash", hash, "alice", &[]), "card 4539 1488 0343 6467");
+        let expected = promptwall_detect::redact::replacement("4539 1488 0343 6467", "CREDIT_CARD", promptwall_detect::RedactStyle::Hash, &[9; 32]);
+        assert_eq!(v.redacted_text.as_deref(), Some(format!("card {expected}").as_str()));
+    }
+
+    #[test]
+    fn hosts_from_urls() {
+        assert_eq!(host_of("https://ChatGPT.com/c/123?x=1"), "chatgpt.com");
+        assert_eq!(host_of("https://user:pw@claude.ai:443/chat"), "claude.ai");
+        assert_eq!(host_of("gemini.google.com"), "gemini.google.com");
+    }
+
+    #[test]
+    fn split_keeps_characters_whole() {
+        let s = "é".repeat(10);
+        let parts = split_utf8(&s, 3);
+        assert!(parts.iter().all(|p| p.len() <= 3));
+        assert_eq!(parts.concat(), s);
+    }
+}
