@@ -5,12 +5,14 @@
 // with the harness of tests/e2e (extension built, tests/e2e/node_modules installed).
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, launchChromium, openPage, paste, servePages } from '../../tests/e2e/harness.mjs';
 import { privateKey, rng } from '../../tests/e2e/fixtures.mjs';
 
 const SYSTEM_MANIFEST = '/etc/chromium/native-messaging-hosts/com.promptwall.agent.json';
-let server, agent, context;
+const MANAGED_CONFIG = '/etc/promptwall/agent.json';
+let server, agent, context, savedConfig;
 
 before(async () => {
   assert.ok(existsSync(SYSTEM_MANIFEST), `${SYSTEM_MANIFEST}: install the .deb first`);
@@ -19,19 +21,28 @@ before(async () => {
   // No manifest in the profile, and the harness's own wrapper fails if anything starts it.
   agent.installManifest = () => {};
   agent.setHost('missing');
-  // The browser passes its environment to the host it starts: the installed host uses this
-  // agent's policy (which counts 127.0.0.1 as an AI site) and data folder.
-  Object.assign(process.env, {
-    PROMPTWALL_DATA_DIR: agent.dataDir,
-    PROMPTWALL_RUNTIME_DIR: agent.runDir,
-    PROMPTWALL_POLICY: agent.policyFile,
-  });
+  // A release host takes no PROMPTWALL_* settings from its environment: it reads the managed
+  // configuration (root-owned, as device management writes it) and the user's standard folders.
+  // So this test points the managed configuration's policy_override at this agent's policy (which
+  // counts 127.0.0.1 as an AI site), restored afterwards, and the XDG folders the browser passes
+  // on at this agent's data folder.
+  savedConfig = readFileSync(MANAGED_CONFIG, 'utf8');
+  const cfg = JSON.parse(savedConfig);
+  cfg.policy_override = agent.policyFile;
+  writeFileSync(MANAGED_CONFIG, JSON.stringify(cfg, null, 2));
+  const xdgData = join(agent.root, 'xdg-data');
+  const xdgRun = join(agent.root, 'xdg-run');
+  mkdirSync(xdgData, { mode: 0o700 });
+  mkdirSync(xdgRun, { mode: 0o700 });
+  symlinkSync(agent.dataDir, join(xdgData, 'promptwall'));
+  Object.assign(process.env, { XDG_DATA_HOME: xdgData, XDG_RUNTIME_DIR: xdgRun });
   ({ context } = await launchChromium(agent));
 });
 
 after(async () => {
   await context?.close();
   await server?.close();
+  if (savedConfig != null) writeFileSync(MANAGED_CONFIG, savedConfig);
 });
 
 it('the installed host blocks a pasted private key and records the event', async () => {

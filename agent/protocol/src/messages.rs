@@ -213,22 +213,36 @@ pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)>
     Ok(Envelope { v: v as u32, id, request })
 }
 
-/// The request id of a message the host could not take whole (an oversized frame): read from the
-/// first bytes kept of it, when they start with `{"id": <string or number>` (the extension writes
-/// `id` first). `null` otherwise.
+/// The request id of a message the host could not take whole (an oversized frame), read from the
+/// first bytes kept of it: its top-level members are walked in order until `"id"` (a string or a
+/// number) is found. Browsers may reorder members (Chromium writes them sorted, so `id` follows
+/// `conversation_id` but comes before `text`); a member value that runs past the kept bytes ends
+/// the search. `null` when no id can be read.
 pub fn request_id_from_head(head: &[u8]) -> Value {
     fn skip_ws(b: &[u8]) -> &[u8] {
         let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
         &b[n..]
     }
-    let rest = skip_ws(head);
-    let Some(rest) = rest.strip_prefix(b"{") else { return Value::Null };
-    let Some(rest) = skip_ws(rest).strip_prefix(br#""id""#) else { return Value::Null };
-    let Some(rest) = skip_ws(rest).strip_prefix(b":") else { return Value::Null };
-    match serde_json::Deserializer::from_slice(skip_ws(rest)).into_iter::<Value>().next() {
-        Some(Ok(v)) if (v.is_string() && v.as_str().is_some_and(|s| s.len() <= 256)) || v.is_number() => v,
-        _ => Value::Null,
+    /// One JSON value at the start of `b`, and the bytes after it.
+    fn value<T: serde::de::DeserializeOwned>(b: &[u8]) -> Option<(T, &[u8])> {
+        let mut it = serde_json::Deserializer::from_slice(b).into_iter::<T>();
+        let v = it.next()?.ok()?;
+        let used = it.byte_offset();
+        Some((v, &b[used..]))
     }
+    let Some(mut rest) = skip_ws(head).strip_prefix(b"{") else { return Value::Null };
+    for _ in 0..64 {
+        let Some((key, after)) = value::<String>(skip_ws(rest)) else { return Value::Null };
+        let Some(after) = skip_ws(after).strip_prefix(b":") else { return Value::Null };
+        let Some((v, after)) = value::<Value>(skip_ws(after)) else { return Value::Null };
+        if key == "id" {
+            let ok = v.as_str().is_some_and(|s| s.len() <= 256) || v.is_number();
+            return if ok { v } else { Value::Null };
+        }
+        let Some(after) = skip_ws(after).strip_prefix(b",") else { return Value::Null };
+        rest = after;
+    }
+    Value::Null
 }
 
 /// Serializes a response with its envelope.
@@ -301,7 +315,10 @@ mod tests {
     fn ids_from_the_head_of_an_oversized_frame() {
         assert_eq!(request_id_from_head(br#"{"id":"r-9","v":2,"type":"inspect","text":"aaaa"#), Value::from("r-9"));
         assert_eq!(request_id_from_head(br#" { "id" : 42 , "v":2"#), Value::from(42));
-        assert_eq!(request_id_from_head(br#"{"v":2,"id":"late"}"#), Value::Null, "only a leading id is read");
+        assert_eq!(request_id_from_head(br#"{"v":2,"id":"late"}"#), Value::from("late"), "members before the id are walked");
+        // Chromium sorts members: `conversation_id` comes before `id`, the long `text` after it.
+        assert_eq!(request_id_from_head(br#"{"conversation_id":"c/1","id":"r-3","text":"aaaaaaaaaaaa"#), Value::from("r-3"));
+        assert_eq!(request_id_from_head(br#"{"text":"a very long text that was cut off here"#), Value::Null, "a value past the kept bytes ends the search");
         assert_eq!(request_id_from_head(br#"{"id":"unterminated"#), Value::Null);
         assert_eq!(request_id_from_head(br#"{"id":{"x":1}}"#), Value::Null);
         assert_eq!(request_id_from_head(b"\xff\xfe"), Value::Null);
