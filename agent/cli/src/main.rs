@@ -3,7 +3,6 @@
 
 mod daemon;
 mod enroll;
-mod install;
 mod local_cmds;
 mod logging;
 mod native_host;
@@ -16,6 +15,7 @@ mod watch;
 // The agent's core (promptwall-agent), under the names the commands use.
 use promptwall_agent::paths as local;
 use promptwall_agent::{client, config, credential, models};
+use promptwall_install as install;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -1,5 +1,9 @@
+//! # promptwall-install
+//!
 //! `promptwall install`, `uninstall` and `doctor`: registering the native-messaging host with the
-//! browsers, from one table of browser × OS × scope ([`TABLE`]).
+//! browsers, from one table of browser × OS × scope ([`TABLE`]). A library so that the table, the
+//! per-OS layout and the rendered templates can be tested and reused without the binary; where
+//! the agent keeps its files comes from `promptwall-agent`'s `paths` and `config`.
 //!
 //! Everything that is written is first computed as a [`Plan`] (files with their content, registry
 //! values), so the same code installs on this machine, prints what it would do (`--print`),
@@ -878,7 +882,7 @@ fn remove_empty_parents(root: Option<&Path>, path: &str, top: &str) {
 
 /// The user's data folder as the agent resolves it, without creating it.
 fn data_dir_path() -> Option<PathBuf> {
-    if let Some(d) = crate::local::dev_env("PROMPTWALL_DATA_DIR") {
+    if let Some(d) = promptwall_agent::paths::dev_env("PROMPTWALL_DATA_DIR") {
         Some(PathBuf::from(d))
     } else if let Some(x) = std::env::var_os("XDG_DATA_HOME") {
         Some(PathBuf::from(x).join("promptwall"))
@@ -889,7 +893,7 @@ fn data_dir_path() -> Option<PathBuf> {
 
 /// The daemon's socket as `promptwall daemon` resolves it, without creating anything.
 fn socket_path() -> Option<PathBuf> {
-    if let Some(d) = crate::local::dev_env("PROMPTWALL_RUNTIME_DIR") {
+    if let Some(d) = promptwall_agent::paths::dev_env("PROMPTWALL_RUNTIME_DIR") {
         Some(PathBuf::from(d).join("agent.sock"))
     } else if let Some(x) = std::env::var_os("XDG_RUNTIME_DIR") {
         Some(PathBuf::from(x).join("promptwall/agent.sock"))
@@ -1134,7 +1138,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         .filter_map(|o| o.as_str().and_then(|o| o.strip_prefix("chrome-extension://")).map(|id| id.trim_end_matches('/').to_string()))
         .collect();
     let forced = if os == Os::Linux { force_install_policies(root, &ids) } else { Vec::new() };
-    let config = crate::config::config_path().display().to_string();
+    let config = promptwall_agent::config::config_path().display().to_string();
     let config_present = rooted(root, &config).is_file();
     let sock = socket_path();
     let daemon_up = root.is_none() && sock.as_deref().is_some_and(daemon_running);
