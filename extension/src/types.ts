@@ -1,52 +1,16 @@
-// Wire types of docs/PROTOCOL.md (version 1) and the messages between content script, popup and
-// service worker. Nothing here carries pasted text except `InspectMsg.text`.
+// The messages between content script, popup and service worker, and the wire types of
+// docs/PROTOCOL.md re-exported from protocol.gen.ts, which is generated from
+// docs/schemas/native-messages.schema.json (never edit it by hand: `npm run gen`). Nothing here
+// carries pasted text except the `inspect` message's `text`.
 
-export type Action = 'allow' | 'warn' | 'redact' | 'block';
-export type Trigger = 'paste' | 'drop' | 'submit' | 'file';
-/** Why content could not be inspected (the `uninspectable` request's `reason`). */
-export type UninspectableReason = 'too_large' | 'binary_file' | 'unreadable';
-export type Choice = 'cancel' | 'proceed' | 'proceed_with_justification';
-export type FailMode = 'open' | 'closed';
+import type {
+  Action, Choice, FailMode, HelloOk, StatusResponse, Trigger, UninspectableAction, UninspectableReason, Verdict,
+} from './protocol.gen';
 
-export interface WireFinding {
-  type: string;
-  start: number;
-  end: number;
-  start_utf16: number;
-  end_utf16: number;
-  score: number;
-}
-
-export interface Verdict {
-  action: Action;
-  findings: WireFinding[];
-  redacted_text: string | null;
-  redacted_text_parts?: number | null;
-  message: string;
-  link: string | null;
-  reasons: string[];
-  categories: string[];
-  override_allowed: boolean;
-  justification_required: boolean;
-  event_id: string | null;
-  policy_name: string;
-  policy_version: number;
-  decided_by: string;
-}
-
-export interface HelloOk {
-  protocol: number;
-  agent_version: string;
-  capabilities: string[];
-  policy_name: string;
-  policy_version: number;
-  fail_mode: FailMode;
-  /** Largest request (UTF-8 JSON bytes) the host reads; absent from older agents. */
-  max_request_bytes?: number;
-  /** The policy's choice for content that cannot be inspected; absent from older agents. */
-  uninspectable?: 'warn' | 'block';
-  ai_sites?: string[];
-}
+export type {
+  Action, Choice, FailMode, HelloOk, Trigger, UninspectableAction, UninspectableReason, Verdict,
+} from './protocol.gen';
+export type { WireFinding } from './protocol.gen';
 
 /** What the content script gets back for an inspection. */
 export type InspectResult =
@@ -55,14 +19,14 @@ export type InspectResult =
     ok: false; fail_mode: FailMode; reason: string;
     /** Set when the content could not be inspected (too large, binary) and no agent verdict was
      * had for it: what to do locally (the policy's choice if known, else by the fail mode). */
-    uninspectable?: 'warn' | 'block';
+    uninspectable?: UninspectableAction;
   };
 
 export type ToWorker =
   | { kind: 'inspect'; text: string; trigger: Trigger; url: string; conversation_id?: string; /** the user's own input (Event.isTrusted) */ trusted?: boolean }
-  | { kind: 'uninspectable'; trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string; conversation_id?: string; trusted?: boolean }
+  | { kind: 'uninspectable'; trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string | undefined; conversation_id?: string; trusted?: boolean }
   | { kind: 'failmode' }
-  | { kind: 'decision'; event_id: string; choice: Choice; justification?: string; action: Action; host: string; trigger: Trigger }
+  | { kind: 'decision'; event_id: string; choice: Choice; justification?: string | undefined; action: Action; host: string; trigger: Trigger }
   | { kind: 'status' }
   | { kind: 'reconnect' };
 
@@ -79,7 +43,7 @@ export interface RecentDecision {
 export interface StatusReply {
   connected: boolean;
   hello: HelloOk | null;
-  agent_status: Record<string, unknown> | null;
+  agent_status: StatusResponse | null;
   last_error: string | null;
   fail_mode: FailMode;
   fail_mode_source: 'policy' | 'managed' | 'default';

@@ -389,7 +389,7 @@ describe('Chromium: extension with the real host and daemon', () => {
     assert.ok(worst.ratio >= 4.5, `dark popup text contrast ${worst.ratio.toFixed(2)} < 4.5 at ${worst.id} (${worst.text})`);
     await page.close();
     // The overlay's focus ring against its backgrounds (light and dark) and its text in dark mode.
-    const css = readFileSync(join(REPO, 'extension/src/overlay.ts'), 'utf8');
+    const css = readFileSync(join(REPO, 'extension/src/content/overlay.ts'), 'utf8');
     const hex = (h) => h.match(/[0-9a-f]{2}/gi).map((x) => parseInt(x, 16));
     const l = (h) => { const [r, g, b] = hex(h).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
     const cr = (a, b) => { const [x, y] = [l(a), l(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };

@@ -4,9 +4,15 @@
 //
 // Console output never carries pasted text: only message types, ids, counts and error codes.
 
+import type { Request, StatusResponse } from '../protocol.gen';
 import type {
   FailMode, HelloOk, InspectResult, ManagedConfig, RecentDecision, StatusReply, ToWorker, Trigger, UninspectableReason, Verdict,
-} from './types';
+} from '../types';
+
+/** A request as built here: the generated wire type without its envelope (`v`, `id`), which
+ * `envelope` adds. */
+type WithoutEnvelope<T> = T extends unknown ? Omit<T, 'v' | 'id'> : never;
+type RequestBody = WithoutEnvelope<Request>;
 
 const DEFAULT_HOST = 'com.promptwall.agent';
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -120,8 +126,8 @@ function utf8Length(s: string): number {
 }
 
 /** A request as it goes to the host: `id` first, then the envelope, then the body. */
-function envelope(id: string, body: Record<string, unknown>): Record<string, unknown> {
-  return { id, v: 1, ...body };
+function envelope(id: string, body: RequestBody): Request {
+  return { id, v: 1, ...body } as Request;
 }
 
 // ---------------------------------------------------------------- native port
@@ -199,7 +205,7 @@ function openPort(): Promise<chrome.runtime.Port | null> {
       hello = h;
       lastError = null;
       backoffMs = 1000;
-      const aiSites = (h as HelloOk & { ai_sites?: unknown }).ai_sites;
+      const aiSites: unknown = h.ai_sites;
       void chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, uninspectable: h.uninspectable, max_request_bytes: h.max_request_bytes, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
       if (Array.isArray(aiSites)) void registerExtraSites();
       return p;
@@ -223,7 +229,7 @@ async function ensurePort(): Promise<chrome.runtime.Port | null> {
   return connecting;
 }
 
-function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutMs: number, bytes = 0): Promise<any> {
+function request(p: chrome.runtime.Port, body: RequestBody, timeoutMs: number, bytes = 0): Promise<any> {
   const id = `x${nextId++}`;
   const t0 = performance.now();
   timeoutMs += Math.ceil(bytes / (1024 * 1024)) * TIMEOUT_PER_MIB_MS;
@@ -256,7 +262,7 @@ function request(p: chrome.runtime.Port, body: Record<string, unknown>, timeoutM
 }
 
 /** Sends a request, opening the port if needed; one retry on a fresh port if the host went away. */
-async function call(body: Record<string, unknown>, bytes = 0): Promise<any> {
+async function call(body: RequestBody, bytes = 0): Promise<any> {
   const timeout = managedNow().requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (let attempt = 0; ; attempt++) {
     const p = await ensurePort();
@@ -343,8 +349,8 @@ function conversationOf(msg: { conversation_id?: string }): Record<string, strin
  * the agent records. Without an agent that answers, or one too old to know the request, the
  * policy's `uninspectable` choice (if the agent ever said it) or the fail mode decides locally:
  * closed blocks, open warns; never a silent allow. */
-async function uninspectable(msg: { trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string; conversation_id?: string }, t0: number): Promise<InspectResult> {
-  const body = { type: 'uninspectable', url: msg.url, trigger: msg.trigger, reason: msg.reason, size: msg.size, ...(msg.name ? { name: msg.name.slice(0, 255) } : {}), ...conversationOf(msg) };
+async function uninspectable(msg: { trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string | undefined; conversation_id?: string }, t0: number): Promise<InspectResult> {
+  const body = { type: 'uninspectable', url: msg.url, trigger: msg.trigger, reason: msg.reason, size: msg.size, ...(msg.name ? { name: msg.name.slice(0, 255) } : {}), ...conversationOf(msg) } satisfies RequestBody;
   let why = 'uninspectable';
   try {
     const v = (await call(body)) as Verdict;
@@ -375,7 +381,7 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
         return { ok: false, fail_mode: 'closed', reason: 'rate_limited' } satisfies InspectResult;
       }
       if (!hello && connecting) await connecting; // the host's cap comes with its hello
-      const body = { type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...conversationOf(msg) };
+      const body = { type: 'inspect', text: msg.text, url: msg.url, trigger: msg.trigger, ...conversationOf(msg) } satisfies RequestBody;
       const bytes = utf8Length(JSON.stringify(envelope(`x${nextId}`, body)));
       if (bytes > maxRequestBytes()) return uninspectable({ ...msg, reason: 'too_large', size: utf8Length(msg.text) }, t0);
       try {
@@ -412,7 +418,7 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
     }
     case 'status': {
       await ensurePort();
-      let agentStatus: Record<string, unknown> | null = null;
+      let agentStatus: StatusResponse | null = null;
       if (port) {
         try { agentStatus = await call({ type: 'status' }); } catch { /* shown as not connected */ }
       }

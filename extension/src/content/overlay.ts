@@ -13,7 +13,7 @@
 // Notices never cover the composer or its controls: they are placed above or below the
 // composer's area (where there is more room), never over it, and let clicks through around them.
 
-import type { Choice } from './types';
+import type { Choice } from '../types';
 
 declare const __DEV__: boolean;
 
@@ -196,7 +196,7 @@ function modal<T>(kind: 'warn' | 'block', build: (dialog: HTMLElement, done: (v:
       } else if (e.key === 'Tab') {
         const items = Array.from(dialog.querySelectorAll<HTMLElement>('button:not([disabled]), textarea, a[href]')).filter((x) => x.offsetParent !== null);
         if (!items.length) return;
-        const first = items[0], last = items[items.length - 1];
+        const first = items[0]!, last = items[items.length - 1]!; // items is not empty
         const active = r.activeElement as HTMLElement | null;
         if (e.shiftKey && active === first) { e.preventDefault(); last.focus(); }
         else if (!e.shiftKey && active === last) { e.preventDefault(); first.focus(); }

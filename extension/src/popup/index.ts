@@ -1,5 +1,5 @@
 // Toolbar popup: agent and policy status, and recent decisions in this browser (metadata only).
-import type { RecentDecision, StatusReply } from './types';
+import type { RecentDecision, StatusReply } from '../types';
 
 const t = (k: string, s?: string | string[]) => chrome.i18n.getMessage(k, s) || k;
 const $ = (id: string) => document.getElementById(id)!;

@@ -1,0 +1,66 @@
+// Site lookup: which adapter of sites.json (if any) applies to this frame's page now, and the
+// page's address and conversation as the agent sees them.
+
+import { adapters as siteAdapters, dev_adapters as devAdapters, generic } from '../sites.json';
+import { state } from './state';
+
+declare const __DEV__: boolean;
+
+/** How text is put into and read out of a site's composer (see editors/). */
+export type EditorKind = 'textarea' | 'prosemirror' | 'quill' | 'lexical' | 'contenteditable';
+
+export interface Adapter { id: string; name: string; hosts: string[]; paths?: Record<string, string[]>; editor: EditorKind; composer: string[]; send: string[] }
+
+export interface Site { adapter?: Adapter | undefined; guarded: boolean; composer: string; send: string }
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern.startsWith('*.')) {
+    const d = pattern.slice(2);
+    return host === d || host.endsWith(`.${d}`);
+  }
+  return host === pattern;
+}
+
+const ADAPTERS: Adapter[] = [...(siteAdapters as Adapter[]), ...(__DEV__ ? (devAdapters as Adapter[]) : [])];
+
+/** This frame's host; an about:blank or srcdoc frame has its creator's origin. */
+export const host = (() => {
+  if (location.hostname) return location.hostname.toLowerCase();
+  try { return new URL(self.origin).hostname.toLowerCase(); } catch { return ''; }
+})();
+
+/** The page's address for the agent: this frame's, else the top page's (same origin), else the origin. */
+export function pageUrl(): string {
+  if (/^https?:$/.test(location.protocol)) return location.href;
+  try { if (window.top && /^https?:$/.test(window.top.location.protocol)) return window.top.location.href; } catch { /* cross-origin */ }
+  try { return `${new URL(self.origin).origin}/`; } catch { return ''; }
+}
+
+/** The conversation: the top page's path where it can be read (a framed composer belongs to it). */
+export function conversationPath(): string {
+  try { if (window.top && window.top !== window && /^https?:$/.test(window.top.location.protocol)) return window.top.location.pathname; } catch { /* cross-origin */ }
+  return /^https?:$/.test(location.protocol) ? location.pathname : '/';
+}
+
+/** The adapter for this page now (sites route client-side, so the path is read per event). On a
+ * host whose adapter is scoped to paths (x.com: /i/grok), other paths are not guarded at all.
+ * A change of path is a navigation: approvals made on the old path are dropped. */
+export function site(): Site {
+  const path = conversationPath();
+  if (state.siteCache?.path === path) return state.siteCache.site;
+  if (state.siteCache) state.approvals = [];
+  const onHost = ADAPTERS.filter((a) => a.hosts.some((h) => hostMatches(h, host)));
+  const adapter = onHost.find((a) => {
+    const paths = a.paths?.[host];
+    return !paths || paths.some((p) => path.startsWith(p));
+  });
+  const guarded = !!adapter || onHost.length === 0;
+  const s: Site = {
+    adapter,
+    guarded,
+    composer: [...(adapter?.composer ?? []), ...generic.composer].join(', '),
+    send: [...(adapter?.send ?? []), ...generic.send].join(', '),
+  };
+  state.siteCache = { path, site: s };
+  return s;
+}
