@@ -122,7 +122,7 @@ pub fn events(a: EventsArgs) -> Result<ExitCode> {
             let counts: Vec<String> = e.entity_counts.iter().map(|(t, n)| format!("{n}×{t}")).collect();
             let trig = match &e.choice {
                 Some(c) => format!("{}:{c}", e.trigger),
-                None => e.trigger.clone(),
+                None => e.trigger.to_string(),
             };
             println!("{:<34} {:<14} {:<8} {:<22} {}", e.event_id, trig, e.action, e.site, counts.join(", "));
         }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
 use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
 use promptwall_protocol::messages::{error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict, WireFinding};
-use promptwall_protocol::PROTOCOL_VERSION;
+use promptwall_protocol::{EventTrigger, PROTOCOL_VERSION};
 use promptwall_store::{Event, EventStore, StoreConfig};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -134,7 +134,7 @@ impl Decider {
                 e
             }
         };
-        if e.trigger == "user_decision" || e.action != "warn" {
+        if e.trigger == EventTrigger::UserDecision || e.action != Action::Warn {
             return Err("only a warning takes a user decision");
         }
         if let Some(store) = &self.store {
@@ -198,22 +198,16 @@ impl Decider {
                     let mut e = decided;
                     e.event_id = self::event_id();
                     e.time_ms = now_ms();
-                    e.trigger = "user_decision".into();
-                    e.choice = Some(serde_json::to_value(choice).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                    e.trigger = EventTrigger::UserDecision;
+                    e.choice = Some(choice);
                     e.justification = justification.map(|j| j.chars().filter(|c| !c.is_control()).take(1000).collect());
                     self.record(&e);
                     vec![Response::Ack {}]
                 }
                 Err(why) => vec![error(ErrorCode::InvalidRequest, why)],
             },
-            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => {
-                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                self.uninspectable(&current, &url, &trigger, reason, size)
-            }
-            Request::Inspect { text, url, conversation_id, trigger } => {
-                let trigger = serde_json::to_value(trigger).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                self.inspect(&current, &text, &url, conversation_id, &trigger)
-            }
+            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => self.uninspectable(&current, &url, trigger.into(), reason, size),
+            Request::Inspect { text, url, conversation_id, trigger } => self.inspect(&current, &text, &url, conversation_id, trigger.into()),
         }
     }
 
@@ -260,7 +254,7 @@ impl Decider {
 
     /// Records a non-allow decision and remembers it for the user's answer.
     #[allow(clippy::too_many_arguments)]
-    fn record_decision(&mut self, current: &Loaded, id: &str, host: &str, trigger: &str, action: &str, rule_ids: Vec<String>, counts: std::collections::BTreeMap<String, u32>) {
+    fn record_decision(&mut self, current: &Loaded, id: &str, host: &str, trigger: EventTrigger, action: Action, rule_ids: Vec<String>, counts: std::collections::BTreeMap<String, u32>) {
         let e = Event {
             format: promptwall_store::EVENT_FORMAT,
             event_id: id.to_string(),
@@ -268,8 +262,8 @@ impl Decider {
             device_id: self.device.clone(),
             user: self.user.clone(),
             site: host.to_string(),
-            trigger: trigger.to_string(),
-            action: action.to_string(),
+            trigger,
+            action,
             rule_ids,
             entity_counts: counts,
             policy_version: current.version,
@@ -289,7 +283,7 @@ impl Decider {
     /// Content the extension could not send for inspection: the policy's `uninspectable` action
     /// (warn or block) on AI sites, recorded like any decision. Exceptions and non-AI sites
     /// decide as they would for text.
-    fn uninspectable(&mut self, current: &Loaded, url: &str, trigger: &str, reason: UninspectableReason, size: u64) -> Vec<Response> {
+    fn uninspectable(&mut self, current: &Loaded, url: &str, trigger: EventTrigger, reason: UninspectableReason, size: u64) -> Vec<Response> {
         let host = host_of(url);
         let p = &current.policy.policy;
         let excepted = p.exceptions.sites.iter().any(|s| pol::host_matches(s, &host)) || p.exceptions.users.contains(&self.user);
@@ -309,10 +303,10 @@ impl Decider {
         let rule = format!("uninspectable:{}", reason.as_str());
         let event_id = (action != Action::Allow).then(event_id);
         if let Some(id) = &event_id {
-            self.record_decision(current, id, &host, trigger, action.as_str(), vec![rule.clone()], Default::default());
+            self.record_decision(current, id, &host, trigger, action, vec![rule.clone()], Default::default());
         }
         vec![Response::Verdict(Verdict {
-            action: action.as_str().to_string(),
+            action,
             findings: Vec::new(),
             redacted_text: None,
             redacted_text_parts: None,
@@ -333,7 +327,7 @@ impl Decider {
         })]
     }
 
-    fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: &str) -> Vec<Response> {
+    fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: EventTrigger) -> Vec<Response> {
         let host = host_of(url);
         let scan = current.engine.scan(text);
         let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
@@ -365,7 +359,7 @@ impl Decider {
             apply_redactions(text, &d.redactions, key, pseudo)
         });
         let mut verdict = Verdict {
-            action: d.action.as_str().to_string(),
+            action: d.action,
             findings,
             redacted_text: redacted,
             redacted_text_parts: None,
@@ -385,7 +379,7 @@ impl Decider {
             for f in &scan.findings {
                 *counts.entry(f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string())).or_insert(0u32) += 1;
             }
-            self.record_decision(current, id, &host, trigger, &verdict.action, d.rule_ids.clone(), counts);
+            self.record_decision(current, id, &host, trigger, verdict.action, d.rule_ids.clone(), counts);
         }
         // Over the browser's limit: send the redacted text in parts first, never truncated.
         let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
@@ -521,22 +515,22 @@ mod tests {
 
     #[test]
     fn group_rules_apply_to_the_devices_group_only() {
-        assert_eq!(inspect(&mut decider("eng", group_rule, "alice", &["engineering"]), "mail bob.keller@northwind.io").action, "block");
-        assert_eq!(inspect(&mut decider("sales", group_rule, "alice", &["sales"]), "mail bob.keller@northwind.io").action, "allow");
+        assert_eq!(inspect(&mut decider("eng", group_rule, "alice", &["engineering"]), "mail bob.keller@northwind.io").action, Action::Block);
+        assert_eq!(inspect(&mut decider("sales", group_rule, "alice", &["sales"]), "mail bob.keller@northwind.io").action, Action::Allow);
     }
 
     #[test]
     fn user_exceptions_apply_to_the_os_user() {
         let except = |p: &mut Value| p["exceptions"] = serde_json::json!({"users": ["svc-build"]});
-        assert_eq!(inspect(&mut decider("exc", except, "svc-build", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, "allow");
-        assert_eq!(inspect(&mut decider("noexc", except, "alice", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, "block");
+        assert_eq!(inspect(&mut decider("exc", except, "svc-build", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, Action::Allow);
+        assert_eq!(inspect(&mut decider("noexc", except, "alice", &[]), "key AKIAT4SYWB5WKH7DNSIP").action, Action::Block);
     }
 
     #[test]
     fn one_decision_per_warning_and_none_for_a_block() {
         let mut d = decider("decide", |_| {}, "alice", &[]);
         let warn = inspect(&mut d, EMAILS);
-        assert_eq!(warn.action, "warn");
+        assert_eq!(warn.action, Action::Warn);
         let block = inspect(&mut d, "key AKIAT4SYWB5WKH7DNSIP");
         let decide = |d: &mut Decider, id: &str| d.handle(Request::UserDecision { event_id: id.into(), choice: Choice::Proceed, justification: None });
         assert!(matches!(decide(&mut d, warn.event_id.as_deref().unwrap())[0], Response::Ack {}));
@@ -551,9 +545,9 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let v = ask(&mut decider("uw", |_| {}, "alice", &[]));
-        assert_eq!((v.action.as_str(), v.override_allowed, v.event_id.is_some()), ("warn", true, true));
+        assert_eq!((v.action, v.override_allowed, v.event_id.is_some()), (Action::Warn, true, true));
         let v = ask(&mut decider("ub", |p| p["uninspectable"] = serde_json::json!("block"), "alice", &[]));
-        assert_eq!((v.action.as_str(), v.override_allowed), ("block", false));
+        assert_eq!((v.action, v.override_allowed), (Action::Block, false));
     }
 
     #[test]

@@ -10,26 +10,8 @@ use promptwall_detect::{Category, CustomSpec, EntityType, Family, RedactStyle};
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// What happens to a paste. Ordered from least to most restrictive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Allow,
-    Warn,
-    Redact,
-    Block,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Allow => "allow",
-            Action::Warn => "warn",
-            Action::Redact => "redact",
-            Action::Block => "block",
-        }
-    }
-}
+/// What happens to a paste (the wire contract's type). Ordered from least to most restrictive.
+pub use promptwall_protocol::Action;
 
 /// What an unreachable agent means for the extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

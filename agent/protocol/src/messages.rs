@@ -129,7 +129,7 @@ pub struct WireFinding {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
-    pub action: String,
+    pub action: crate::event::Action,
     pub findings: Vec<WireFinding>,
     /// The text with redactions applied (only for `redact`); `null` when sent in parts.
     pub redacted_text: Option<String>,

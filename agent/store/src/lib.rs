@@ -34,43 +34,9 @@
 //!   struct has no field for it).
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Event record version written into every event.
-pub const EVENT_FORMAT: u32 = 1;
-
-/// One decision or user choice. Schema: `docs/schemas/event.schema.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Event {
-    pub format: u32,
-    pub event_id: String,
-    /// Unix milliseconds.
-    pub time_ms: i64,
-    pub device_id: String,
-    pub user: String,
-    /// Host only (`chatgpt.com`), never a full URL.
-    pub site: String,
-    /// `paste`, `drop`, `submit`, `file`, or `user_decision`.
-    pub trigger: String,
-    /// `allow`, `warn`, `redact`, `block`; for a user decision, the decision it answers.
-    pub action: String,
-    pub rule_ids: Vec<String>,
-    /// Entity type (or custom rule id) → count.
-    pub entity_counts: BTreeMap<String, u32>,
-    pub policy_version: u64,
-    /// For user decisions: `cancel`, `proceed`, `proceed_with_justification`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub choice: Option<String>,
-    /// For user decisions: the employee's justification (at most 1000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub justification: Option<String>,
-    /// Keyed fingerprints of matched values, only when the policy asks for them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fingerprints: Vec<String>,
-}
+pub use promptwall_protocol::event::{Event, EVENT_FORMAT};
 
 /// What to drop when the store is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

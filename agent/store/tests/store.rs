@@ -21,8 +21,8 @@ fn event(id: &str) -> Event {
         device_id: "dev-1".into(),
         user: "u".into(),
         site: "chatgpt.com".into(),
-        trigger: "paste".into(),
-        action: "warn".into(),
+        trigger: promptwall_protocol::EventTrigger::Paste,
+        action: promptwall_protocol::Action::Warn,
         rule_ids: vec!["warn-customer-and-health-data".into()],
         entity_counts: BTreeMap::from([("EMAIL".to_string(), 2)]),
         policy_version: 3,
@@ -184,7 +184,7 @@ fn sigkill(pid: u32) {
 fn event_schema_lists_every_field() {
     let schema: serde_json::Value = serde_json::from_str(include_str!("../../../docs/schemas/event.schema.json")).unwrap();
     let mut e = event("s");
-    e.choice = Some("proceed".into());
+    e.choice = Some(promptwall_protocol::messages::Choice::Proceed);
     e.justification = Some("ticket".into());
     e.fingerprints = vec!["f".into()];
     let v = serde_json::to_value(&e).unwrap();
