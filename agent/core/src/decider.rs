@@ -177,7 +177,7 @@ impl Decider {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
-                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable"].map(String::from).to_vec(),
+                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable", "inspect_file"].map(String::from).to_vec(),
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
@@ -208,6 +208,7 @@ impl Decider {
             },
             Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => self.uninspectable(&current, &url, trigger.into(), reason, size),
             Request::Inspect { text, url, conversation_id, trigger } => self.inspect(&current, &text, &url, conversation_id, trigger.into()),
+            Request::InspectFile { url, trigger, data, name: _, conversation_id: _ } => self.inspect_file(&current, &url, trigger.into(), &data),
         }
     }
 
@@ -327,10 +328,40 @@ impl Decider {
         })]
     }
 
+    /// A file's bytes: its text (a text file, an office document) is decided like pasted text, but
+    /// never rewritten: `redact` blocks it, with the findings; what cannot be read is
+    /// `uninspectable`.
+    fn inspect_file(&mut self, current: &Loaded, url: &str, trigger: EventTrigger, data: &str) -> Vec<Response> {
+        use base64::Engine as _;
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(data.trim()) else {
+            return vec![error(ErrorCode::InvalidRequest, "`data` is not base64")];
+        };
+        let text = match crate::extract::file_text(&bytes) {
+            crate::extract::FileText::Text(t) => t,
+            crate::extract::FileText::Document { text, .. } => text,
+            crate::extract::FileText::NotExtractable(_) => {
+                return self.uninspectable(current, url, trigger, UninspectableReason::BinaryFile, bytes.len() as u64);
+            }
+        };
+        self.decide_text(current, &text, url, None, trigger, true)
+    }
+
     fn inspect(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: EventTrigger) -> Vec<Response> {
+        self.decide_text(current, text, url, conversation, trigger, false)
+    }
+
+    /// Scan → evaluate → redact → record → verdict. For a file (`file`), `redact` becomes `block`
+    /// (a file cannot be rewritten in place), recorded as such.
+    fn decide_text(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: EventTrigger, file: bool) -> Vec<Response> {
         let host = host_of(url);
         let scan = current.engine.scan(text);
-        let d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
+        let mut d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
+        if file && d.action == Action::Redact {
+            d.action = Action::Block;
+            d.override_allowed = false;
+            d.justification_required = false;
+            d.reasons.push("files cannot be redacted in place: remove the values and attach the file again".into());
+        }
         let mut offsets = Vec::with_capacity(scan.findings.len() * 2);
         for f in &scan.findings {
             offsets.push(f.start);
@@ -548,6 +579,27 @@ mod tests {
         assert_eq!((v.action, v.override_allowed, v.event_id.is_some()), (Action::Warn, true, true));
         let v = ask(&mut decider("ub", |p| p["uninspectable"] = serde_json::json!("block"), "alice", &[]));
         assert_eq!((v.action, v.override_allowed), (Action::Block, false));
+    }
+
+    #[test]
+    fn files_are_judged_by_their_bytes_and_never_redacted_in_place() {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let mut d = decider("files", |_| {}, "alice", &[]);
+        let mut ask = |bytes: &[u8]| match d.handle(Request::InspectFile { url: "https://claude.ai/".into(), trigger: Trigger::File, data: b64(bytes), name: Some("notes".into()), conversation_id: None }).pop() {
+            Some(Response::Verdict(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        // A text file (of any name): a card would be redacted in a paste; a file is blocked.
+        let v = ask(b"card 4539 1488 0343 6467\n");
+        assert_eq!((v.action, v.redacted_text.is_none(), v.override_allowed), (Action::Block, true, false));
+        assert!(v.findings.iter().any(|f| f.type_name == "CREDIT_CARD"));
+        // A key in a file: blocked; a clean file: allowed; an unreadable binary: the policy's warn.
+        assert_eq!(ask(b"aws_access_key_id = AKIAT4SYWB5WKH7DNSIP").action, Action::Block);
+        assert_eq!(ask(b"just some notes").action, Action::Allow);
+        let v = ask(b"%PDF-1.7\n\x00\x01binary");
+        assert_eq!((v.action, v.reasons.clone()), (Action::Warn, vec!["uninspectable:binary_file".to_string()]));
+        assert!(matches!(d.handle(Request::InspectFile { url: "https://claude.ai/".into(), trigger: Trigger::File, data: "%%%".into(), name: None, conversation_id: None })[0], Response::Error { .. }));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! - [`config`]: the managed configuration file; [`paths`]: the data folder, the daemon socket,
 //!   the device id, atomic writes; [`credential`]: the enrollment record, device credential and
 //!   tenant redaction key; [`client`]: the server API; [`models`]: the learned models, loaded once
-//!   per process.
+//!   per process; [`extract`]: the text of files (office documents included) from their bytes.
 //!
 //! Layers: this crate uses `promptwall-detect`, `-policy`, `-protocol`, `-store` and `-ml`; the
 //! `promptwall` binary uses it. Nothing here parses command lines or runs loops.
@@ -21,6 +21,7 @@ pub mod client;
 pub mod config;
 pub mod credential;
 pub mod decider;
+pub mod extract;
 pub mod models;
 pub mod paths;
 pub mod policy_cell;

@@ -96,6 +96,21 @@ pub enum Request {
         justification: Option<String>,
     },
     Status {},
+    /// A file whose bytes the extension could not read as text (an office document, a PDF, an
+    /// unknown binary): the agent reads what text it can (office documents) and decides on it;
+    /// what it cannot read goes to the policy's `uninspectable` action. Files are never redacted
+    /// in place: a `redact` decision on a file blocks it.
+    InspectFile {
+        url: String,
+        trigger: Trigger,
+        /// The file's bytes, base64 (standard alphabet, padded).
+        data: String,
+        /// The file's name, for the verdict's reason only; never recorded.
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        conversation_id: Option<String>,
+    },
     /// Content the extension cannot send for inspection (too large, a binary file): the policy's
     /// `uninspectable` action decides, and the decision is recorded like any other.
     Uninspectable {
@@ -202,7 +217,7 @@ pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)>
     if v == 0 || v > u64::from(PROTOCOL_VERSION) {
         return Err((id, ErrorCode::UnsupportedVersion, format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}")));
     }
-    let known = ["hello", "inspect", "user_decision", "status", "uninspectable"];
+    let known = ["hello", "inspect", "user_decision", "status", "uninspectable", "inspect_file"];
     match value.get("type").and_then(Value::as_str) {
         Some(t) if known.contains(&t) => {}
         Some(_) => return Err((id, ErrorCode::UnknownType, "unknown message type".to_string())),
