@@ -39,58 +39,14 @@ pub const EVENT_FIELDS: &[&str] = &[
     "categories",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    Paste,
-    Drop,
-    Submit,
-    File,
-    UserDecision,
-}
+/// The enumerations are the agent's own (`promptwall-protocol`), so the two cannot drift apart.
+pub use promptwall_protocol::event::{Action, EventTrigger as Trigger};
+pub use promptwall_protocol::messages::Choice;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Allow,
-    Warn,
-    Redact,
-    Block,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Allow => "allow",
-            Action::Warn => "warn",
-            Action::Redact => "redact",
-            Action::Block => "block",
-        }
-    }
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Paste => "paste",
-            Trigger::Drop => "drop",
-            Trigger::Submit => "submit",
-            Trigger::File => "file",
-            Trigger::UserDecision => "user_decision",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Choice {
-    Cancel,
-    Proceed,
-    ProceedWithJustification,
-}
-
-/// One event as a device uploads it (format 1). Field for field the agent's event, plus the
-/// optional `categories` the statistics use.
+/// One event as a device uploads it (format 1). Field for field the agent's
+/// `promptwall_protocol::Event` (a test checks that every such event passes through unchanged),
+/// plus the optional `categories` the statistics use. The server keeps its own struct for that
+/// extra field and because `device_id` is ignored (so optional) here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UploadedEvent {
@@ -325,6 +281,35 @@ mod tests {
     fn justification_controls_are_stripped() {
         let e = check(with("justification", json!("line one\nline two\u{0}\u{202E}"))).unwrap();
         assert_eq!(e.justification.as_deref(), Some("line one line two"));
+    }
+
+    /// The agent's event, every field set, is accepted and stored exactly as the agent wrote it
+    /// (device id aside): the server's struct and the agent's cannot drift apart unnoticed.
+    #[test]
+    fn the_agents_event_passes_unchanged() {
+        let agent = promptwall_protocol::Event {
+            format: promptwall_protocol::EVENT_FORMAT,
+            event_id: "0f3a9c2e11d04b7e".into(),
+            time_ms: NOW - 5000,
+            device_id: "dev-1".into(),
+            user: "alice".into(),
+            site: "chatgpt.com".into(),
+            trigger: Trigger::UserDecision,
+            action: Action::Warn,
+            rule_ids: vec!["warn-pii".into()],
+            entity_counts: [("EMAIL".to_string(), 2u32)].into_iter().collect(),
+            policy_version: 7,
+            choice: Some(Choice::ProceedWithJustification),
+            justification: Some("ticket 42".into()),
+            fingerprints: vec!["a1b2c3".into()],
+        };
+        let sent = serde_json::to_value(&agent).unwrap();
+        let mut e = check(sent.clone()).unwrap();
+        e.device_id = "dev-1".into();
+        assert_eq!(serde_json::to_value(&e).unwrap(), sent);
+        for k in sent.as_object().unwrap().keys() {
+            assert!(EVENT_FIELDS.contains(&k.as_str()), "{k} not allow-listed");
+        }
     }
 
     #[test]
