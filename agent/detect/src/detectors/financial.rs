@@ -46,7 +46,7 @@ pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bo
 
 fn check_card(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
-    if !number_bounded(doc, c.start, c.end) || !credit_card(v) {
+    if !number_bounded(doc, c.start, c.end) || !credit_card(v) || crate::validate::code::in_number_list(doc.text, c.start, c.end) {
         return None;
     }
     let d: String = v.chars().filter(char::is_ascii_digit).collect();

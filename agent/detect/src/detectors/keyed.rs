@@ -26,6 +26,24 @@ pub struct KeyedSpec {
     pub fp: &'static [&'static str],
 }
 
+/// Whether the word that a context hit ends inside goes on (`tokenizer`, `secretary`,
+/// `passwordless`): a camel hump (`tokenType`), an underscore or a plural `s` end the key word.
+fn word_continues(doc: &Document<'_>, end: usize) -> bool {
+    let (Some(last), Some(next)) = (doc.byte_before(end), doc.byte_at(end)) else { return false };
+    if !last.is_ascii_alphabetic() || !next.is_ascii_alphabetic() {
+        return false;
+    }
+    let hump = last.is_ascii_lowercase() && next.is_ascii_uppercase();
+    if hump {
+        return false;
+    }
+    // A plural: `tokens =`, `SECRETS:`, `credentials.` — but not `credentialsId`.
+    if next.eq_ignore_ascii_case(&b's') && !doc.byte_at(end + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    true
+}
+
 pub struct KeyedRule {
     spec: &'static KeyedSpec,
     value: Regex,
@@ -64,8 +82,9 @@ impl Detector for KeyedRule {
 
     fn detect(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         let mut last_end = 0;
+        let secret = self.spec.entity.family() == crate::entity::Family::Secret;
         for hit in doc.hits_of(self.spec.ctx) {
-            if hit.end < last_end {
+            if hit.end < last_end || secret && word_continues(doc, hit.end) {
                 continue;
             }
             if let Some((s, e)) = super::values_after(doc, hit.end, self.spec.window, &self.value) {

@@ -18,6 +18,7 @@ const SURNAMES: &str = include_str!("../../data/surnames.txt");
 
 /// Capitalised words that are never (part of) a person's name in the patterns below.
 const NOT_NAMES: &[&str] = &[
+    "String", "Option", "Boolean", "Number", "Object", "What", "Self",
     "The", "This", "That", "These", "Those", "There", "Here", "Team", "All", "Everyone", "Sir", "Madam", "Sirs",
     "Support", "Customer", "Customers", "Service", "Services", "Hiring", "Manager", "Folks", "Guys", "Colleagues",
     "Friends", "Friend", "Partner", "Partners", "Admin", "Administrator", "User", "Users", "Inc", "Ltd", "LLC", "GmbH",
@@ -155,7 +156,7 @@ impl PersonDetector {
         while e > s && doc.text.as_bytes()[e - 1].is_ascii_punctuation() {
             e -= 1;
         }
-        if e > s && self.plausible(&doc.text[s..e]) {
+        if e > s && self.plausible(&doc.text[s..e]) && !code_identifier(doc, s, e) {
             out.push(Finding::new(EntityType::Person, s, e, score, "pii.person"));
         }
     }
@@ -164,6 +165,21 @@ impl PersonDetector {
     fn first_line(doc: &Document<'_>, s: usize, e: usize) -> usize {
         memchr::memchr(b'\n', &doc.text.as_bytes()[s..e]).map_or(e, |i| s + i)
     }
+}
+
+/// A name found after a label in code is usually an identifier: a type or call (`client: CDPSession`,
+/// `Decode(buffer…`, `ClassVar[…]`, `provider="CUDAExecutionProvider"`). One word with an inner
+/// capital (other than `Mc`/`Mac`/`O'` names) or a word followed by `(`, `<`, `[`, `::` is code.
+fn code_identifier(doc: &Document<'_>, s: usize, e: usize) -> bool {
+    let v = &doc.text[s..e];
+    if matches!(doc.byte_at(e), Some(b'(' | b'<' | b'[')) || doc.text[e..].starts_with("::") {
+        return true;
+    }
+    if v.contains(char::is_whitespace) || v == "World" {
+        return v == "World";
+    }
+    let inner_cap = v.char_indices().skip(1).any(|(i, ch)| ch.is_uppercase() && !matches!(&v[..i], "Mc" | "Mac" | "O'" | "O’" | "De" | "Di" | "La" | "Le"));
+    inner_cap && !v.contains('-')
 }
 
 impl Detector for PersonDetector {
@@ -181,7 +197,8 @@ impl Detector for PersonDetector {
             for caps in re.captures_iter(text) {
                 // Labels and greetings start a word: `Name:` but not `Filename:`.
                 let Some(m0) = caps.get(0) else { continue };
-                if doc.byte_before(m0.start()).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                // `baseline_name="Torch"`, `self.name`: an attribute, not a label.
+                if doc.byte_before(m0.start()).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
                     continue;
                 }
                 if let Some(m) = caps.get(1) {
@@ -250,6 +267,7 @@ impl Detector for PersonDetector {
     }
 
     fn false_positives(&self) -> &[&str] {
-        &["We met with Johnson Controls and Morgan Stanley today.", "Dear Team, the build is green.", "Hi all, see below."]
+        &["constructor(client: CDPSession);", "baseline_name=\"Torch\"", "page.keyboard.type('Hello World!');",
+            "provider=\"CUDAExecutionProvider\"", "We met with Johnson Controls and Morgan Stanley today.", "Dear Team, the build is green.", "Hi all, see below."]
     }
 }

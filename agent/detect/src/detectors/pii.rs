@@ -121,7 +121,8 @@ impl Detector for EmailDetector {
 
     fn false_positives(&self) -> &[&str] {
         &["support@acme-corp.com", "noreply@github.com", "john@example.com", "you@yourcompany.com", "admin@localhost",
-            "logo@2x.png", "@here please review", "user@host"]
+            "logo@2x.png", "@here please review", "user@host",
+            "HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com,ssh-ed25519"]
     }
 }
 
@@ -144,6 +145,14 @@ fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     // `user@host` inside a URL's authority or an scp path is not a mailbox.
     let before = &doc.text[doc.line_start(c.start)..c.start];
     if before.ends_with("://") || doc.byte_at(c.end) == Some(b':') && doc.byte_at(c.end + 1) == Some(b'/') {
+        return None;
+    }
+    // SSH protocol extension names (`ssh-ed25519-cert-v01@openssh.com`, `hmac-sha2-256-etm@…`).
+    if ["-cert-v0", "ed25519", "hmac-", "sha2-", "chacha20", "curve25519", "sntrup", "mlkem", "aes128-", "aes256-", "umac-",
+        "ecdsa-", "sk-ssh", "-etm", "kex-strict", "ext-info"]
+        .iter()
+        .any(|w| local_l.contains(w))
+    {
         return None;
     }
     // Image/asset names like `logo@2x.png` and package specs like `pkg@1.2.3`.
@@ -233,6 +242,29 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     {
         return None;
     }
+    // A decimal fraction (`0.00979833`).
+    if main.starts_with("0.") && main[2..].bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // A date inside (`0.22 2015-12-10`: a version and its release date) or a counting/doubling
+    // sequence (`01 02 03 04 05 06`, `16 64 256 1024`): not a number anyone dials.
+    if (0..main.len().saturating_sub(9)).any(|i| main.get(i..i + 10).is_some_and(|w| w.contains('-') && looks_like_date(w))) {
+        return None;
+    }
+    let groups: Vec<u64> = main
+        .split(|ch: char| !ch.is_ascii_digit())
+        .filter(|g| !g.is_empty() && g.len() <= 6)
+        .filter_map(|g| g.parse().ok())
+        .collect();
+    if groups.len() >= 4 {
+        let step = groups[1] as i64 - groups[0] as i64;
+        let arithmetic = step != 0 && groups.windows(2).all(|w| w[1] as i64 - w[0] as i64 == step);
+        let geometric = groups[0] > 0 && groups[1] % groups[0] == 0 && groups[1] / groups[0] >= 2
+            && groups.windows(2).all(|w| w[0] > 0 && w[1] == w[0] * (groups[1] / groups[0]));
+        if arithmetic || geometric {
+            return None;
+        }
+    }
     let has_sep = main.bytes().any(|b| matches!(b, b' ' | b'-' | b'.' | b'(' | b')'));
     let phone_ctx = doc.near(c.start, c.end, Ctx::Phone);
     // The nearest label wins: `Order: #031…⏎Phone: 01632 978748` is a phone number.
@@ -317,7 +349,7 @@ fn check_ssn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 /// A national ID check with its context words: validated IDs of a distinctive shape score high on
 /// their own; bare digit runs that only a checksum distinguishes need a context word.
 fn national(doc: &Document<'_>, c: &Candidate, valid: bool, distinctive: bool) -> Option<f32> {
-    if !valid || !number_bounded(doc, c.start, c.end) {
+    if !valid || !number_bounded(doc, c.start, c.end) || crate::validate::code::in_number_list(doc.text, c.start, c.end) {
         return None;
     }
     let v = c.value(doc);
@@ -399,13 +431,45 @@ fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if a == 127 || a == 0 || a >= 224 || (a == 255 && octets.iter().all(|&o| mask_octet(o))) {
         return None;
     }
-    // Version strings: preceded by "version", "v", "build" on the line.
+    // Version strings: preceded by "version", "v", "build" on the line; clause and section numbers
+    // (`section 5.1.3.1`), OIDs (`ObjectIdentifier::new("1.3.101.112")`).
     let line_before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
-    let tail: String = line_before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
-    if tail.contains("version") || tail.contains("ver ") || tail.contains("build") || tail.trim_end().ends_with('v') {
+    let tail: String = line_before.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+    let near: String = tail.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+    if near.contains("version") || near.contains("ver ") || near.contains("build") || near.trim_end().ends_with('v')
+        || ["section", "clause", "§", "chapter", "rfc", "oid", "objectidentifier", "specifier", "release"].iter().any(|w| tail.contains(w))
+    {
+        return None;
+    }
+    // `linux-2.6.8.1`, `foo-1.2.3.4`: a version glued to a name.
+    if doc.byte_before(c.start) == Some(b'-') && c.start >= 2 && t[c.start - 2].is_ascii_alphanumeric() {
+        return None;
+    }
+    // A network, not a host: `.0` addresses and CIDR ranges (`192.168.10.0/24`).
+    if doc_or_public_ip(&octets) || octets[3] == 0 {
+        return None;
+    }
+    // A clause number heading a line (`/// 21.1.3.2  char_traits specializations`).
+    let lead = line_before.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '/' | '*' | '#' | '-'));
+    if lead.is_empty() && octets.iter().all(|&o| o <= 30) && doc.byte_at(c.end).is_some_and(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    // Four small numbers (`2.6.35.4`, `5.2.1.1`) are versions and clause numbers unless a label says IP.
+    if octets.iter().all(|&o| o < 10) && !doc.before(c.start, Ctx::Ip, 32) {
         return None;
     }
     Some(0.93)
+}
+
+/// Addresses that name no one: the documentation ranges (RFC 5737), the placeholder shapes
+/// (`1.2.3.4`, `101.102.103.104`, `4.4.4.4`), public DNS resolvers and example.com.
+fn doc_or_public_ip(o: &[u32]) -> bool {
+    let doc_range = matches!((o[0], o[1], o[2]), (192, 0, 2) | (198, 51, 100) | (203, 0, 113));
+    let counting = o.windows(2).all(|w| w[1] == w[0] + 1);
+    let same = o.iter().all(|&x| x == o[0]);
+    let known = matches!((o[0], o[1], o[2], o[3]), (8, 8, 4, 4) | (1, 0, 0, 1) | (208, 67, 222, 222) | (208, 67, 220, 220)
+        | (9, 9, 9, 9) | (149, 112, 112, 112) | (93, 184, 216, 34) | (93, 184, 215, 14));
+    doc_range || counting || same || known
 }
 
 fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -426,6 +490,29 @@ fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         return None;
     }
     if doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric()) || doc.byte_before(c.start).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    // Short compressed forms are slices and paths (`np.s_[2::2]`, `a::b`, `dfa::DFA`) unless they
+    // start with a full group (`fe80::1`) or a label says IP; mixed-case hex is an identifier.
+    let ip_ctx = doc.before(c.start, Ctx::Ip, 32);
+    if groups.len() < 3 && groups[0].len() < 4 && !ip_ctx {
+        return None;
+    }
+    if addr.bytes().any(|b| b.is_ascii_uppercase()) && addr.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    // A range, not a host: `2600:2d00:0:3:0:0:0:0/64`, `fdff:1::/64`.
+    if doc.byte_at(c.end) == Some(b'/') && (addr.ends_with("::") || addr.ends_with(":0")) {
+        return None;
+    }
+    // The documentation prefix (RFC 3849), counting placeholders (`1001:1002:…:1008`), public DNS
+    // resolvers and example.com.
+    let seg = parsed.segments();
+    let counting = seg.windows(2).all(|w| w[1] == w[0].wrapping_add(1));
+    let known = [[0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888], [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844],
+        [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111], [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001],
+        [0x2606, 0x2800, 0x220, 1, 0x248, 0x1893, 0x25c8, 0x1946]];
+    if seg[0] == 0x2001 && seg[1] == 0xdb8 || counting || known.contains(&seg) {
         return None;
     }
     Some(0.9)
@@ -456,7 +543,8 @@ pub static RULES: &[RuleSpec] = &[
         tp: &["call me at +1-636-208-3778x35337", "Tel: (0114) 4960907", "+49(0)7483378876", "mobile 080-1706-6907",
             "(415) 555-0132", "+44 20 7946 0958", "Tél. : 01 42 68 53 00"],
         fp: &["order 4539 1488 0343", "on 12.03.2024", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "build 2024-05-01",
-            "ticket 1234567890", "1234567"],
+            "ticket 1234567890", "1234567",
+            "0.22 2015-12-10", "&[0.008194133, 0.00398172]", "01 02 03 04 05 06 07 08 09 10", "default=\"16 64 256 1024\""],
     },
     RuleSpec {
         id: "pii.us_ssn",
@@ -581,8 +669,11 @@ pub static RULES: &[RuleSpec] = &[
         pattern: r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
         anchors: &["."],
         check: check_ipv4,
-        tp: &["client 203.0.113.45 connected", "host: 10.12.4.7", "192.168.1.20"],
-        fp: &["127.0.0.1", "0.0.0.0", "255.255.255.0", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "1.2.3.4.5"],
+        tp: &["client 81.2.69.160 connected", "host: 10.12.4.7", "192.168.1.20", "ip: 1.2.3.5"],
+        fp: &["127.0.0.1", "0.0.0.0", "255.255.255.0", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "1.2.3.4.5",
+            "client 203.0.113.45 connected", "From linux-2.6.8.1/include/asm-ppc/ipc.h", "section 5.1.3.1 allows",
+            "ObjectIdentifier::new_unwrap(\"1.3.101.112\")", "Specifier(\"== 1.2.3.0\")", "\"101.102.103.104\".len()",
+            "resolver.setServers(['4.4.4.4'])", "--advertisement-ranges=192.168.10.0/24", "/// 21.1.3.2  char_traits specializations"],
     },
     RuleSpec {
         id: "pii.ipv6",
@@ -590,8 +681,9 @@ pub static RULES: &[RuleSpec] = &[
         pattern: r"(?i)(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}(?::[0-9a-f]{1,4}){1,7}|(?:[0-9a-f]{1,4}:){2,7}:|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}",
         anchors: &[":"],
         check: check_ipv6,
-        tp: &["from 2001:db8:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a"],
-        fp: &["::1", "12:30:45", "00:1a:2b:3c:4d:5e"],
+        tp: &["from 2a02:8108:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a", "fe80::1"],
+        fp: &["::1", "12:30:45", "00:1a:2b:3c:4d:5e", "from 2001:db8:85a3::8a2e:370:7334", ">>> np.s_[2::2]", "a::b </> c::d::e",
+            "a [`dfa::DFA`] in 1.88s", "\"1001:1002:1003:1004:1005:1006:1007:1008\".len()", "'2001:4860:4860::8888'", "in the range 2600:2d00:0:2:0:0:0:0/64 or", "a ULA in fdff:1::/64."],
     },
     RuleSpec {
         id: "pii.uk_driving_licence",

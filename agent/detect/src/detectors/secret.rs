@@ -6,6 +6,7 @@ use super::{damp_negative, Candidate, RuleSpec};
 use crate::context::Ctx;
 use crate::document::Document;
 use crate::entity::EntityType;
+use crate::validate::code;
 use crate::validate::secret::{github_token_checksum, is_hex, is_placeholder, jwt, looks_random, pem_private_key_body};
 use crate::validate::{char_classes, shannon_entropy};
 
@@ -197,28 +198,30 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "secret.slack_token",
         entity: EntityType::SlackToken,
-        pattern: r"xox[baprse]-[0-9]{6,14}-[0-9A-Za-z-]{8,80}|xapp-[0-9]-[A-Z0-9]{6,14}-[0-9]{6,14}-[a-z0-9]{20,80}|xoxe\.xox[bp]-[0-9]-[A-Za-z0-9-]{40,200}|xoxe-[0-9]-[A-Za-z0-9-]{40,200}",
+        pattern: r"xox[baprse]-[0-9]{6,14}-[0-9A-Za-z-]{8,200}|xox[ar]-2-[0-9A-Za-z-]{20,200}|xapp-[0-9]-[A-Z0-9]{6,14}-[0-9]{6,14}-[a-z0-9]{20,80}|xoxe\.xox[bp]-[0-9]-[A-Za-z0-9-]{40,200}|xoxe-[0-9]-[A-Za-z0-9-]{40,200}",
         anchors: &["xox", "xapp-"],
         check: check_vendor,
-        tp: &["SLACK_BOT_TOKEN=xoxb-020776426565-1505561304451-zy3Lex7BWr2drgd1QsO7jprB"],
+        tp: &["SLACK_BOT_TOKEN=xoxb-020776426565-1505561304451-zy3Lex7BWr2drgd1QsO7jprB",
+            "SLACK_TOKEN=xoxa-2-511111111-31111111111-3111111111111-e039d02840a0b9379c1b6f2e6c7d3a91"],
         fp: &["xoxb-your-token-here", "xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx"],
     },
     RuleSpec {
         id: "secret.slack_webhook",
         entity: EntityType::SlackWebhook,
-        pattern: r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,120}",
+        pattern: r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,120}",
         anchors: &["hooks.slack.com"],
         check: check_slack_webhook,
-        tp: &["url: https://hooks.slack.com/services/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"],
+        tp: &["url: https://hooks.slack.com/services/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",
+            "http://hooks.slack.com/services/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"],
         fp: &["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
     },
     RuleSpec {
         id: "secret.stripe_key",
         entity: EntityType::StripeKey,
-        pattern: r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,247}",
-        anchors: &["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
+        pattern: r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247}",
+        anchors: &["sk_live_", "rk_live_", "sk_test_", "rk_test_", "sk_prod_", "rk_prod_"],
         check: check_vendor,
-        tp: &["Stripe.api_key = 'sk_live_OzdmenCkhvMdgaKjIg8xNbe3'"],
+        tp: &["Stripe.api_key = 'sk_live_OzdmenCkhvMdgaKjIg8xNbe3'", "STRIPE_KEY=rk_prod_51HqLmP2kR9vT4nW8zB3cY6hJ"],
         fp: &["pk_live_OzdmenCkhvMdgaKjIg8xNbe3", "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "cus_OzdmenCkhvMdga"],
     },
     RuleSpec {
@@ -301,13 +304,24 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "secret.vendor_token",
         entity: EntityType::GenericSecret,
-        pattern: r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|key-[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_-]{50,}|hv[sb]\.[A-Za-z0-9_-]{24,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|dckr_pat_[A-Za-z0-9_-]{27}|sntr[ysu]s?_[A-Za-z0-9+/=_-]{40,}|whsec_[A-Za-z0-9+/=]{24,}|SK[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|lin_api_[A-Za-z0-9]{40}|NRAK-[A-Z0-9]{27}|glc_[A-Za-z0-9+/]{32,}=*|FLWSECK-[a-f0-9]{32}-X|pscale_tkn_[A-Za-z0-9_.-]{32,}|tfp_[A-Za-z0-9_.-]{40,}|EAA[A-Za-z0-9]{100,}|ya29\.[A-Za-z0-9_-]{30,}|AC[0-9a-f]{32}:[0-9a-f]{32}",
+        pattern: r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|key-[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_-]{50,}|hv[sb]\.[A-Za-z0-9_-]{24,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|dckr_pat_[A-Za-z0-9_-]{27}|sntr[ysu]s?_[A-Za-z0-9+/=_-]{40,}|whsec_[A-Za-z0-9+/=]{24,}|SK[0-9a-f]{32}|dop_v1_[a-f0-9]{64}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|lin_api_[A-Za-z0-9]{40}|NRAK-[A-Z0-9]{27}|glc_[A-Za-z0-9+/]{32,}=*|FLWSECK-[a-f0-9]{32}-X|pscale_tkn_[A-Za-z0-9_.-]{32,}|tfp_[A-Za-z0-9_.-]{40,}|EAA[A-Za-z0-9]{100,}|ya29\.[A-Za-z0-9_-]{30,}|AC[0-9a-f]{32}:[0-9a-f]{32}|hf_[A-Za-z]{34}|api_org_[A-Za-z]{34}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}|ntn_[0-9]{11}[A-Za-z0-9]{35}|fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|sha256~[A-Za-z0-9_-]{43}|ATATT3[A-Za-z0-9_=-]{186}|v1\.0-[a-f0-9]{24}-[a-f0-9]{146}",
         anchors: &["sg.", "key-", "npm_", "pypi-", "hvs.", "hvb.", "shpat_", "shpca_", "shppa_", "shpss_", "dckr_pat_", "sntr",
-            "whsec_", "sk", "dop_v1_", "xkeysib-", "lin_api_", "nrak-", "glc_", "flwseck-", "pscale_tkn_", "tfp_", "eaa", "ya29."],
+            "whsec_", "sk", "dop_v1_", "xkeysib-", "lin_api_", "nrak-", "glc_", "flwseck-", "pscale_tkn_", "tfp_", "eaa", "ya29.",
+            "hf_", "api_org_", "glsa_", "sgp_", "ntn_", "fo1_", "fm1", "fm2_", "sha256~", "atatt3", "v1.0-"],
         check: check_generic_vendor,
         tp: &["SENDGRID_API_KEY=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",
-            "//registry.npmjs.org/:_authToken=npm_PTt9iOqHOBSWhgetH8LmyqoYMaaItDr9uP14"],
-        fp: &["key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "npm_install_dependencies_for_the_project_now"],
+            "//registry.npmjs.org/:_authToken=npm_PTt9iOqHOBSWhgetH8LmyqoYMaaItDr9uP14",
+            "huggingface-cli login --token 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",
+            "Authorization: Bearer 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",
+            "GRAFANA_TOKEN=glsa_Y7kPq2RmX9vL4nB8wZ3cT6hJ1sD5fG0a_3fa8c91e",
+            "SRC_ACCESS_TOKEN=sgp_a1b2c3d4e5f60718_9f8e7d6c5b4a39281706f5e4d3c2b1a098f7e6d5",
+            "NOTION_TOKEN=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",
+            "FLY_API_TOKEN=fo1_eg8Psh4487Q7j58M1cIaHZcUEqPbENqTyH5xJ8tpqXJ",
+            "oc login --token=sha256~Q4I9dOv8GZ4fKq1OKtbgZVaMWUFuXBVjdctBYVhnSg9",
+            "CF_ORIGIN_CA_KEY=v1.0-a4c123b1612dd272d1371c17-149d439536b3216fdaeeb975729fae923d5a4fd12aabfe228f219e9cb0eb53f16947ccf25ec84d8dbc74254770f58904dba41ecccc3fc1626e53a13043b026c48bbf33feff9243a8f5",
+            "ATLASSIAN_API_TOKEN=ATATT3hBN88hXJsi6BwhTp3Fs2QhX6KWxOiixgVoOnzyw2MzP0ZvzOMhfWuBByReQMsm9Wcz7uW9XFOGOeMVNen5n1Ae6pWzpF1qH6YytwMe4LbyoVFz8uZdZv8FuKKIBJl5dzpJn0meq7WJjjIBAzupGhv7Ib3M03NBQNSgPwlUQia1ID6vW5dq=D440E50"],
+        fp: &["key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "npm_install_dependencies_for_the_project_now", "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sha256~XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
     },
     RuleSpec {
         id: "secret.cli_password",
@@ -343,7 +357,7 @@ fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f3
 }
 
 /// A value after `key: ` / `key=` / `key is`: optional quotes, then the token. Group 1 is the value.
-const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'`])([^\s"'`,;<>]{6,200})"#;
+const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'])([^\s"'`,;<>]{6,200})"#;
 
 fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
     while c.end > c.start {
@@ -379,10 +393,20 @@ fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     strip_trailing_punct(doc, c);
     let v = c.value(doc);
     let lower = v.to_ascii_lowercase();
+    // `credentialsId: '…'`, `password_id`: the key names an identifier of a stored credential.
+    let key = key_before(doc, c.start).1;
+    if key.ends_with("Id") || key.ends_with("ID") || key.ends_with("_id") || key.ends_with("-id") {
+        return None;
+    }
     if is_placeholder(v) || NOT_PASSWORDS.iter().any(|w| lower == *w) || v.len() < 6 {
         return None;
     }
-    // Code rather than a value: a call, an attribute path, a variable.
+    // Code rather than a value: a call, an attribute path, a variable, a type path, a flag; or a
+    // value that is masked, encrypted in place or a vendor's published example.
+    let quoted = code::quoted_at(doc.text, c.start);
+    if code::is_code(v, quoted) || code::masked_or_encrypted(v) || code::published_example(v) || !quoted && v.starts_with('_') {
+        return None;
+    }
     if looks_like_call(v) || v.contains("::") || v.starts_with("self.") || v.starts_with("this.") || v.starts_with("req.")
         || v.starts_with("config.") || v.starts_with("settings.") || v.starts_with("env.")
     {
@@ -451,6 +475,16 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if is_placeholder(v) || v.len() < 16 || looks_like_call(v) || v.contains("://") || v.starts_with("arn:") {
         return None;
     }
+    // Identifiers, type paths, expressions and flags are code; masked, encrypted and published
+    // example values are not the secret. Generic secrets are random, so words joined in camel or
+    // snake case are identifiers even inside quotes (`key: 'MediaTrackPrevious'`).
+    // Generic secrets are base64/hex/URL-safe: parentheses, `!`, or an `=` before the padding mean an
+    // argument list or an expression (`token_num, cuda_graph_annotation):`, `parenthesized!(content`).
+    let quoted = code::quoted_at(doc.text, c.start);
+    let expression = !quoted && (v.contains(['(', ')', '!']) || v.trim_end_matches('=').contains('=') || v.starts_with('_'));
+    if expression || code::is_code(v, quoted) || code::identifier_words(v) || code::masked_or_encrypted(v) || code::published_example(v) {
+        return None;
+    }
     if v.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '-' || ch == '.') {
         return None;
     }
@@ -515,7 +549,12 @@ pub static KEYED: &[KeyedSpec] = &[
         check: check_password,
         tp: &["DB_PASSWORD=Wint3r!2024", "password: Summer2024!", "your temporary password is Xk9#pq2Lm"],
         fp: &["password: ${DB_PASSWORD}", "password: changeme", "Password is required", "PASSWORD=********",
-            "password = os.environ['DB_PASSWORD']"],
+            "password = os.environ['DB_PASSWORD']",
+            "Pin::new(&mut self.io).poll_read(cx, buf)", "use pin_project_lite::pin_project;", "_pin: PhantomPinned,",
+            "password: credentials.password,", "Additional arguments to pass to `pageFunction`.", "pass `sys.maxsize`.",
+            "pw = pw[:-1]", "--root-password-file=PATH", "credentialsId: 'a3f1c9e2-5b7d-4c1e-9f2a-6d8b0e4c7a15'",
+            "password: ENC[AES256_GCM,data:Tr7oXq==,iv:9vLw=,tag:Qm1=,type:str]", "PASSWORD=ab12****cd",
+            "password = PASSWORD_FROM_ENV", "pub const IFLA_DPLL_PIN: _bindgen_ty_2 = _bindgen_ty_2::IFLA_DPLL_PIN;"],
     },
     KeyedSpec {
         id: "secret.keyed_secret",
@@ -527,7 +566,16 @@ pub static KEYED: &[KeyedSpec] = &[
         check: check_keyed_secret,
         tp: &["SECRET_KEY = 'k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l'", "hmac_key: 7f770d9106fd287db7f1adbc60926f69e3c1a2b4"],
         fp: &["api_key: <YOUR_API_KEY>", "secret: ${{ secrets.DEPLOY_KEY }}", "token = getToken()",
-            "sha256 digest key: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+            "sha256 digest key: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "use tokenizers::tokenizer::{Result, Tokenizer};", "type Token = windows_sys::core::PCWSTR;",
+            "let mut tokens = TokenStream::new();", "first_token_latency_s = accelerator_times[0]",
+            "from transformers import AutoTokenizer, BitsAndBytesConfig", "key: 'MediaTrackPrevious',",
+            "-> Result<ConnectionTrafficSecrets, UnsupportedOperationError>;", "\\-\\-trace\\-token, \\-\\-user\\-output\\-enabled,",
+            "const credentials = this.#frame.page()._credentials;", "SLACK_TOKEN=xoxp-…-####",
+            "api_key: ENC[AES256_GCM,data:8fJ2kLq9Zx7Vb3Nm1Pw4Rt6Yh0Gd5Sa==,type:str]",
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "def generate_benchmark(self, prompt_shape, token_num, cuda_graph_annotation):",
+            "let paren_token = parenthesized!(content in ahead);"],
     },
     KeyedSpec {
         id: "secret.aws_secret_key",

@@ -3,6 +3,7 @@
 //! Every function here is pure and total: it takes the matched text (possibly with separators) and
 //! answers `true` only when the value is well-formed. None of them panic on any input.
 
+pub mod code;
 pub mod financial;
 pub mod national_id;
 pub mod secret;
