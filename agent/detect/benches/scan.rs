@@ -4,7 +4,10 @@
 //! findings (one sentence in 50), and 10 KB dense with findings (one in 4).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use promptwall_detect::{sample::{mixed_text, plain_text}, Engine};
+use promptwall_detect::{
+    sample::{mixed_text, plain_text},
+    Engine,
+};
 
 fn bench_scan(c: &mut Criterion) {
     let engine = Engine::new().expect("engine builds");

@@ -4,7 +4,11 @@ use std::time::Duration;
 
 fn main() {
     let engine = Engine::new().expect("engine");
-    let text = if std::env::args().any(|a| a == "plain") { promptwall_detect::sample::plain_text(1 << 20, 42) } else { mixed_text(1 << 20, 50, 42) };
+    let text = if std::env::args().any(|a| a == "plain") {
+        promptwall_detect::sample::plain_text(1 << 20, 42)
+    } else {
+        mixed_text(1 << 20, 50, 42)
+    };
     let mut totals: std::collections::BTreeMap<String, Duration> = Default::default();
     let runs = 10;
     for _ in 0..runs {

@@ -88,8 +88,7 @@ impl<'a> Document<'a> {
 
     /// Whether a word of `ctx` is within `window` bytes after `end` on the same line.
     pub fn after(&self, end: usize, ctx: Ctx, window: usize) -> bool {
-        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end.min(self.text.len())..])
-            .map_or(self.text.len(), |i| end + i);
+        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end.min(self.text.len())..]).map_or(self.text.len(), |i| end + i);
         let hi = (end + window).min(line_end);
         let idx = self.hits.partition_point(|h| h.start < end);
         self.hits[idx..].iter().take_while(|h| h.start <= hi).any(|h| h.ctx == ctx)
@@ -303,7 +302,11 @@ fn aligned_header(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Opt
         return None;
     }
     let tokens = aligned_tokens(line);
-    if tokens.len() < 4 || !tokens.iter().all(|&(_, s, e)| text[hs + s..hs + e].chars().all(|c| c.is_alphabetic() || matches!(c, '_' | '/' | '#' | '.' | '-' | '(' | ')'))) {
+    if tokens.len() < 4
+        || !tokens.iter().all(|&(_, s, e)| {
+            text[hs + s..hs + e].chars().all(|c| c.is_alphabetic() || matches!(c, '_' | '/' | '#' | '.' | '-' | '(' | ')'))
+        })
+    {
         return None;
     }
     let cols: Vec<usize> = tokens.iter().map(|t| t.0).collect();

@@ -83,7 +83,15 @@ pub struct EngineBuilder {
 
 impl Default for EngineBuilder {
     fn default() -> Self {
-        EngineBuilder { min_score: 0.5, custom: Vec::new(), extra: Vec::new(), builtin: true, context_model: None, category_model: None, tenant_key: None }
+        EngineBuilder {
+            min_score: 0.5,
+            custom: Vec::new(),
+            extra: Vec::new(),
+            builtin: true,
+            context_model: None,
+            category_model: None,
+            tenant_key: None,
+        }
     }
 }
 
@@ -397,8 +405,7 @@ impl Engine {
         }
         for (needle, d) in &self.short {
             if !run[*d]
-                && (memchr::memmem::find(bytes, needle).is_some()
-                    || memchr::memmem::find(bytes, &needle.to_ascii_uppercase()).is_some())
+                && (memchr::memmem::find(bytes, needle).is_some() || memchr::memmem::find(bytes, &needle.to_ascii_uppercase()).is_some())
             {
                 run[*d] = true;
             }

@@ -118,8 +118,7 @@ impl Serialize for EntityType {
 impl<'de> Deserialize<'de> for EntityType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
-        EntityType::from_name(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown entity type `{name}`")))
+        EntityType::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown entity type `{name}`")))
     }
 }
 

@@ -60,8 +60,7 @@ pub fn priority(t: EntityType) -> u8 {
         PrivateKey => 100,
         ConnectionString | SlackWebhook => 95,
         Jwt => 90,
-        AwsAccessKey | GithubToken | GitlabToken | SlackToken | StripeKey | OpenaiApiKey | AnthropicApiKey
-        | GoogleApiKey => 85,
+        AwsAccessKey | GithubToken | GitlabToken | SlackToken | StripeKey | OpenaiApiKey | AnthropicApiKey | GoogleApiKey => 85,
         AzureKey => 82,
         Iban | CreditCard => 80,
         Address => 75,
@@ -99,9 +98,8 @@ pub fn resolve_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
         let custom = f.entity == EntityType::Custom;
-        let clash = kept
-            .iter()
-            .any(|k| (k.entity == EntityType::Custom) == custom && k.overlaps(&f) && !(custom && k.rule_id != f.rule_id));
+        let clash =
+            kept.iter().any(|k| (k.entity == EntityType::Custom) == custom && k.overlaps(&f) && !(custom && k.rule_id != f.rule_id));
         if !clash {
             kept.push(f);
         }

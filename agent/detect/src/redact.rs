@@ -36,7 +36,11 @@ pub fn replacement(value: &str, type_name: &str, style: RedactStyle, key: &[u8])
                 .map(|c| {
                     if c.is_alphanumeric() {
                         seen += 1;
-                        if seen + keep > alnum && alnum > keep * 2 { c } else { '*' }
+                        if seen + keep > alnum && alnum > keep * 2 {
+                            c
+                        } else {
+                            '*'
+                        }
                     } else {
                         c
                     }

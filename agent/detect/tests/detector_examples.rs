@@ -11,8 +11,11 @@ fn every_detector_flags_its_true_positives() {
         for (ty, text) in d.true_positives() {
             let found = engine.findings(text);
             if !found.iter().any(|f| f.entity == ty) {
-                failures.push(format!("{}: missed {ty} in {text:?}; got {:?}", d.id(),
-                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{}: missed {ty} in {text:?}; got {:?}",
+                    d.id(),
+                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()
+                ));
             }
         }
     }
@@ -27,8 +30,11 @@ fn every_detector_stays_silent_on_its_false_positives() {
         for text in d.false_positives() {
             let found: Vec<_> = engine.findings(text).into_iter().filter(|f| f.detector == d.id()).collect();
             if !found.is_empty() {
-                failures.push(format!("{}: flagged {:?} in {text:?}", d.id(),
-                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{}: flagged {:?} in {text:?}",
+                    d.id(),
+                    found.iter().map(|f| (f.entity.as_str(), f.value(text))).collect::<Vec<_>>()
+                ));
             }
         }
     }

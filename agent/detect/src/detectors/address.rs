@@ -43,27 +43,31 @@ impl AddressDetector {
             l = LETTER
         );
         // What follows the street line: city/region/postcode in the common national orders.
-        let tail = format!(concat!(
-            r"^(?:,?[ \t]*\r?\n?[ \t]*(?:[{LETTER}.'\- ]{{2,30}},?[ \t]*\r?\n?[ \t]*)?)",
-            r"(?:",
-            // US: City, ST 12345(-6789)
-            r"[{LETTER}.'\- ]{{2,30}},\s*[A-Z]{{2}}\s+[0-9]{{5}}(?:-[0-9]{{4}})?",
-            // UK: Town(,) POSTCODE
-            r"|[{LETTER}.'\- ]{{2,30}},?\s*\r?\n?\s*[A-Z]{{1,2}}[0-9][A-Z0-9]?\s?[0-9][A-Z]{{2}}",
-            // NL: 1234 AB City
-            r"|[0-9]{{4}}\s?[A-Z]{{2}}\s+[{LETTER}.'\-]+(?:\s[{LETTER}.'\-]+)?",
-            // BR: City - ST, 12345-678 / CEP
-            r"|(?:[{LETTER}.'\- ]{{2,30}}(?:\s?[-–/]\s?[A-Z]{{2}})?,?\s*)?(?:CEP:?\s*)?[0-9]{{5}}-[0-9]{{3}}",
-            // JP: 〒123-4567
-            r"|〒?[0-9]{{3}}-[0-9]{{4}}(?:\s*[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}]{{2,20}})?",
-            // IN: City - 560001 / City 560001
-            r"|[{LETTER}.'\- ]{{2,30}}\s?[-–]?\s?[1-9][0-9]{{5}}\b",
-            // Continental: 12345 City (DE, FR, ES, IT), 1234 City (AT, CH, BE, DK, NO)
-            r"|(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}\s+[{UPPER}][{LETTER}.'\-]+(?:[ \-][{LETTER}.'\-]+){{0,2}}(?:\s\([A-Z]{{2}}\))?",
-            // City 12345 (US without state, others)
-            r"|[{LETTER}.'\- ]{{2,30}},?\s+[0-9]{{5}}",
-            r")",
-        ), LETTER = LETTER, UPPER = UPPER);
+        let tail = format!(
+            concat!(
+                r"^(?:,?[ \t]*\r?\n?[ \t]*(?:[{LETTER}.'\- ]{{2,30}},?[ \t]*\r?\n?[ \t]*)?)",
+                r"(?:",
+                // US: City, ST 12345(-6789)
+                r"[{LETTER}.'\- ]{{2,30}},\s*[A-Z]{{2}}\s+[0-9]{{5}}(?:-[0-9]{{4}})?",
+                // UK: Town(,) POSTCODE
+                r"|[{LETTER}.'\- ]{{2,30}},?\s*\r?\n?\s*[A-Z]{{1,2}}[0-9][A-Z0-9]?\s?[0-9][A-Z]{{2}}",
+                // NL: 1234 AB City
+                r"|[0-9]{{4}}\s?[A-Z]{{2}}\s+[{LETTER}.'\-]+(?:\s[{LETTER}.'\-]+)?",
+                // BR: City - ST, 12345-678 / CEP
+                r"|(?:[{LETTER}.'\- ]{{2,30}}(?:\s?[-–/]\s?[A-Z]{{2}})?,?\s*)?(?:CEP:?\s*)?[0-9]{{5}}-[0-9]{{3}}",
+                // JP: 〒123-4567
+                r"|〒?[0-9]{{3}}-[0-9]{{4}}(?:\s*[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}]{{2,20}})?",
+                // IN: City - 560001 / City 560001
+                r"|[{LETTER}.'\- ]{{2,30}}\s?[-–]?\s?[1-9][0-9]{{5}}\b",
+                // Continental: 12345 City (DE, FR, ES, IT), 1234 City (AT, CH, BE, DK, NO)
+                r"|(?:[A-Z]{{1,2}}-)?[0-9]{{4,5}}\s+[{UPPER}][{LETTER}.'\-]+(?:[ \-][{LETTER}.'\-]+){{0,2}}(?:\s\([A-Z]{{2}}\))?",
+                // City 12345 (US without state, others)
+                r"|[{LETTER}.'\- ]{{2,30}},?\s+[0-9]{{5}}",
+                r")",
+            ),
+            LETTER = LETTER,
+            UPPER = UPPER
+        );
         Ok(AddressDetector { street: Regex::new(&super::ascii_boundaries(&street))?, tail: Regex::new(&super::ascii_boundaries(&tail))? })
     }
 }

@@ -226,9 +226,8 @@ impl CustomSpec {
                         id: id.clone(),
                         salt,
                         normalize: *normalize,
-                        candidates: Regex::new(normalize.candidate_pattern()).map_err(|e| {
-                            ConfigErrors(vec![ConfigError::new(&id, "normalize", &e.to_string())])
-                        })?,
+                        candidates: Regex::new(normalize.candidate_pattern())
+                            .map_err(|e| ConfigErrors(vec![ConfigError::new(&id, "normalize", &e.to_string())]))?,
                         hashes: set,
                         score,
                     })),
@@ -349,7 +348,8 @@ mod tests {
 
     #[test]
     fn regex_with_validator() {
-        let spec = CustomSpec::Regex { id: "acct".into(), pattern: r"ACCT-(\d{16})".into(), validator: Some(Validator::Luhn), score: Some(0.8) };
+        let spec =
+            CustomSpec::Regex { id: "acct".into(), pattern: r"ACCT-(\d{16})".into(), validator: Some(Validator::Luhn), score: Some(0.8) };
         assert_eq!(run(&spec, "ACCT-4539148803436467 ACCT-4539148803436468").len(), 1);
     }
 
@@ -389,7 +389,13 @@ mod tests {
 
     #[test]
     fn invalid_specs_report_every_error() {
-        let spec = CustomSpec::ExactMatch { id: "bad id!".into(), salt: Some("zz".into()), normalize: Normalize::Digits, hashes: vec!["abc".into()], score: Some(2.0) };
+        let spec = CustomSpec::ExactMatch {
+            id: "bad id!".into(),
+            salt: Some("zz".into()),
+            normalize: Normalize::Digits,
+            hashes: vec!["abc".into()],
+            score: Some(2.0),
+        };
         let errs = spec.compile().err().expect("invalid");
         assert_eq!(errs.0.len(), 4, "{errs}");
         let re = CustomSpec::Regex { id: "r".into(), pattern: "(".into(), validator: None, score: None };

@@ -12,10 +12,24 @@ use crate::validate::{all_same_digit, digits, is_sequential};
 
 /// Card numbers published as test or documentation numbers by the networks and processors.
 const TEST_CARDS: &[&str] = &[
-    "4111111111111111", "4242424242424242", "4000056655665556", "5555555555554444", "5200828282828210",
-    "5105105105105100", "378282246310005", "371449635398431", "6011111111111117", "6011000990139424",
-    "3056930009020004", "36227206271667", "3566002020360505", "6200000000000005", "4012888888881881",
-    "4222222222222", "5454545454545454", "2223003122003222",
+    "4111111111111111",
+    "4242424242424242",
+    "4000056655665556",
+    "5555555555554444",
+    "5200828282828210",
+    "5105105105105100",
+    "378282246310005",
+    "371449635398431",
+    "6011111111111117",
+    "6011000990139424",
+    "3056930009020004",
+    "36227206271667",
+    "3566002020360505",
+    "6200000000000005",
+    "4012888888881881",
+    "4222222222222",
+    "5454545454545454",
+    "2223003122003222",
 ];
 
 /// A line with three or more commas is a CSV row: its commas separate cells, not thousands.
@@ -32,8 +46,7 @@ pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bo
     let thousands_after = |i: usize| (0..3).all(|k| digit_at(i + k)) && !digit_at(i + 3);
     let left_ok = start == 0 || {
         let b = t[start - 1];
-        !(b.is_ascii_alphanumeric() || b == b'_')
-            && !((b == b'-' || b == b'.' || b == b'/') && start >= 2 && digit_at(start - 2))
+        !(b.is_ascii_alphanumeric() || b == b'_') && !((b == b'-' || b == b'.' || b == b'/') && start >= 2 && digit_at(start - 2))
     };
     let right_ok = end >= t.len() || {
         let b = t[end];
@@ -122,7 +135,12 @@ fn check_swift(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 fn check_bank_account(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let d = digits(v);
-    if !(6..=18).contains(&d.len()) || crate::detectors::pii::looks_like_date(v) || all_same_digit(v) || is_sequential(v) || !number_bounded(doc, c.start, c.end) {
+    if !(6..=18).contains(&d.len())
+        || crate::detectors::pii::looks_like_date(v)
+        || all_same_digit(v)
+        || is_sequential(v)
+        || !number_bounded(doc, c.start, c.end)
+    {
         return None;
     }
     // Sort codes (12-34-56) are bank-branch identifiers, not accounts.
@@ -168,33 +186,53 @@ pub static RULES: &[RuleSpec] = &[
         id: "financial.swift_bic",
         entity: EntityType::SwiftBic,
         pattern: r"\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b",
-        anchors: &["swift", "bic", "wire", "transfer", "bank", "iban", "beneficiary", "payment", "remit", "payee",
-            "überweisung", "virement", "transferencia", "bonifico", "banque", "banco", "bankverbindung"],
+        anchors: &[
+            "swift",
+            "bic",
+            "wire",
+            "transfer",
+            "bank",
+            "iban",
+            "beneficiary",
+            "payment",
+            "remit",
+            "payee",
+            "überweisung",
+            "virement",
+            "transferencia",
+            "bonifico",
+            "banque",
+            "banco",
+            "bankverbindung",
+        ],
         check: check_swift,
         tp: &["SWIFT/BIC: DEUTDEFF", "BIC NWBKGB2L", "Wire to Barclays, SWIFT code BARCGB22XXX"],
         fp: &["FEEDBACK on the bank transfer", "SWIFT: PASSWORD"],
     },
 ];
 
-pub static KEYED: &[KeyedSpec] = &[KeyedSpec {
-    id: "financial.bank_account",
-    entity: EntityType::BankAccount,
-    ctx: Ctx::BankAccount,
-    window: 48,
-    value: r"^[^\n\r0-9]{0,32}?(\d[\d -]{4,22}\d)\b",
-    cell: Some(r"^(\d[\d -]{4,22}\d)$"),
-    check: check_bank_account,
-    tp: &["Account #: 000123456789", "Bank A/C 40817263", "Kontonummer 0532013000", "Account number (checking): 4402193317"],
-    fp: &["Account created 2024-05-01", "account 1111111111", "order account ref 12345678"],
-}, KeyedSpec {
-    // A plain domestic number in a column headed IBAN is still an account number.
-    id: "financial.bank_account_in_iban_column",
-    entity: EntityType::BankAccount,
-    ctx: Ctx::Iban,
-    window: 0,
-    value: r"^\b$",
-    cell: Some(r"^([0-9]{6,18})$"),
-    check: check_bank_account,
-    tp: &["name;iban;gross\nPriya;50100254966255;6612.00"],
-    fp: &["name;iban\nPriya;DE89370400440532013000"],
-}];
+pub static KEYED: &[KeyedSpec] = &[
+    KeyedSpec {
+        id: "financial.bank_account",
+        entity: EntityType::BankAccount,
+        ctx: Ctx::BankAccount,
+        window: 48,
+        value: r"^[^\n\r0-9]{0,32}?(\d[\d -]{4,22}\d)\b",
+        cell: Some(r"^(\d[\d -]{4,22}\d)$"),
+        check: check_bank_account,
+        tp: &["Account #: 000123456789", "Bank A/C 40817263", "Kontonummer 0532013000", "Account number (checking): 4402193317"],
+        fp: &["Account created 2024-05-01", "account 1111111111", "order account ref 12345678"],
+    },
+    KeyedSpec {
+        // A plain domestic number in a column headed IBAN is still an account number.
+        id: "financial.bank_account_in_iban_column",
+        entity: EntityType::BankAccount,
+        ctx: Ctx::Iban,
+        window: 0,
+        value: r"^\b$",
+        cell: Some(r"^([0-9]{6,18})$"),
+        check: check_bank_account,
+        tp: &["name;iban;gross\nPriya;50100254966255;6612.00"],
+        fp: &["name;iban\nPriya;DE89370400440532013000"],
+    },
+];

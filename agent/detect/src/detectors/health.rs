@@ -39,9 +39,23 @@ const CONDITIONS: &str = include_str!("../../data/health_conditions.txt");
 
 /// Words that mark generic health information (a newsletter, a benefits FAQ) rather than a person.
 const GENERIC_MARKERS: &[&str] = &[
-    "members managing", "newsletter", "faq", "benefits guide", "wellness program", "awareness month",
-    "our members", "employees who", "people with", "patients with", "risk factors", "learn more", "webinar",
-    "open enrollment", "plan covers", "coverage for", "screening program",
+    "members managing",
+    "newsletter",
+    "faq",
+    "benefits guide",
+    "wellness program",
+    "awareness month",
+    "our members",
+    "employees who",
+    "people with",
+    "patients with",
+    "risk factors",
+    "learn more",
+    "webinar",
+    "open enrollment",
+    "plan covers",
+    "coverage for",
+    "screening program",
 ];
 
 pub struct ConditionDetector {
@@ -54,8 +68,7 @@ pub struct ConditionDetector {
 
 impl ConditionDetector {
     pub fn new() -> Result<Self, regex::Error> {
-        let phrases: Vec<&'static str> =
-            CONDITIONS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let phrases: Vec<&'static str> = CONDITIONS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let matcher = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)

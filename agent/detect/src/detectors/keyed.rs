@@ -58,12 +58,7 @@ impl KeyedRule {
             .filter(|(c, _)| *c == spec.ctx)
             .flat_map(|(_, words)| words.iter().map(|w| w.trim_end_matches('$')))
             .collect();
-        Ok(KeyedRule {
-            spec,
-            value: Regex::new(spec.value)?,
-            cell: spec.cell.map(Regex::new).transpose()?,
-            anchors,
-        })
+        Ok(KeyedRule { spec, value: Regex::new(spec.value)?, cell: spec.cell.map(Regex::new).transpose()?, anchors })
     }
 
     fn emit(&self, doc: &Document<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {

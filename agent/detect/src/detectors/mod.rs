@@ -193,12 +193,7 @@ pub(crate) fn emit_checked(
 /// Finds a value right after a context word: used by detectors whose values have no shape of their
 /// own (passwords, passport numbers, medical record numbers). `value` is matched against the text
 /// that follows the word on the same line, anchored at its start.
-pub fn values_after<'t>(
-    doc: &Document<'t>,
-    hit_end: usize,
-    window: usize,
-    value: &Regex,
-) -> Option<(usize, usize)> {
+pub fn values_after<'t>(doc: &Document<'t>, hit_end: usize, window: usize, value: &Regex) -> Option<(usize, usize)> {
     let end = doc.line_end(hit_end);
     let hi = crate::document::floor_char_boundary(doc.text, (hit_end + window).min(end));
     let slice = doc.text.get(hit_end..hi)?;

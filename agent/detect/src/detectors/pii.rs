@@ -13,25 +13,150 @@ use crate::validate::national_id as nid;
 use crate::validate::{all_same_digit, digits, is_sequential, valid_date};
 
 const ROLE_MAILBOXES: &[&str] = &[
-    "support", "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "billing", "security", "info", "privacy",
-    "admin", "administrator", "sales", "contact", "help", "helpdesk", "hello", "team", "hr", "jobs", "careers", "abuse",
-    "postmaster", "webmaster", "hostmaster", "marketing", "press", "media", "legal", "compliance", "accounts",
-    "accounting", "finance", "payroll", "it", "ops", "devops", "notifications", "notification", "alerts", "alert",
-    "mailer-daemon", "service", "services", "office", "feedback", "newsletter", "news", "dev", "root", "git",
-    "enquiries", "inquiries", "orders", "shop", "store", "reception", "recruiting", "talent", "partners",
-    "customerservice", "customer.service", "customercare", "service-desk", "servicedesk", "dpo", "gdpr", "ceo",
-    "bounce", "bounces", "reply", "updates", "team-lead", "all", "everyone", "staff", "procurement", "invoices",
-    "invoice", "ap", "ar", "receivables", "payables", "treasury", "audit", "risk", "data", "analytics", "reports",
-    "accounts-payable", "accounts-receivable", "accountspayable", "payments", "payment", "refunds", "returns",
-    "shipping", "logistics", "purchasing", "facilities", "events", "social", "community", "investors", "ir",
-    "system", "daemon", "nobody", "test", "user", "username", "email", "name", "firstname.lastname", "first.last",
-    "you", "someone", "me", "example", "sample", "demo",
+    "support",
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "billing",
+    "security",
+    "info",
+    "privacy",
+    "admin",
+    "administrator",
+    "sales",
+    "contact",
+    "help",
+    "helpdesk",
+    "hello",
+    "team",
+    "hr",
+    "jobs",
+    "careers",
+    "abuse",
+    "postmaster",
+    "webmaster",
+    "hostmaster",
+    "marketing",
+    "press",
+    "media",
+    "legal",
+    "compliance",
+    "accounts",
+    "accounting",
+    "finance",
+    "payroll",
+    "it",
+    "ops",
+    "devops",
+    "notifications",
+    "notification",
+    "alerts",
+    "alert",
+    "mailer-daemon",
+    "service",
+    "services",
+    "office",
+    "feedback",
+    "newsletter",
+    "news",
+    "dev",
+    "root",
+    "git",
+    "enquiries",
+    "inquiries",
+    "orders",
+    "shop",
+    "store",
+    "reception",
+    "recruiting",
+    "talent",
+    "partners",
+    "customerservice",
+    "customer.service",
+    "customercare",
+    "service-desk",
+    "servicedesk",
+    "dpo",
+    "gdpr",
+    "ceo",
+    "bounce",
+    "bounces",
+    "reply",
+    "updates",
+    "team-lead",
+    "all",
+    "everyone",
+    "staff",
+    "procurement",
+    "invoices",
+    "invoice",
+    "ap",
+    "ar",
+    "receivables",
+    "payables",
+    "treasury",
+    "audit",
+    "risk",
+    "data",
+    "analytics",
+    "reports",
+    "accounts-payable",
+    "accounts-receivable",
+    "accountspayable",
+    "payments",
+    "payment",
+    "refunds",
+    "returns",
+    "shipping",
+    "logistics",
+    "purchasing",
+    "facilities",
+    "events",
+    "social",
+    "community",
+    "investors",
+    "ir",
+    "system",
+    "daemon",
+    "nobody",
+    "test",
+    "user",
+    "username",
+    "email",
+    "name",
+    "firstname.lastname",
+    "first.last",
+    "you",
+    "someone",
+    "me",
+    "example",
+    "sample",
+    "demo",
 ];
 
 const RESERVED_DOMAINS: &[&str] = &[
-    "example.com", "example.org", "example.net", "example.edu", "localhost", "yourcompany.com", "yourdomain.com",
-    "company.com", "domain.com", "email.com", "test.com", "mycompany.com", "acme.example", "invalid", "test",
-    "example", "local", "localdomain", "users.noreply.github.com", "noreply.github.com",
+    "example.com",
+    "example.org",
+    "example.net",
+    "example.edu",
+    "localhost",
+    "yourcompany.com",
+    "yourdomain.com",
+    "company.com",
+    "domain.com",
+    "email.com",
+    "test.com",
+    "mycompany.com",
+    "acme.example",
+    "invalid",
+    "test",
+    "example",
+    "local",
+    "localdomain",
+    "users.noreply.github.com",
+    "noreply.github.com",
 ];
 
 /// E-mail addresses, found from each `@` outwards: linear in the text, unlike a regex that would
@@ -120,9 +245,17 @@ impl Detector for EmailDetector {
     }
 
     fn false_positives(&self) -> &[&str] {
-        &["support@acme-corp.com", "noreply@github.com", "john@example.com", "you@yourcompany.com", "admin@localhost",
-            "logo@2x.png", "@here please review", "user@host",
-            "HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com,ssh-ed25519"]
+        &[
+            "support@acme-corp.com",
+            "noreply@github.com",
+            "john@example.com",
+            "you@yourcompany.com",
+            "admin@localhost",
+            "logo@2x.png",
+            "@here please review",
+            "user@host",
+            "HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com,ssh-ed25519",
+        ]
     }
 }
 
@@ -148,10 +281,26 @@ fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         return None;
     }
     // SSH protocol extension names (`ssh-ed25519-cert-v01@openssh.com`, `hmac-sha2-256-etm@…`).
-    if ["-cert-v0", "ed25519", "hmac-", "sha2-", "chacha20", "curve25519", "sntrup", "mlkem", "aes128-", "aes256-", "umac-",
-        "ecdsa-", "sk-ssh", "-etm", "kex-strict", "ext-info"]
-        .iter()
-        .any(|w| local_l.contains(w))
+    if [
+        "-cert-v0",
+        "ed25519",
+        "hmac-",
+        "sha2-",
+        "chacha20",
+        "curve25519",
+        "sntrup",
+        "mlkem",
+        "aes128-",
+        "aes256-",
+        "umac-",
+        "ecdsa-",
+        "sk-ssh",
+        "-etm",
+        "kex-strict",
+        "ext-info",
+    ]
+    .iter()
+    .any(|w| local_l.contains(w))
     {
         return None;
     }
@@ -167,8 +316,10 @@ fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 fn country_code_len(d: &[u8]) -> Option<usize> {
     let n = |k: usize| d.iter().take(k).fold(0u32, |a, &x| a * 10 + x as u32);
     let one = [1, 7];
-    let two = [20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58,
-        60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98];
+    let two = [
+        20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66,
+        81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+    ];
     if d.is_empty() {
         return None;
     }
@@ -195,9 +346,7 @@ pub(crate) fn looks_like_date(v: &str) -> bool {
     let num = |i: usize| parts[i].parse::<u32>().unwrap_or(0);
     match lens.as_slice() {
         [4, 1..=2, 1..=2] => valid_date(num(0), num(1), num(2)),
-        [1..=2, 1..=2, 4] | [1..=2, 1..=2, 2] => {
-            valid_date(2000, num(1), num(0)) || valid_date(2000, num(0), num(1))
-        }
+        [1..=2, 1..=2, 4] | [1..=2, 1..=2, 2] => valid_date(2000, num(1), num(0)) || valid_date(2000, num(0), num(1)),
         _ => false,
     }
 }
@@ -251,15 +400,14 @@ fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if (0..main.len().saturating_sub(9)).any(|i| main.get(i..i + 10).is_some_and(|w| w.contains('-') && looks_like_date(w))) {
         return None;
     }
-    let groups: Vec<u64> = main
-        .split(|ch: char| !ch.is_ascii_digit())
-        .filter(|g| !g.is_empty() && g.len() <= 6)
-        .filter_map(|g| g.parse().ok())
-        .collect();
+    let groups: Vec<u64> =
+        main.split(|ch: char| !ch.is_ascii_digit()).filter(|g| !g.is_empty() && g.len() <= 6).filter_map(|g| g.parse().ok()).collect();
     if groups.len() >= 4 {
         let step = groups[1] as i64 - groups[0] as i64;
         let arithmetic = step != 0 && groups.windows(2).all(|w| w[1] as i64 - w[0] as i64 == step);
-        let geometric = groups[0] > 0 && groups[1] % groups[0] == 0 && groups[1] / groups[0] >= 2
+        let geometric = groups[0] > 0
+            && groups[1] % groups[0] == 0
+            && groups[1] / groups[0] >= 2
             && groups.windows(2).all(|w| w[0] > 0 && w[1] == w[0] * (groups[1] / groups[0]));
         if arithmetic || geometric {
             return None;
@@ -436,7 +584,10 @@ fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let line_before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
     let tail: String = line_before.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
     let near: String = tail.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
-    if near.contains("version") || near.contains("ver ") || near.contains("build") || near.trim_end().ends_with('v')
+    if near.contains("version")
+        || near.contains("ver ")
+        || near.contains("build")
+        || near.trim_end().ends_with('v')
         || ["section", "clause", "§", "chapter", "rfc", "oid", "objectidentifier", "specifier", "release"].iter().any(|w| tail.contains(w))
     {
         return None;
@@ -467,8 +618,17 @@ fn doc_or_public_ip(o: &[u32]) -> bool {
     let doc_range = matches!((o[0], o[1], o[2]), (192, 0, 2) | (198, 51, 100) | (203, 0, 113));
     let counting = o.windows(2).all(|w| w[1] == w[0] + 1);
     let same = o.iter().all(|&x| x == o[0]);
-    let known = matches!((o[0], o[1], o[2], o[3]), (8, 8, 4, 4) | (1, 0, 0, 1) | (208, 67, 222, 222) | (208, 67, 220, 220)
-        | (9, 9, 9, 9) | (149, 112, 112, 112) | (93, 184, 216, 34) | (93, 184, 215, 14));
+    let known = matches!(
+        (o[0], o[1], o[2], o[3]),
+        (8, 8, 4, 4)
+            | (1, 0, 0, 1)
+            | (208, 67, 222, 222)
+            | (208, 67, 220, 220)
+            | (9, 9, 9, 9)
+            | (149, 112, 112, 112)
+            | (93, 184, 216, 34)
+            | (93, 184, 215, 14)
+    );
     doc_range || counting || same || known
 }
 
@@ -489,7 +649,8 @@ fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if groups.len() < 2 || groups.len() < 3 && !addr.contains("::") || groups.iter().all(|g| g.len() == 2) {
         return None;
     }
-    if doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric()) || doc.byte_before(c.start).is_some_and(|b| b.is_ascii_alphanumeric()) {
+    if doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric()) || doc.byte_before(c.start).is_some_and(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     // Short compressed forms are slices and paths (`np.s_[2::2]`, `a::b`, `dfa::DFA`) unless they
@@ -509,9 +670,13 @@ fn check_ipv6(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     // resolvers and example.com.
     let seg = parsed.segments();
     let counting = seg.windows(2).all(|w| w[1] == w[0].wrapping_add(1));
-    let known = [[0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888], [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844],
-        [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111], [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001],
-        [0x2606, 0x2800, 0x220, 1, 0x248, 0x1893, 0x25c8, 0x1946]];
+    let known = [
+        [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888],
+        [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844],
+        [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111],
+        [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001],
+        [0x2606, 0x2800, 0x220, 1, 0x248, 0x1893, 0x25c8, 0x1946],
+    ];
     if seg[0] == 0x2001 && seg[1] == 0xdb8 || counting || known.contains(&seg) {
         return None;
     }
@@ -540,11 +705,28 @@ pub static RULES: &[RuleSpec] = &[
         pattern: r"(?:\+|\b00)[1-9][0-9]{0,2}(?:[ .\-]?\(?0?\)?)?(?:[ .\-]?\(?[0-9]{1,5}\)?)(?:[ .\-]?[0-9]{1,5}){1,5}(?:[ \t]*(?:x|ext\.?|extension|#)[ \t]*[0-9]{1,6})?|(?:\([0-9]{1,5}\)[ .\-/]?[0-9]{1,8}|\b[0-9]{1,6}[ .\-/][0-9]{2,8}|\b[0-9]{7,15}\b)(?:[ .\-][0-9]{2,5}){0,4}(?:[ \t]*(?:x|ext\.?|extension)[ \t]*[0-9]{1,6})?",
         anchors: &[],
         check: check_phone,
-        tp: &["call me at +1-636-208-3778x35337", "Tel: (0114) 4960907", "+49(0)7483378876", "mobile 080-1706-6907",
-            "(415) 555-0132", "+44 20 7946 0958", "Tél. : 01 42 68 53 00"],
-        fp: &["order 4539 1488 0343", "on 12.03.2024", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "build 2024-05-01",
-            "ticket 1234567890", "1234567",
-            "0.22 2015-12-10", "&[0.008194133, 0.00398172]", "01 02 03 04 05 06 07 08 09 10", "default=\"16 64 256 1024\""],
+        tp: &[
+            "call me at +1-636-208-3778x35337",
+            "Tel: (0114) 4960907",
+            "+49(0)7483378876",
+            "mobile 080-1706-6907",
+            "(415) 555-0132",
+            "+44 20 7946 0958",
+            "Tél. : 01 42 68 53 00",
+        ],
+        fp: &[
+            "order 4539 1488 0343",
+            "on 12.03.2024",
+            "version 10.0.22631.2861",
+            "Chrome/124.0.6367.91",
+            "build 2024-05-01",
+            "ticket 1234567890",
+            "1234567",
+            "0.22 2015-12-10",
+            "&[0.008194133, 0.00398172]",
+            "01 02 03 04 05 06 07 08 09 10",
+            "default=\"16 64 256 1024\"",
+        ],
     },
     RuleSpec {
         id: "pii.us_ssn",
@@ -670,10 +852,23 @@ pub static RULES: &[RuleSpec] = &[
         anchors: &["."],
         check: check_ipv4,
         tp: &["client 81.2.69.160 connected", "host: 10.12.4.7", "192.168.1.20", "ip: 1.2.3.5"],
-        fp: &["127.0.0.1", "0.0.0.0", "255.255.255.0", "version 10.0.22631.2861", "Chrome/124.0.6367.91", "1.2.3.4.5",
-            "client 203.0.113.45 connected", "From linux-2.6.8.1/include/asm-ppc/ipc.h", "section 5.1.3.1 allows",
-            "ObjectIdentifier::new_unwrap(\"1.3.101.112\")", "Specifier(\"== 1.2.3.0\")", "\"101.102.103.104\".len()",
-            "resolver.setServers(['4.4.4.4'])", "--advertisement-ranges=192.168.10.0/24", "/// 21.1.3.2  char_traits specializations"],
+        fp: &[
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.0",
+            "version 10.0.22631.2861",
+            "Chrome/124.0.6367.91",
+            "1.2.3.4.5",
+            "client 203.0.113.45 connected",
+            "From linux-2.6.8.1/include/asm-ppc/ipc.h",
+            "section 5.1.3.1 allows",
+            "ObjectIdentifier::new_unwrap(\"1.3.101.112\")",
+            "Specifier(\"== 1.2.3.0\")",
+            "\"101.102.103.104\".len()",
+            "resolver.setServers(['4.4.4.4'])",
+            "--advertisement-ranges=192.168.10.0/24",
+            "/// 21.1.3.2  char_traits specializations",
+        ],
     },
     RuleSpec {
         id: "pii.ipv6",
@@ -682,8 +877,19 @@ pub static RULES: &[RuleSpec] = &[
         anchors: &[":"],
         check: check_ipv6,
         tp: &["from 2a02:8108:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a", "fe80::1"],
-        fp: &["::1", "12:30:45", "00:1a:2b:3c:4d:5e", "from 2001:db8:85a3::8a2e:370:7334", ">>> np.s_[2::2]", "a::b </> c::d::e",
-            "a [`dfa::DFA`] in 1.88s", "\"1001:1002:1003:1004:1005:1006:1007:1008\".len()", "'2001:4860:4860::8888'", "in the range 2600:2d00:0:2:0:0:0:0/64 or", "a ULA in fdff:1::/64."],
+        fp: &[
+            "::1",
+            "12:30:45",
+            "00:1a:2b:3c:4d:5e",
+            "from 2001:db8:85a3::8a2e:370:7334",
+            ">>> np.s_[2::2]",
+            "a::b </> c::d::e",
+            "a [`dfa::DFA`] in 1.88s",
+            "\"1001:1002:1003:1004:1005:1006:1007:1008\".len()",
+            "'2001:4860:4860::8888'",
+            "in the range 2600:2d00:0:2:0:0:0:0/64 or",
+            "a ULA in fdff:1::/64.",
+        ],
     },
     RuleSpec {
         id: "pii.uk_driving_licence",
@@ -813,7 +1019,9 @@ impl ApisDetector {
             docs: regex::Regex::new(
                 r"DOCS\s+(?:[A-Z0-9]{2}\s+)?(?:HK|KK|NN)[0-9]\s+P/(?:[A-Z]{3})?/([A-Z0-9]{5,15})/(?:[A-Z]{3})?/([0-9]{2}[A-Z]{3}[0-9]{2})/[MFXU]I?/(?:[0-9]{2}[A-Z]{3}[0-9]{2})?/([A-Z][A-Z' -]*)/([A-Z][A-Z' -]*[A-Z])",
             )?,
-            name: regex::Regex::new(r"(?m)^\s*[0-9]{1,2}\.[0-9]{1,2}([A-Z][A-Z' -]*/[A-Z][A-Z' -]*?)(?:\s+(?:MR|MRS|MS|MSTR|MISS|DR|CHD|INF))?\s*$")?,
+            name: regex::Regex::new(
+                r"(?m)^\s*[0-9]{1,2}\.[0-9]{1,2}([A-Z][A-Z' -]*/[A-Z][A-Z' -]*?)(?:\s+(?:MR|MRS|MS|MSTR|MISS|DR|CHD|INF))?\s*$",
+            )?,
         })
     }
 }

@@ -83,8 +83,12 @@ fn check_azure_storage(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     }
     // A SHA-512 digest is 88 base64 characters too: subresource-integrity strings, lockfiles.
     let before = &doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
-    if before.ends_with("sha512-") || before.ends_with("sha512:") || before.contains("integrity") || before.contains("checksum")
-        || before.contains("digest") || before.contains("hash")
+    if before.ends_with("sha512-")
+        || before.ends_with("sha512:")
+        || before.contains("integrity")
+        || before.contains("checksum")
+        || before.contains("digest")
+        || before.contains("hash")
     {
         return None;
     }
@@ -357,7 +361,8 @@ fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f3
 }
 
 /// A value after `key: ` / `key=` / `key is`: optional quotes, then the token. Group 1 is the value.
-const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'])([^\s"'`,;<>]{6,200})"#;
+const KEYED_VALUE: &str =
+    r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'])([^\s"'`,;<>]{6,200})"#;
 
 fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
     while c.end > c.start {
@@ -376,11 +381,53 @@ fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
 }
 
 const NOT_PASSWORDS: &[&str] = &[
-    "required", "optional", "incorrect", "invalid", "expired", "changed", "updated", "protected", "manager",
-    "policy", "reset", "hashed", "hidden", "encrypted", "forgot", "forgotten", "please", "should", "must",
-    "field", "string", "password", "passwords", "secret", "null", "none", "true", "false", "undefined",
-    "length", "strength", "requirements", "complexity", "rotation", "settings", "prompt", "authentication",
-    "process.env", "getenv", "environ", "config", "input", "value", "empty", "unchanged", "same", "login",
+    "required",
+    "optional",
+    "incorrect",
+    "invalid",
+    "expired",
+    "changed",
+    "updated",
+    "protected",
+    "manager",
+    "policy",
+    "reset",
+    "hashed",
+    "hidden",
+    "encrypted",
+    "forgot",
+    "forgotten",
+    "please",
+    "should",
+    "must",
+    "field",
+    "string",
+    "password",
+    "passwords",
+    "secret",
+    "null",
+    "none",
+    "true",
+    "false",
+    "undefined",
+    "length",
+    "strength",
+    "requirements",
+    "complexity",
+    "rotation",
+    "settings",
+    "prompt",
+    "authentication",
+    "process.env",
+    "getenv",
+    "environ",
+    "config",
+    "input",
+    "value",
+    "empty",
+    "unchanged",
+    "same",
+    "login",
 ];
 
 fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -407,8 +454,14 @@ fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if code::is_code(v, quoted) || code::masked_or_encrypted(v) || code::published_example(v) || !quoted && v.starts_with('_') {
         return None;
     }
-    if looks_like_call(v) || v.contains("::") || v.starts_with("self.") || v.starts_with("this.") || v.starts_with("req.")
-        || v.starts_with("config.") || v.starts_with("settings.") || v.starts_with("env.")
+    if looks_like_call(v)
+        || v.contains("::")
+        || v.starts_with("self.")
+        || v.starts_with("this.")
+        || v.starts_with("req.")
+        || v.starts_with("config.")
+        || v.starts_with("settings.")
+        || v.starts_with("env.")
     {
         return None;
     }
@@ -457,8 +510,15 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let key = key_before(doc, c.start).1.to_ascii_lowercase();
     // Identifiers and public values named like secrets: `private_key_id`, `client_id`,
     // `STRIPE_PUBLISHABLE_KEY`, `pk_live_…`.
-    if key.ends_with("_id") || key.ends_with("-id") || key.ends_with("id\"") || key.ends_with("keyid") || key.ends_with("tokenid")
-        || key.contains("publishable") || key.contains("public") || v.starts_with("pk_") || key_in_query(doc, c.start)
+    if key.ends_with("_id")
+        || key.ends_with("-id")
+        || key.ends_with("id\"")
+        || key.ends_with("keyid")
+        || key.ends_with("tokenid")
+        || key.contains("publishable")
+        || key.contains("public")
+        || v.starts_with("pk_")
+        || key_in_query(doc, c.start)
     {
         return None;
     }
@@ -492,7 +552,11 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if looks_like_uuid(v) {
         return None;
     }
-    let random = if is_hex(v) { v.len() >= 24 && shannon_entropy(v) >= 3.0 } else { looks_random(v, 16) && char_classes(v) >= 2 && shannon_entropy(v) >= 3.5 };
+    let random = if is_hex(v) {
+        v.len() >= 24 && shannon_entropy(v) >= 3.0
+    } else {
+        looks_random(v, 16) && char_classes(v) >= 2 && shannon_entropy(v) >= 3.5
+    };
     if !random {
         return None;
     }
@@ -516,7 +580,11 @@ fn looks_like_call(v: &str) -> bool {
 
 fn looks_like_uuid(v: &str) -> bool {
     let b = v.as_bytes();
-    b.len() == 36 && b[8] == b'-' && b[13] == b'-' && b[18] == b'-' && b[23] == b'-'
+    b.len() == 36
+        && b[8] == b'-'
+        && b[13] == b'-'
+        && b[18] == b'-'
+        && b[23] == b'-'
         && v.bytes().filter(|&x| x != b'-').all(|x| x.is_ascii_hexdigit())
 }
 
@@ -548,13 +616,26 @@ pub static KEYED: &[KeyedSpec] = &[
         cell: Some(r"^(\S{6,64})$"),
         check: check_password,
         tp: &["DB_PASSWORD=Wint3r!2024", "password: Summer2024!", "your temporary password is Xk9#pq2Lm"],
-        fp: &["password: ${DB_PASSWORD}", "password: changeme", "Password is required", "PASSWORD=********",
+        fp: &[
+            "password: ${DB_PASSWORD}",
+            "password: changeme",
+            "Password is required",
+            "PASSWORD=********",
             "password = os.environ['DB_PASSWORD']",
-            "Pin::new(&mut self.io).poll_read(cx, buf)", "use pin_project_lite::pin_project;", "_pin: PhantomPinned,",
-            "password: credentials.password,", "Additional arguments to pass to `pageFunction`.", "pass `sys.maxsize`.",
-            "pw = pw[:-1]", "--root-password-file=PATH", "credentialsId: 'a3f1c9e2-5b7d-4c1e-9f2a-6d8b0e4c7a15'",
-            "password: ENC[AES256_GCM,data:Tr7oXq==,iv:9vLw=,tag:Qm1=,type:str]", "PASSWORD=ab12****cd",
-            "password = PASSWORD_FROM_ENV", "pub const IFLA_DPLL_PIN: _bindgen_ty_2 = _bindgen_ty_2::IFLA_DPLL_PIN;"],
+            "Pin::new(&mut self.io).poll_read(cx, buf)",
+            "use pin_project_lite::pin_project;",
+            "_pin: PhantomPinned,",
+            "password: credentials.password,",
+            "Additional arguments to pass to `pageFunction`.",
+            "pass `sys.maxsize`.",
+            "pw = pw[:-1]",
+            "--root-password-file=PATH",
+            "credentialsId: 'a3f1c9e2-5b7d-4c1e-9f2a-6d8b0e4c7a15'",
+            "password: ENC[AES256_GCM,data:Tr7oXq==,iv:9vLw=,tag:Qm1=,type:str]",
+            "PASSWORD=ab12****cd",
+            "password = PASSWORD_FROM_ENV",
+            "pub const IFLA_DPLL_PIN: _bindgen_ty_2 = _bindgen_ty_2::IFLA_DPLL_PIN;",
+        ],
     },
     KeyedSpec {
         id: "secret.keyed_secret",
@@ -565,17 +646,26 @@ pub static KEYED: &[KeyedSpec] = &[
         cell: None,
         check: check_keyed_secret,
         tp: &["SECRET_KEY = 'k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l'", "hmac_key: 7f770d9106fd287db7f1adbc60926f69e3c1a2b4"],
-        fp: &["api_key: <YOUR_API_KEY>", "secret: ${{ secrets.DEPLOY_KEY }}", "token = getToken()",
+        fp: &[
+            "api_key: <YOUR_API_KEY>",
+            "secret: ${{ secrets.DEPLOY_KEY }}",
+            "token = getToken()",
             "sha256 digest key: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            "use tokenizers::tokenizer::{Result, Tokenizer};", "type Token = windows_sys::core::PCWSTR;",
-            "let mut tokens = TokenStream::new();", "first_token_latency_s = accelerator_times[0]",
-            "from transformers import AutoTokenizer, BitsAndBytesConfig", "key: 'MediaTrackPrevious',",
-            "-> Result<ConnectionTrafficSecrets, UnsupportedOperationError>;", "\\-\\-trace\\-token, \\-\\-user\\-output\\-enabled,",
-            "const credentials = this.#frame.page()._credentials;", "SLACK_TOKEN=xoxp-…-####",
+            "use tokenizers::tokenizer::{Result, Tokenizer};",
+            "type Token = windows_sys::core::PCWSTR;",
+            "let mut tokens = TokenStream::new();",
+            "first_token_latency_s = accelerator_times[0]",
+            "from transformers import AutoTokenizer, BitsAndBytesConfig",
+            "key: 'MediaTrackPrevious',",
+            "-> Result<ConnectionTrafficSecrets, UnsupportedOperationError>;",
+            "\\-\\-trace\\-token, \\-\\-user\\-output\\-enabled,",
+            "const credentials = this.#frame.page()._credentials;",
+            "SLACK_TOKEN=xoxp-…-####",
             "api_key: ENC[AES256_GCM,data:8fJ2kLq9Zx7Vb3Nm1Pw4Rt6Yh0Gd5Sa==,type:str]",
             "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "def generate_benchmark(self, prompt_shape, token_num, cuda_graph_annotation):",
-            "let paren_token = parenthesized!(content in ahead);"],
+            "let paren_token = parenthesized!(content in ahead);",
+        ],
     },
     KeyedSpec {
         id: "secret.aws_secret_key",
@@ -622,4 +712,3 @@ pub static KEYED: &[KeyedSpec] = &[
         fp: &["HEROKU_APP=my-app"],
     },
 ];
-

@@ -54,7 +54,8 @@ pub fn identifier_words(v: &str) -> bool {
             continue;
         }
         // A new hump: lower→Upper, or the last capital of an acronym before a lower (`HTTPServer`).
-        let hump = i > 0 && c.is_ascii_uppercase()
+        let hump = i > 0
+            && c.is_ascii_uppercase()
             && (b[i - 1].is_ascii_lowercase() || (b[i - 1].is_ascii_uppercase() && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
         if hump && run > 0 {
             parts.push(run);
@@ -70,7 +71,8 @@ pub fn identifier_words(v: &str) -> bool {
 
 /// `DB_PASSWORD`, `MAX_TOKENS`: a constant's name (upper case, digits, at least one underscore).
 fn constant_name(v: &str) -> bool {
-    v.contains('_') && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+    v.contains('_')
+        && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
@@ -114,7 +116,10 @@ pub fn masked_or_encrypted(v: &str) -> bool {
     // A run of three mask characters, or a mask character in a value otherwise short of entropy.
     let b = v.as_bytes();
     let masked_run = b.windows(3).any(|w| w.iter().all(|&c| c == b'*') || w.iter().all(|&c| c == b'#'))
-        || v.contains('•') || v.contains('…') || v.contains("●") || v.contains("█");
+        || v.contains('•')
+        || v.contains('…')
+        || v.contains("●")
+        || v.contains("█");
     masked_run
 }
 
@@ -179,16 +184,37 @@ mod tests {
 
     #[test]
     fn code_shapes() {
-        for v in [":new(&mut", "tokenizers::tokenizer::{Result", "windows_sys::core::PCWSTR", "TokenStream::new(", "private::IdentAny",
-            "accelerator_times[0", "credentials.password", "this.#frame.page()._credentials", "sys.maxsize", "PhantomPinned",
-            "pageFunction", "UnsupportedOperationError", "BitsAndBytesConfig", "\\-\\-user\\-output\\-enabled",
-            "--root-password-file=PATH", "DB_PASSWORD", "&mut", "getToken()"]
-        {
+        for v in [
+            ":new(&mut",
+            "tokenizers::tokenizer::{Result",
+            "windows_sys::core::PCWSTR",
+            "TokenStream::new(",
+            "private::IdentAny",
+            "accelerator_times[0",
+            "credentials.password",
+            "this.#frame.page()._credentials",
+            "sys.maxsize",
+            "PhantomPinned",
+            "pageFunction",
+            "UnsupportedOperationError",
+            "BitsAndBytesConfig",
+            "\\-\\-user\\-output\\-enabled",
+            "--root-password-file=PATH",
+            "DB_PASSWORD",
+            "&mut",
+            "getToken()",
+        ] {
             assert!(is_code(v, false), "{v}");
         }
-        for v in ["Summer2024!", "Xk9#pq2Lm", "k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l", "7f770d9106fd287db7f1adbc60926f69e3c1a2b4",
-            "hKzPqLmWvTrB", "S3cr3t.pw", "Wint3r!2024"]
-        {
+        for v in [
+            "Summer2024!",
+            "Xk9#pq2Lm",
+            "k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l",
+            "7f770d9106fd287db7f1adbc60926f69e3c1a2b4",
+            "hKzPqLmWvTrB",
+            "S3cr3t.pw",
+            "Wint3r!2024",
+        ] {
             assert!(!is_code(v, false), "{v}");
         }
         assert!(!is_code("PhantomPinned", true));
@@ -197,9 +223,14 @@ mod tests {
 
     #[test]
     fn masked_and_encrypted() {
-        for v in ["ENC[AES256_GCM,data:Tr7o=,iv:1=]", "$ANSIBLE_VAULT;1.1;AES256", "vault:v1:8SDd3WHDOjf7mq69Cy", "xoxp-…-####",
-            "ab12****cd", "••••••••"]
-        {
+        for v in [
+            "ENC[AES256_GCM,data:Tr7o=,iv:1=]",
+            "$ANSIBLE_VAULT;1.1;AES256",
+            "vault:v1:8SDd3WHDOjf7mq69Cy",
+            "xoxp-…-####",
+            "ab12****cd",
+            "••••••••",
+        ] {
             assert!(masked_or_encrypted(v), "{v}");
         }
         assert!(!masked_or_encrypted("Summer2024!"));

@@ -87,9 +87,7 @@ pub fn all_same_digit(s: &str) -> bool {
 /// True for an ascending or descending run such as `123456789` or `987654`.
 pub fn is_sequential(s: &str) -> bool {
     let d = digits(s);
-    d.len() >= 6
-        && (d.windows(2).all(|w| w[1] == (w[0] + 1) % 10)
-            || d.windows(2).all(|w| (w[0] + 10 - w[1]) % 10 == 1))
+    d.len() >= 6 && (d.windows(2).all(|w| w[1] == (w[0] + 1) % 10) || d.windows(2).all(|w| (w[0] + 10 - w[1]) % 10 == 1))
 }
 
 /// True when `year-month-day` is a real calendar date.

@@ -209,7 +209,11 @@ pub fn br_cpf(s: &str) -> bool {
     let check = |len: usize| -> u8 {
         let sum: u32 = d[..len].iter().enumerate().map(|(i, &x)| x as u32 * (len as u32 + 1 - i as u32)).sum();
         let r = (sum * 10) % 11;
-        if r == 10 { 0 } else { r as u8 }
+        if r == 10 {
+            0
+        } else {
+            r as u8
+        }
     };
     check(9) == d[9] && check(10) == d[10]
 }

@@ -51,16 +51,12 @@ pub fn jwt(token: &str) -> bool {
     let header_ok = b64url(h)
         .and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok())
         .is_some_and(|v| v.get("alg").is_some_and(|a| a.is_string()));
-    let payload_ok = b64url(p)
-        .and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok())
-        .is_some_and(|v| v.is_object());
+    let payload_ok = b64url(p).and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok()).is_some_and(|v| v.is_object());
     header_ok && payload_ok
 }
 
-const LENIENT_STANDARD: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+const LENIENT_STANDARD: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent));
 
 /// Checks that a PEM private-key body (the lines between BEGIN and END, possibly with literal `\n`
 /// escapes and RFC 1421 headers) is base64 of a DER SEQUENCE or an OpenSSH key.
@@ -91,16 +87,51 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     let lower = v.to_ascii_lowercase();
     const MARKERS: &[&str] = &[
-        "example", "your", "xxxx", "placeholder", "redacted", "changeme", "change_me", "change-me", "dummy",
-        "<", ">", "${", "{{", "%(", "insert", "replace", "todo", "fixme", "sample", "secret_here", "key_here",
-        "token_here", "_here", "-here", "...", "…", "****", "####", "fake", "notreal", "not-real", "not_real",
+        "example",
+        "your",
+        "xxxx",
+        "placeholder",
+        "redacted",
+        "changeme",
+        "change_me",
+        "change-me",
+        "dummy",
+        "<",
+        ">",
+        "${",
+        "{{",
+        "%(",
+        "insert",
+        "replace",
+        "todo",
+        "fixme",
+        "sample",
+        "secret_here",
+        "key_here",
+        "token_here",
+        "_here",
+        "-here",
+        "...",
+        "…",
+        "****",
+        "####",
+        "fake",
+        "notreal",
+        "not-real",
+        "not_real",
     ];
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    if v.starts_with('$') || lower.starts_with("env:") || lower.starts_with("process.env") || lower.starts_with("os.environ")
-        || lower.starts_with("os.getenv") || lower.starts_with("vault:") || lower.starts_with("ref+")
-        || lower.starts_with("secretkeyref") || lower.starts_with("valuefrom")
+    if v.starts_with('$')
+        || lower.starts_with("env:")
+        || lower.starts_with("process.env")
+        || lower.starts_with("os.environ")
+        || lower.starts_with("os.getenv")
+        || lower.starts_with("vault:")
+        || lower.starts_with("ref+")
+        || lower.starts_with("secretkeyref")
+        || lower.starts_with("valuefrom")
     {
         return true;
     }
