@@ -29,11 +29,8 @@ if [ -z "${PROMPTWALL_BIN:-}" ]; then
   cargo build -p promptwall --locked
   export PROMPTWALL_BIN="$PWD/target/debug/promptwall"
 fi
-# The wire contract first (a few seconds): the agent's real native-messaging messages against
-# docs/schemas/native-messages.schema.json, the schema the extension's wire types are generated
-# from (extension/scripts/gen-types.mjs; `npm run check` above fails when they are stale).
-python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet 'jsonschema>=4.18'
-python3 tests/protocol/check_native_messages.py --bin "$PROMPTWALL_BIN"
+# (The wire contract — the agent's real messages against the schema the extension's types are
+# generated from — is checked by scripts/test-fast.sh: tests/protocol/check_native_messages.py.)
 rm -rf target/e2e-artifacts
 cd tests/e2e
 node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs

@@ -111,8 +111,27 @@ export interface UninspectableRequest {
   conversation_id?: string | null;
 }
 
+/**
+ * Protocol 2: a file whose bytes the extension could not read as text (an office document, a PDF,
+ * an unknown binary). The agent reads what text it can (text files,
+ * .docx/.xlsx/.pptx/OpenDocument) and decides on it like a paste, except that `redact` blocks (a
+ * file is not rewritten in place); a file with no readable text gets the `uninspectable` verdict.
+ */
+export interface InspectFileRequest {
+  v: ProtocolVersion;
+  id: RequestId;
+  type: 'inspect_file';
+  url: string;
+  trigger: Trigger;
+  /** The file's bytes, base64 (standard alphabet, padded). */
+  data: string;
+  /** The file's name, for the verdict's reason only; never recorded. */
+  name?: string | null;
+  conversation_id?: string | null;
+}
+
 /** A request from the extension (or from the host to the daemon). */
-export type Request = HelloRequest | InspectRequest | UserDecisionRequest | StatusRequest | UninspectableRequest;
+export type Request = HelloRequest | InspectRequest | UserDecisionRequest | StatusRequest | UninspectableRequest | InspectFileRequest;
 
 /**
  * The answer to `hello`. `ai_sites`, `max_request_bytes` and `uninspectable` are sent by every

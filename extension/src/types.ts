@@ -25,6 +25,7 @@ export type InspectResult =
 export type ToWorker =
   | { kind: 'inspect'; text: string; trigger: Trigger; url: string; conversation_id?: string; /** the user's own input (Event.isTrusted) */ trusted?: boolean }
   | { kind: 'uninspectable'; trigger: Trigger; url: string; reason: UninspectableReason; size: number; name?: string | undefined; conversation_id?: string; trusted?: boolean }
+  | { kind: 'inspect_file'; trigger: Trigger; url: string; /** the file's bytes, base64 */ data: string; size: number; name?: string | undefined; conversation_id?: string; trusted?: boolean }
   | { kind: 'failmode' }
   | { kind: 'decision'; event_id: string; choice: Choice; justification?: string | undefined; action: Action; host: string; trigger: Trigger }
   | { kind: 'status' }

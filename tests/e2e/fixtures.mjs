@@ -1,6 +1,8 @@
 // Test inputs, generated from fixed seeds: nothing here is a real key, card or person.
 // Every generator takes a seeded PRNG, so a failing case can be replayed exactly.
 
+import * as zlibSync from 'node:zlib';
+
 /** mulberry32: small, fast, deterministic. */
 export function rng(seed) {
   let a = seed >>> 0;
@@ -92,4 +94,37 @@ export function customerRecord(r) {
 export function benchPaste(r, size) {
   const tail = ` contact ${pick(r, FIRST).toLowerCase()}@northwind.io card ${cardNumber(r)}`;
   return prose(r, size - tail.length) + tail;
+}
+
+/** A minimal .docx (a zip of XML, entries stored uncompressed) whose one paragraph is `text`:
+ * enough for the agent's office-document reader, made here so no binary blob is committed. */
+export function docx(text) {
+  const { crc32 } = zlibSync;
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const files = [
+    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'],
+    ['word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t xml:space="preserve">${esc(text)}</w:t></w:r></w:p></w:body></w:document>`],
+  ];
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, body] of files) {
+    const n = Buffer.from(name);
+    const b = Buffer.from(body);
+    const crc = crc32(b) >>> 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(b.length, 18); local.writeUInt32LE(b.length, 22); local.writeUInt16LE(n.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(b.length, 20); central.writeUInt32LE(b.length, 24); central.writeUInt16LE(n.length, 28); central.writeUInt32LE(offset, 42);
+    locals.push(local, n, b);
+    centrals.push(central, n);
+    offset += 30 + n.length + b.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
 }

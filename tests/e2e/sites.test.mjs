@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, launchChromium, paste, realDrop, setClipboard, shot, signalCount, sleep, syntheticPaste, until, waitSignal } from './harness.mjs';
-import { cardNumber, customerRecord, githubToken, privateKey, prose, rng } from './fixtures.mjs';
+import { cardNumber, customerRecord, docx, githubToken, privateKey, prose, rng } from './fixtures.mjs';
 import { SITES, serveSites } from './sites/server.mjs';
 
 const OVERLAY = 'promptwall-overlay';
@@ -284,8 +284,19 @@ describe('Real editors under the real host names', () => {
       await page.locator(`${DIALOG} [data-action=proceed]`).click();
       await until(() => page.evaluate(() => PW.files.some((f) => f.name === 'report.pdf')), 'the PDF after Proceed');
     }
+    // An office document is read by the agent: a card inside it blocks the file (a file is not
+    // redacted in place), and the page never receives it.
+    const report = join(dir, 'q3-report.docx');
+    writeFileSync(report, docx(`Refund for the customer, card ${cardNumber(r)}, approved.`));
+    mark = await signalCount(page);
+    await input.setInputFiles(report);
+    const dv = await waitSignal(page, mark);
+    assert.equal(dv.action, 'block', `the card in the .docx is found (got ${JSON.stringify(dv)})`);
+    await page.locator(DIALOG).waitFor();
+    await page.keyboard.press('Enter');
     const names = (await page.evaluate(() => PW.files.map((f) => f.name)));
     assert.ok(!names.includes('id_rsa'), 'the page never received id_rsa');
+    assert.ok(!names.includes('q3-report.docx'), 'the page never received the .docx with a card');
     const evs = agent.events();
     assert.ok(evs.some((e) => e.trigger === 'file' && e.action === 'block'), 'the key file block is recorded');
     await page.close();

@@ -151,6 +151,14 @@ def main():
         for reason in ("too_large", "binary_file", "unreadable"):
             h.ask(f"uninspectable {reason}", {"v": 2, "id": f"u-{reason}", "type": "uninspectable", "url": url, "trigger": "file",
                                               "reason": reason, "size": 123456, "name": "report.pdf", "conversation_id": "/c/1"})
+        # Files by their bytes: a text file with a card (a file is blocked, not redacted), and bytes
+        # that are no text at all (the uninspectable verdict).
+        import base64
+        for name, data in (("notes.txt", b"card 4539 1488 0343 6467\n"), ("blob.bin", b"%PDF-1.7\n\x00\x01\x02")):
+            [fv] = h.ask(f"inspect_file {name}", {"v": 2, "id": f"f-{name}", "type": "inspect_file", "url": url, "trigger": "file",
+                                                  "data": base64.b64encode(data).decode(), "name": name})
+            if fv.get("action") not in ("block", "warn"):
+                problems.append(f"inspect_file {name}: expected block or warn, got {fv.get('action')}")
         # A redacted text over the browsers' 1 MiB limit comes in verdict_part messages.
         big = ("card 4539 1488 0343 6467. " + "lorem ipsum " * 1000) * 100
         parts = h.ask("inspect in parts", {"v": 2, "id": "big", "type": "inspect", "text": big, "url": url, "trigger": "paste"})

@@ -399,6 +399,26 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
         return { ok: false, fail_mode: fm.mode, reason } satisfies InspectResult;
       }
     }
+    case 'inspect_file': {
+      // A file the page could not read as text: the agent reads what it can (office documents)
+      // and decides; an agent without the capability, or a file over the cap, is uninspectable.
+      const t0 = performance.now();
+      if (!takeToken(tab, msg.trusted !== false)) return { ok: false, fail_mode: 'closed', reason: 'rate_limited' } satisfies InspectResult;
+      if (!hello && connecting) await connecting;
+      const asUninspectable = () => uninspectable({ trigger: msg.trigger, url: msg.url, reason: 'binary_file', size: msg.size, name: msg.name, ...conversationOf(msg) }, t0);
+      if (!hello?.capabilities?.includes('inspect_file')) return asUninspectable();
+      const body = { type: 'inspect_file', url: msg.url, trigger: msg.trigger, data: msg.data, ...(msg.name ? { name: msg.name.slice(0, 255) } : {}), ...conversationOf(msg) } satisfies RequestBody;
+      const bytes = msg.data.length + 1024;
+      if (bytes > maxRequestBytes()) return uninspectable({ trigger: msg.trigger, url: msg.url, reason: 'too_large', size: msg.size, name: msg.name, ...conversationOf(msg) }, t0);
+      try {
+        const v = (await call(body, bytes)) as Verdict;
+        if (v?.action) {
+          if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
+          return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() } satisfies InspectResult;
+        }
+      } catch { /* decided below as uninspectable content */ }
+      return asUninspectable();
+    }
     case 'uninspectable': {
       const t0 = performance.now();
       if (!takeToken(tab, msg.trusted !== false)) return { ok: false, fail_mode: 'closed', reason: 'rate_limited' } satisfies InspectResult;

@@ -1,10 +1,21 @@
 // Files by content (file inputs, dropped files, files in a paste): the first 64 KiB are sniffed,
 // never the name or MIME type. Text-like files are inspected as text; images pass like
-// screenshots; anything else goes to the agent as `uninspectable`.
+// screenshots; other files go to the agent with their bytes (`inspect_file`: it reads office
+// documents), and what it cannot read is `uninspectable` there.
 
 import type { InspectResult } from '../types';
 import { byOf, actionOf, decide, devSignal } from './verdict';
-import { askUninspectable, inspect, MAX_TEXT_UNITS } from './worker';
+import { askFile, askUninspectable, inspect, MAX_TEXT_UNITS } from './worker';
+
+/** Binary files up to this size are sent to the agent to read (base64 grows them by a third,
+ * which stays under the host's request cap); larger ones are uninspectable. */
+const MAX_FILE_BYTES = 6 * 1024 * 1024;
+
+function base64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
 
 type Sniffed = 'text' | 'image' | 'binary';
 
@@ -69,8 +80,14 @@ export async function checkFiles(files: File[], trusted: boolean, anchor: Elemen
     }
     let r: InspectResult;
     let text = '';
-    if (kind === 'binary') {
-      r = await askUninspectable('file', 'binary_file', f.size, trusted, f.name);
+    if (kind === 'binary' && f.size <= MAX_FILE_BYTES) {
+      try {
+        r = await askFile('file', base64(new Uint8Array(await f.arrayBuffer())), f.size, trusted, f.name);
+      } catch {
+        r = await askUninspectable('file', 'unreadable', f.size, trusted, f.name);
+      }
+    } else if (kind === 'binary') {
+      r = await askUninspectable('file', 'too_large', f.size, trusted, f.name);
     } else if (f.size > MAX_TEXT_UNITS * 3) {
       r = await askUninspectable('file', 'too_large', f.size, trusted, f.name);
     } else {

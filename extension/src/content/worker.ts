@@ -65,6 +65,11 @@ export function askUninspectable(trigger: Trigger, reason: UninspectableReason, 
   return ask({ kind: 'uninspectable', trigger, reason, size, name, url: pageUrl(), conversation_id: conversationPath(), trusted });
 }
 
+/** Asks the agent about a file it may be able to read (office documents): its bytes, base64. */
+export function askFile(trigger: Trigger, data: string, size: number, trusted: boolean, name?: string): Promise<InspectResult> {
+  return ask({ kind: 'inspect_file', trigger, data, size, name, url: pageUrl(), conversation_id: conversationPath(), trusted });
+}
+
 /** Sends the user's choice on a warning to the agent, which records it (no answer awaited). */
 export function reportDecision(v: Verdict, trigger: Trigger, choice: Choice, justification?: string) {
   if (!v.event_id) return;
