@@ -44,14 +44,16 @@ async fn main() -> Result<()> {
         for v in 1..=versions {
             let mut p = policy.clone();
             p["name"] = json!(format!("{group} policy"));
-            let b = promptwall_policy::sign(&p, v, now_s - 3600, now_s + 90 * 86_400, "security-2026", &["*".to_string()], &sk).map_err(anyhow::Error::msg)?;
+            let b = promptwall_policy::sign(&p, v, now_s - 3600, now_s + 90 * 86_400, "security-2026", &["*".to_string()], &sk)
+                .map_err(anyhow::Error::msg)?;
             let r = http.post_bytes(&format!("{base}/api/v1/admin/policies/{group}"), Some(&admin), serde_json::to_vec_pretty(&b)?).await?;
             ensure!(r.status == 201, "publish: {}", r.text());
         }
     }
     let mut rng = Lcg(7);
     let sites = ["chatgpt.com", "claude.ai", "gemini.google.com", "copilot.microsoft.com", "chat.mistral.ai"];
-    let entities = ["EMAIL", "AWS_ACCESS_KEY", "CREDIT_CARD", "PERSON", "PHONE", "GITHUB_TOKEN", "US_SSN", "PRIVATE_KEY", "IBAN", "HEALTH_CONDITION"];
+    let entities =
+        ["EMAIL", "AWS_ACCESS_KEY", "CREDIT_CARD", "PERSON", "PHONE", "GITHUB_TOKEN", "US_SSN", "PRIVATE_KEY", "IBAN", "HEALTH_CONDITION"];
     let actions = ["warn", "warn", "redact", "redact", "block", "allow"];
     let now = now_ms();
     for d in 0..12 {
@@ -59,14 +61,26 @@ async fn main() -> Result<()> {
         let id = format!("{}-{:02}", if d < 8 { "eng-laptop" } else { "sales-mac" }, d);
         let t = http.post_json(&format!("{base}/api/v1/admin/enrollment-tokens"), Some(&admin), &json!({"group": group})).await?.json();
         let r = http
-            .post_json(&format!("{base}/api/v1/enroll"), None, &json!({"token": t["token"], "device_id": id, "hostname": format!("{id}.corp.example"), "agent_version": "0.1.0"}))
+            .post_json(
+                &format!("{base}/api/v1/enroll"),
+                None,
+                &json!({"token": t["token"], "device_id": id, "hostname": format!("{id}.corp.example"), "agent_version": "0.1.0"}),
+            )
             .await?;
         ensure!(r.status == 201, "enroll: {}", r.text());
         let tok = r.json()["device_token"].as_str().unwrap_or_default().to_string();
         if d == 11 {
             continue; // enrolled, never seen since
         }
-        let pv = if group == "engineering" { if d % 4 == 0 { 2 } else { 3 } } else { 1 };
+        let pv = if group == "engineering" {
+            if d % 4 == 0 {
+                2
+            } else {
+                3
+            }
+        } else {
+            1
+        };
         let mut evs = Vec::new();
         for k in 0..60 {
             let e1 = entities[rng.next(entities.len())];
@@ -91,8 +105,12 @@ async fn main() -> Result<()> {
         }
         let r = http.post_json(&format!("{base}/api/v1/events"), Some(&tok), &json!({"events": evs})).await?;
         ensure!(r.status == 200, "events: {}", r.text());
-        http.post_json(&format!("{base}/api/v1/heartbeat"), Some(&tok), &json!({"agent_version": "0.1.0", "policy_version": pv, "queue_depth": d % 3, "dropped_total": 0}))
-            .await?;
+        http.post_json(
+            &format!("{base}/api/v1/heartbeat"),
+            Some(&tok),
+            &json!({"agent_version": "0.1.0", "policy_version": pv, "queue_depth": d % 3, "dropped_total": 0}),
+        )
+        .await?;
         if d == 10 {
             http.post_json(&format!("{base}/api/v1/admin/devices/{id}/revoke"), Some(&admin), &json!({})).await?;
         }

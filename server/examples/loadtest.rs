@@ -77,7 +77,9 @@ async fn main() -> Result<()> {
     let http = HttpClient::new(Duration::from_secs(120));
 
     // Enrollment (64 at a time).
-    let t = http.post_json(&format!("{base}/api/v1/admin/enrollment-tokens"), Some(&admin), &json!({"group": "load", "uses": a.devices})).await?;
+    let t = http
+        .post_json(&format!("{base}/api/v1/admin/enrollment-tokens"), Some(&admin), &json!({"group": "load", "uses": a.devices}))
+        .await?;
     let etoken = t.json()["token"].as_str().context("enrollment token")?.to_string();
     let sem = Arc::new(tokio::sync::Semaphore::new(64));
     let mut enrolls = Vec::new();
@@ -85,7 +87,9 @@ async fn main() -> Result<()> {
         let (http, base, etoken, sem) = (http.clone(), base.clone(), etoken.clone(), sem.clone());
         enrolls.push(tokio::spawn(async move {
             let _p = sem.acquire().await;
-            let r = http.post_json(&format!("{base}/api/v1/enroll"), None, &json!({"token": etoken, "device_id": format!("load-{i:05}")})).await?;
+            let r = http
+                .post_json(&format!("{base}/api/v1/enroll"), None, &json!({"token": etoken, "device_id": format!("load-{i:05}")}))
+                .await?;
             ensure!(r.status == 201, "enroll {i}: HTTP {} {}", r.status, r.text());
             Ok::<String, anyhow::Error>(r.json()["device_token"].as_str().unwrap_or_default().to_string())
         }));
@@ -196,7 +200,10 @@ async fn main() -> Result<()> {
         }
     }
     if stored != sent || accepted != sent || dups != resent_batches * a.batch_size {
-        bail!("MISMATCH: stored {stored}, accepted {accepted}, expected {sent}; duplicates {dups}, expected {}", resent_batches * a.batch_size);
+        bail!(
+            "MISMATCH: stored {stored}, accepted {accepted}, expected {sent}; duplicates {dups}, expected {}",
+            resent_batches * a.batch_size
+        );
     }
     println!("loadtest backend={backend} OK: every event stored exactly once");
     Ok(())

@@ -1,8 +1,8 @@
 //! HTTP API (`/api/v1`, see docs/api/openapi.yaml), health check and console routes.
 
 use crate::auth::{self, bearer, hash_token, RateLimiter};
-use crate::store::{self, DeviceAuth, EventFilter, Heartbeat, IngestEvent, NewDevice, PolicyRecord, Publish, Store, StoreError};
 use crate::event::UploadedEvent;
+use crate::store::{self, DeviceAuth, EventFilter, Heartbeat, IngestEvent, NewDevice, PolicyRecord, Publish, Store, StoreError};
 use crate::{export, now_ms, ServerConfig};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -152,7 +152,10 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
     }
     fn rate_limited(secs: u64) -> ApiError {
-        ApiError { retry_after: Some(secs), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; retry later") }
+        ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; retry later")
+        }
     }
 }
 
@@ -270,7 +273,11 @@ async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn enroll(State(st): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn enroll(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     st.enroll_rl.check(&peer.ip().to_string()).map_err(ApiError::rate_limited)?;
     let v = parse_json(&body?)?;
     let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
@@ -281,7 +288,8 @@ async fn enroll(State(st): State<AppState>, ConnectInfo(peer): ConnectInfo<Socke
     }
     let hostname = str_field(obj, "hostname", 255, false)?.unwrap_or_default().to_string();
     let agent_version = str_field(obj, "agent_version", 64, false)?.unwrap_or_default().to_string();
-    let device_token = auth::new_token(auth::DEVICE_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let device_token =
+        auth::new_token(auth::DEVICE_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let nd = NewDevice { device_id: device_id.clone(), hostname, agent_version, token_hash: hash_token(&device_token) };
     match st.store.enroll(&hash_token(token), nd, now_ms()).await? {
         Some(store::Enrolled { device_id: issued, group }) => {
@@ -291,7 +299,8 @@ async fn enroll(State(st): State<AppState>, ConnectInfo(peer): ConnectInfo<Socke
                 // Device identity is the server's: a taken id is never handed to a new credential.
                 tracing::warn!(proposed = %device_id, device_id = %issued, group = %group, "device enrolled under a fresh id: the proposed one is taken");
             }
-            let reply = json!({"device_id": issued, "device_token": device_token, "group": group, "redaction_key": st.redaction_key.as_str()});
+            let reply =
+                json!({"device_id": issued, "device_token": device_token, "group": group, "redaction_key": st.redaction_key.as_str()});
             Ok((StatusCode::CREATED, axum::Json(reply)).into_response())
         }
         None => Err(ApiError::unauthorized("enrollment token unknown, used up or expired")),
@@ -355,7 +364,8 @@ pub fn validate_event_at(v: Value, device_id: &str, now_ms: i64) -> Result<Inges
     }
     tags.extend(cats.into_iter().map(|c| (store::TAG_CATEGORY, c)));
     let body = serde_json::to_string(&e).map_err(|err| (e.event_id.clone(), format!("cannot serialise the event: {err}")))?;
-    let policy_version = i64::try_from(e.policy_version).map_err(|_| (e.event_id.clone(), "`policy_version` is out of range".to_string()))?;
+    let policy_version =
+        i64::try_from(e.policy_version).map_err(|_| (e.event_id.clone(), "`policy_version` is out of range".to_string()))?;
     Ok(IngestEvent {
         event_id: e.event_id,
         time_ms: e.time_ms,
@@ -394,11 +404,7 @@ async fn post_events(State(st): State<AppState>, headers: HeaderMap, body: Resul
             Err((id, reason)) => rejected.push(json!({"event_id": if id.is_empty() { format!("#{i}") } else { id }, "reason": reason})),
         }
     }
-    let mut res = if good.is_empty() {
-        store::IngestResult::default()
-    } else {
-        st.store.ingest(&dev, good, now_ms()).await?
-    };
+    let mut res = if good.is_empty() { store::IngestResult::default() } else { st.store.ingest(&dev, good, now_ms()).await? };
     res.duplicates.extend(in_batch_dups);
     tracing::debug!(device_id = %dev.device_id, accepted = res.accepted.len(), duplicates = res.duplicates.len(), rejected = rejected.len(), "events");
     if !res.accepted.is_empty() {
@@ -423,7 +429,11 @@ async fn heartbeat(State(st): State<AppState>, headers: HeaderMap, body: Result<
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn create_enrollment_token(State(st): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn create_enrollment_token(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     admin(&st, &headers).await?;
     let v = parse_json(&body?)?;
     let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
@@ -439,7 +449,8 @@ async fn create_enrollment_token(State(st): State<AppState>, headers: HeaderMap,
     if !(1..=366 * 86_400).contains(&ttl) {
         return Err(ApiError::bad("`expires_in_s` must be between 1 and 31622400"));
     }
-    let token = auth::new_token(auth::ENROLL_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let token =
+        auth::new_token(auth::ENROLL_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let now = now_ms();
     let expires_ms = now + ttl * 1000;
     st.store.add_enrollment_token(&hash_token(&token), &group, uses, expires_ms, now).await?;
@@ -447,7 +458,12 @@ async fn create_enrollment_token(State(st): State<AppState>, headers: HeaderMap,
     Ok((StatusCode::CREATED, axum::Json(json!({"token": token, "group": group, "uses": uses, "expires_ms": expires_ms}))).into_response())
 }
 
-async fn publish_policy(State(st): State<AppState>, headers: HeaderMap, Path(group): Path<String>, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn publish_policy(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(group): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     admin(&st, &headers).await?;
     if !valid_name(&group) {
         return Err(ApiError::bad("group must be 1 to 128 characters of A-Z a-z 0-9 . _ -"));
@@ -457,14 +473,19 @@ async fn publish_policy(State(st): State<AppState>, headers: HeaderMap, Path(gro
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "bundle over the 4 MiB limit"));
     }
     if st.trusted.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", "the server has no trusted keys (start it with --trusted-key)"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_bundle",
+            "the server has no trusted keys (start it with --trusted-key)",
+        ));
     }
     let now_s = (now_ms() / 1000) as u64;
     let vb = promptwall_policy::verify(&body, &st.trusted, None, now_s)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", e.to_string()))?;
     // The audience is signed by the admin: a bundle for group A is never published to group B.
     vb.check_audience(Some(&group)).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bundle_audience", e.to_string()))?;
-    let version = i64::try_from(vb.version).map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", "version out of range"))?;
+    let version =
+        i64::try_from(vb.version).map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", "version out of range"))?;
     let rec = PolicyRecord {
         group: group.clone(),
         version,
@@ -513,7 +534,12 @@ async fn list_devices(State(st): State<AppState>, headers: HeaderMap) -> ApiResu
 /// Lets the next enrollment that proposes this device id (within `expires_in_s`, default a day)
 /// take it over: new credential, the token's group, revocation cleared. Without this, enrolling
 /// with a taken id gets a fresh id and the existing device is left as it is.
-async fn allow_reenroll(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn allow_reenroll(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     admin(&st, &headers).await?;
     let body = body?;
     let v = if body.is_empty() { json!({}) } else { parse_json(&body)? };
@@ -721,7 +747,8 @@ mod tests {
 
     #[test]
     fn old_rows_show_only_allow_listed_fields() {
-        let row = store::StoredEvent { seq: 1, received_ms: 2, group: "g".into(), body: r#"{"event_id":"e","raw_text":"123-45-6789"}"#.into() };
+        let row =
+            store::StoredEvent { seq: 1, received_ms: 2, group: "g".into(), body: r#"{"event_id":"e","raw_text":"123-45-6789"}"#.into() };
         let v = event_json(&row);
         assert!(v.get("raw_text").is_none());
         assert_eq!(v["group"], "g");

@@ -155,7 +155,11 @@ impl UploadedEvent {
     /// `device_id`.
     pub fn validate(&mut self, now_ms: i64) -> Result<(), EventRejected> {
         self.check(now_ms).map_err(|reason| {
-            let id = if self.event_id.chars().all(safe_id_char) && self.event_id.chars().count() <= 128 { self.event_id.clone() } else { String::new() };
+            let id = if self.event_id.chars().all(safe_id_char) && self.event_id.chars().count() <= 128 {
+                self.event_id.clone()
+            } else {
+                String::new()
+            };
             EventRejected { event_id: id, reason }
         })
     }
@@ -169,7 +173,9 @@ impl UploadedEvent {
         }
         let max_time = now_ms.saturating_add(MAX_FUTURE_MS);
         if self.time_ms < MIN_TIME_MS || self.time_ms > max_time {
-            return Err(format!("`time_ms` must be Unix milliseconds between {MIN_TIME_MS} (2000-01-01) and one day after the server's clock"));
+            return Err(format!(
+                "`time_ms` must be Unix milliseconds between {MIN_TIME_MS} (2000-01-01) and one day after the server's clock"
+            ));
         }
         if self.device_id.chars().count() > 128 || self.device_id.chars().any(is_control_like) {
             return Err("`device_id` must be at most 128 characters without control characters".into());

@@ -31,7 +31,8 @@ pub fn rfc3339_ms(ms: i64) -> String {
 fn csv_field(s: &str, out: &mut String) {
     // Cells starting with = + - @ TAB CR (OWASP's list), LF, or the full-width = + - @ some
     // spreadsheets also read as formulas are prefixed with ' so they are never run as formulas.
-    let guarded = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'));
+    let guarded =
+        matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'));
     if guarded || s.contains([',', '"', '\n', '\r', '\t']) {
         out.push('"');
         if guarded {
@@ -108,7 +109,8 @@ pub fn ocsf_record(v: &Value) -> Value {
     let action = v.get("action").and_then(Value::as_str).unwrap_or("");
     let (severity_id, severity, action_id, action_name) = action_mapping(action);
     let site = text(v, "site");
-    let entity_types: Vec<String> = v.get("entity_counts").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let entity_types: Vec<String> =
+        v.get("entity_counts").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
     let mut unmapped = json!({
         "trigger": text(v, "trigger"),
         "rule_ids": v.get("rule_ids").cloned().unwrap_or(json!([])),
@@ -165,7 +167,10 @@ mod tests {
         let v = json!({"event_id": "a,b", "time_ms": 0, "user": "=cmd()", "justification": "said \"ok\"\nthen", "rule_ids": ["r1", "r2"],
             "entity_counts": {"EMAIL": 2}, "action": "warn", "received_ms": 5, "policy_version": 3});
         let row = csv_row(&v);
-        assert!(row.starts_with("\"a,b\",1970-01-01T00:00:00.000Z,0,5,,\"'=cmd()\",,,warn,r1;r2,EMAIL=2,,3,,\"said \"\"ok\"\"\nthen\"\r\n"), "{row}");
+        assert!(
+            row.starts_with("\"a,b\",1970-01-01T00:00:00.000Z,0,5,,\"'=cmd()\",,,warn,r1;r2,EMAIL=2,,3,,\"said \"\"ok\"\"\nthen\"\r\n"),
+            "{row}"
+        );
         assert_eq!(CSV_HEADER.trim_end().split(',').count(), 15);
         for lead in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx", "\u{FF1D}1+1"] {
             let mut out = String::new();

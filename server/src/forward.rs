@@ -110,15 +110,19 @@ impl Sink {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !s.contains(' ')).unwrap_or_else(|| "-".into())
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && !s.contains(' '))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// One RFC 5424 message: facility local0 (16), severity from the record; MSG is the JSON record.
 pub fn syslog_line(record: &Value, host: &str) -> String {
     let sev = match record.get("severity_id").and_then(Value::as_u64).unwrap_or(0) {
-        4 => 4, // warning
+        4 => 4,     // warning
         3 | 2 => 5, // notice
-        _ => 6, // informational
+        _ => 6,     // informational
     };
     let pri = 16 * 8 + sev;
     let ts = rfc3339_ms(record.get("time").and_then(Value::as_i64).unwrap_or(0));
@@ -159,7 +163,11 @@ pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync:
             if busy && !failing {
                 continue;
             }
-            let wait = if failing { backoff.iter().copied().filter(|d| !d.is_zero()).min().unwrap_or(Duration::from_secs(1)) } else { Duration::from_secs(2) };
+            let wait = if failing {
+                backoff.iter().copied().filter(|d| !d.is_zero()).min().unwrap_or(Duration::from_secs(1))
+            } else {
+                Duration::from_secs(2)
+            };
             tokio::select! {
                 _ = notify.notified(), if !failing => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -187,7 +195,10 @@ mod tests {
     #[test]
     fn syslog_format() {
         let r = serde_json::json!({"time": 0, "severity_id": 4, "class_uid": 2006});
-        assert_eq!(syslog_line(&r, "h"), "<132>1 1970-01-01T00:00:00.000Z h promptwall - event - {\"time\":0,\"severity_id\":4,\"class_uid\":2006}");
+        assert_eq!(
+            syslog_line(&r, "h"),
+            "<132>1 1970-01-01T00:00:00.000Z h promptwall - event - {\"time\":0,\"severity_id\":4,\"class_uid\":2006}"
+        );
         assert_eq!(SyslogTarget::parse("udp://127.0.0.1:514"), Ok(SyslogTarget::Udp("127.0.0.1:514".into())));
         assert!(SyslogTarget::parse("127.0.0.1:514").is_err());
     }

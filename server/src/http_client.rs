@@ -56,7 +56,13 @@ impl HttpClient {
         HttpClient { inner, timeout }
     }
 
-    pub async fn request(&self, method: &str, url: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Result<HttpResponse, HttpError> {
+    pub async fn request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Result<HttpResponse, HttpError> {
         let mut b = hyper::Request::builder().method(method).uri(url);
         for (k, v) in headers {
             b = b.header(*k, *v);

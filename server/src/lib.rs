@@ -121,7 +121,9 @@ pub async fn open_store(database_url: Option<&str>, data_dir: &Path, pg_pool: us
             let path = PathBuf::from(&url["sqlite://".len()..]);
             Ok(Arc::new(store::sqlite::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?))
         }
-        Some(other) => anyhow::bail!("unsupported --database-url `{}` (postgres://… or sqlite://PATH)", other.split(':').next().unwrap_or("")),
+        Some(other) => {
+            anyhow::bail!("unsupported --database-url `{}` (postgres://… or sqlite://PATH)", other.split(':').next().unwrap_or(""))
+        }
         None => {
             private_dir(data_dir)?;
             let path = data_dir.join("promptwall.db");
@@ -137,7 +139,8 @@ pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mode = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?.permissions().mode() & 0o777;
     if mode != 0o700 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| format!("making {} private (0700)", dir.display()))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} private (0700)", dir.display()))?;
     }
     Ok(())
 }
@@ -176,7 +179,10 @@ pub async fn redaction_key(store: &dyn Store) -> anyhow::Result<String> {
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
     let fresh: String = b.iter().map(|x| format!("{x:02x}")).collect();
     let key = store.secret(store::REDACTION_KEY, &fresh, now_ms()).await?;
-    anyhow::ensure!(key.len() == 64 && key.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')), "the stored redaction key is not 64 lowercase hex digits");
+    anyhow::ensure!(
+        key.len() == 64 && key.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+        "the stored redaction key is not 64 lowercase hex digits"
+    );
     Ok(key)
 }
 
@@ -289,7 +295,17 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
     };
     let forwarder = forward::spawn(cfg.forward.clone(), store.clone(), notify);
     tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
-    Ok(RunningServer { addr, store, initial_admin_token, initial_admin_token_file, connections, tls: cfg.tls.is_some(), handle, task, forwarder })
+    Ok(RunningServer {
+        addr,
+        store,
+        initial_admin_token,
+        initial_admin_token_file,
+        connections,
+        tls: cfg.tls.is_some(),
+        handle,
+        task,
+        forwarder,
+    })
 }
 
 /// HTTP/1 only, with a header read timeout (hyper applies it only with a timer).

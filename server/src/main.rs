@@ -8,7 +8,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "promptwall-server", version, about = "Promptwall central server: enrollment, policy publishing, event ingestion, admin console")]
+#[command(
+    name = "promptwall-server",
+    version,
+    about = "Promptwall central server: enrollment, policy publishing, event ingestion, admin console"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -158,7 +162,10 @@ async fn main() -> Result<()> {
             let server = promptwall_server::start(cfg).await.context("starting the server")?;
             if let Some(f) = &server.initial_admin_token_file {
                 // Only where it is: stdout ends up in logs and journals.
-                println!("No admin token existed; created one in {} (readable by this user only). Read it, keep it safe, then delete the file.", f.display());
+                println!(
+                    "No admin token existed; created one in {} (readable by this user only). Read it, keep it safe, then delete the file.",
+                    f.display()
+                );
             }
             let scheme = if server_is_tls(&server) { "https" } else { "http" };
             println!("promptwall-server listening on {scheme}://{} (console: /console/)", server.addr);

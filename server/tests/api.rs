@@ -125,7 +125,13 @@ both_backends!(tokens_and_revocation);
 async fn heartbeat_feeds_inventory(b: Backend) {
     let s = TestServer::start(b).await;
     let dev = s.enroll("eng", "dev-hb").await;
-    let r = s.post("/api/v1/heartbeat", Some(&dev), &json!({"agent_version": "0.2.0", "policy_version": 7, "queue_depth": 12, "dropped_total": 3})).await;
+    let r = s
+        .post(
+            "/api/v1/heartbeat",
+            Some(&dev),
+            &json!({"agent_version": "0.2.0", "policy_version": 7, "queue_depth": 12, "dropped_total": 3}),
+        )
+        .await;
     assert_eq!(r.status, 204);
     let r = s.post("/api/v1/heartbeat", Some(&dev), &json!({"queue_depth": -1})).await;
     assert_eq!(r.status, 400);
@@ -198,7 +204,9 @@ async fn events_are_idempotent_and_queryable(b: Backend) {
     assert_eq!(e1["device_id"], "dev-ev", "device id comes from the credential");
     assert_eq!(e1["group"], "eng");
     assert!(e1["received_ms"].as_i64().is_some());
-    let ids = |v: &Value| -> Vec<String> { v["events"].as_array().unwrap().iter().map(|e| e["event_id"].as_str().unwrap().to_string()).collect() };
+    let ids = |v: &Value| -> Vec<String> {
+        v["events"].as_array().unwrap().iter().map(|e| e["event_id"].as_str().unwrap().to_string()).collect()
+    };
     assert_eq!(ids(&s.get(&q("?action=block"), Some(&s.admin)).await.json()), vec!["e1"]);
     assert_eq!(ids(&s.get(&q("?site=chatgpt.com"), Some(&s.admin)).await.json()), vec!["e3", "e1"]);
     assert_eq!(ids(&s.get(&q("?type=EMAIL"), Some(&s.admin)).await.json()), vec!["e3", "e2"]);
@@ -211,7 +219,10 @@ async fn events_are_idempotent_and_queryable(b: Backend) {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let p = match &cursor { Some(c) => q(&format!("?limit=1&cursor={c}")), None => q("?limit=1") };
+        let p = match &cursor {
+            Some(c) => q(&format!("?limit=1&cursor={c}")),
+            None => q("?limit=1"),
+        };
         let v = s.get(&p, Some(&s.admin)).await.json();
         seen.extend(ids(&v));
         match v["next_cursor"].as_str() {
@@ -230,7 +241,8 @@ async fn events_are_idempotent_and_queryable(b: Backend) {
     assert!(lines[0].starts_with("event_id,time,"));
     assert!(lines[1].starts_with("e3,2025-11-24T"), "{}", lines[1]);
     // Stats.
-    let v = s.get(&format!("/api/v1/admin/stats?bucket=hour&since={}&until={}", t0 - 3_600_000, t0 + 7_200_000), Some(&s.admin)).await.json();
+    let v =
+        s.get(&format!("/api/v1/admin/stats?bucket=hour&since={}&until={}", t0 - 3_600_000, t0 + 7_200_000), Some(&s.admin)).await.json();
     assert_eq!(v["total"], 4);
     let bucket0 = (t0 / 3_600_000) * 3_600_000;
     assert!(v["by_action"].as_array().unwrap().contains(&json!({"t": bucket0, "key": "block", "count": 1})), "{v}");
@@ -262,7 +274,9 @@ async fn concurrent_uploads_lose_nothing(b: Backend) {
         tasks.push(tokio::spawn(async move {
             let mut accepted = 0usize;
             for bi in 0..batches {
-                let evs: Vec<Value> = (0..per_batch).map(|k| event(&format!("{i}-{bi}-{k}"), 1_764_000_000_000 + k as i64, "warn", "chatgpt.com", &[("EMAIL", 1)])).collect();
+                let evs: Vec<Value> = (0..per_batch)
+                    .map(|k| event(&format!("{i}-{bi}-{k}"), 1_764_000_000_000 + k as i64, "warn", "chatgpt.com", &[("EMAIL", 1)]))
+                    .collect();
                 let body = json!({"events": evs});
                 let v = http.post_json(&url, Some(&tok), &body).await.unwrap().json();
                 accepted += v["accepted"].as_array().unwrap().len();
@@ -351,7 +365,8 @@ fn a_token_file_was_first(dir: &std::path::Path, admin: &str) -> bool {
 #[test]
 fn openapi_documents_every_route() {
     let doc = include_str!("../../docs/api/openapi.yaml");
-    let documented: Vec<&str> = doc.lines().filter(|l| l.starts_with("  /") && l.trim_end().ends_with(':')).map(|l| l.trim().trim_end_matches(':')).collect();
+    let documented: Vec<&str> =
+        doc.lines().filter(|l| l.starts_with("  /") && l.trim_end().ends_with(':')).map(|l| l.trim().trim_end_matches(':')).collect();
     let served = [
         "/healthz",
         "/api/v1/enroll",

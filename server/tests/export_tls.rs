@@ -44,7 +44,9 @@ async fn forwarder_delivers_every_event(b: Backend) {
     })
     .await;
     let dev = s.enroll("eng", "fw-dev").await;
-    let evs: Vec<Value> = (0..7).map(|i| event(&format!("f{i}"), 1_764_000_000_000 + i, if i % 2 == 0 { "block" } else { "warn" }, "chatgpt.com", &[("EMAIL", 1)])).collect();
+    let evs: Vec<Value> = (0..7)
+        .map(|i| event(&format!("f{i}"), 1_764_000_000_000 + i, if i % 2 == 0 { "block" } else { "warn" }, "chatgpt.com", &[("EMAIL", 1)]))
+        .collect();
     let r = s.post("/api/v1/events", Some(&dev), &json!({"events": evs})).await;
     assert_eq!(r.json()["accepted"].as_array().unwrap().len(), 7);
     // Syslog lines.
@@ -79,7 +81,10 @@ async fn syslog_over_tcp_uses_octet_counting() {
     use tokio::io::AsyncReadExt;
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    let s = TestServer::start_with(Backend::Sqlite, |c| c.forward.syslog = Some(promptwall_server::forward::SyslogTarget::Tcp(addr.to_string()))).await;
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.forward.syslog = Some(promptwall_server::forward::SyslogTarget::Tcp(addr.to_string()))
+    })
+    .await;
     let dev = s.enroll("eng", "tcp-dev").await;
     s.post("/api/v1/events", Some(&dev), &json!({"events": [event("t1", 1_764_000_000_000, "redact", "claude.ai", &[])]})).await;
     let (mut sock, _) = tokio::time::timeout(Duration::from_secs(20), l.accept()).await.unwrap().unwrap();

@@ -34,7 +34,9 @@ async fn enrollment_cannot_take_over_a_device(b: Backend) {
     assert_eq!(device(&devs, "victim")["hostname"], "victim.example");
     assert_eq!(device(&devs, &got)["group"], "sales");
     // Events the attacker forges land under the attacker's own id.
-    let r = s.post("/api/v1/events", Some(&attacker), &json!({"events": [event("forged", now_ms() - 1000, "allow", "chatgpt.com", &[])]})).await;
+    let r = s
+        .post("/api/v1/events", Some(&attacker), &json!({"events": [event("forged", now_ms() - 1000, "allow", "chatgpt.com", &[])]}))
+        .await;
     assert_eq!(r.json()["accepted"], json!(["forged"]));
     let q = s.get("/api/v1/admin/events?device=victim", Some(&s.admin)).await.json();
     assert_eq!(q["events"], json!([]), "nothing stored for the victim");
@@ -236,10 +238,13 @@ async fn idle_and_slow_clients_cannot_starve_the_server() {
 
     // A body promised but never sent: 408 at the 2 s body timeout, and the connection closes.
     let mut body = tokio::net::TcpStream::connect(addr).await.unwrap();
-    body.write_all(b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"token\":").await.unwrap();
+    body.write_all(b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"token\":")
+        .await
+        .unwrap();
     let mut got = Vec::new();
     let t0 = Instant::now();
-    let _ = tokio::time::timeout(Duration::from_secs(6), body.read_to_end(&mut got)).await.expect("connection closed after the body timeout");
+    let _ =
+        tokio::time::timeout(Duration::from_secs(6), body.read_to_end(&mut got)).await.expect("connection closed after the body timeout");
     let text = String::from_utf8_lossy(&got);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(t0.elapsed() >= Duration::from_millis(1500));

@@ -124,7 +124,9 @@ pub struct PolicyRecord {
 pub enum Publish {
     Published,
     /// The group already has this version or a newer one.
-    Rollback { current: i64 },
+    Rollback {
+        current: i64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -80,7 +80,8 @@ fn stored_event(r: &Row) -> StoredEvent {
 impl PgStore {
     /// Connects (pool of `max_conns`) and applies pending migrations.
     pub async fn connect(url: &str, max_conns: usize) -> Result<PgStore> {
-        let cfg: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| StoreError::Config(format!("bad database URL: {e}")))?;
+        let cfg: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| StoreError::Config(format!("bad database URL: {e}")))?;
         let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr).max_size(max_conns.max(1)).build().map_err(pool_err)?;
         let store = PgStore { pool };
@@ -92,7 +93,8 @@ impl PgStore {
         let mut c = self.pool.get().await.map_err(pool_err)?;
         c.execute("SELECT pg_advisory_lock(72616964)", &[]).await?;
         let res = async {
-            c.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)").await?;
+            c.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)")
+                .await?;
             let version: i64 = c.query_one("SELECT COALESCE(max(version), 0) FROM schema_migrations", &[]).await?.get(0);
             let known = MIGRATIONS.len() as i64;
             if version > known {
@@ -101,7 +103,8 @@ impl PgStore {
             for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
                 let tx = c.transaction().await?;
                 tx.batch_execute(sql).await?;
-                tx.execute("INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)", &[&((i + 1) as i64), &crate::now_ms()]).await?;
+                tx.execute("INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)", &[&((i + 1) as i64), &crate::now_ms()])
+                    .await?;
                 tx.commit().await?;
             }
             Ok(())
@@ -170,7 +173,10 @@ impl Store for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let row = tx
-            .query_opt("SELECT group_name, uses_left, expires_ms FROM enrollment_tokens WHERE token_hash = $1 FOR UPDATE", &[&enrollment_hash])
+            .query_opt(
+                "SELECT group_name, uses_left, expires_ms FROM enrollment_tokens WHERE token_hash = $1 FOR UPDATE",
+                &[&enrollment_hash],
+            )
             .await?;
         let Some(row) = row else { return Ok(None) };
         let (group, uses_left, expires_ms): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
@@ -208,13 +214,17 @@ impl Store for PgStore {
     }
 
     async fn allow_reenroll(&self, device_id: &str, until_ms: i64) -> Result<bool> {
-        Ok(self.client().await?.execute("UPDATE devices SET reenroll_until_ms = $2 WHERE device_id = $1", &[&device_id, &until_ms]).await? == 1)
+        Ok(self.client().await?.execute("UPDATE devices SET reenroll_until_ms = $2 WHERE device_id = $1", &[&device_id, &until_ms]).await?
+            == 1)
     }
 
     async fn secret(&self, name: &str, candidate: &str, now_ms: i64) -> Result<String> {
         let c = self.client().await?;
-        c.execute("INSERT INTO server_secrets (name, value, created_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", &[&name, &candidate, &now_ms])
-            .await?;
+        c.execute(
+            "INSERT INTO server_secrets (name, value, created_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+            &[&name, &candidate, &now_ms],
+        )
+        .await?;
         Ok(c.query_one("SELECT value FROM server_secrets WHERE name = $1", &[&name]).await?.get(0))
     }
 
@@ -336,7 +346,17 @@ impl Store for PgStore {
         tx.execute(
             "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[&rec.group, &rec.version, &rec.sha256, &rec.key_id, &rec.not_before, &rec.expires, &rec.policy_name, &rec.uploaded_ms, &rec.body],
+            &[
+                &rec.group,
+                &rec.version,
+                &rec.sha256,
+                &rec.key_id,
+                &rec.not_before,
+                &rec.expires,
+                &rec.policy_name,
+                &rec.uploaded_ms,
+                &rec.body,
+            ],
         )
         .await?;
         tx.commit().await?;

@@ -188,7 +188,8 @@ fn tops(conn: &Connection, sql: &str, since: i64, until: i64) -> rusqlite::Resul
 impl SqliteStore {
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore> {
-        secure_db_files(path).map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
+        secure_db_files(path)
+            .map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
@@ -223,7 +224,8 @@ impl SqliteStore {
             configure(&c)?;
             readers.push(Mutex::new(c));
         }
-        secure_db_files(path).map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
+        secure_db_files(path)
+            .map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
         Ok(SqliteStore { inner: Arc::new(Inner { _alive: alive, writer: Mutex::new(tx), readers, next: AtomicUsize::new(0) }) })
     }
 
@@ -359,13 +361,17 @@ impl Store for SqliteStore {
 
     async fn allow_reenroll(&self, device_id: &str, until_ms: i64) -> Result<bool> {
         let id = device_id.to_string();
-        self.write(move |c| Ok(c.execute("UPDATE devices SET reenroll_until_ms = ?2 WHERE device_id = ?1", params![id, until_ms])? == 1)).await
+        self.write(move |c| Ok(c.execute("UPDATE devices SET reenroll_until_ms = ?2 WHERE device_id = ?1", params![id, until_ms])? == 1))
+            .await
     }
 
     async fn secret(&self, name: &str, candidate: &str, now_ms: i64) -> Result<String> {
         let (n, v) = (name.to_string(), candidate.to_string());
         self.write(move |c| {
-            c.execute("INSERT INTO server_secrets (name, value, created_ms) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING", params![n, v, now_ms])?;
+            c.execute(
+                "INSERT INTO server_secrets (name, value, created_ms) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+                params![n, v, now_ms],
+            )?;
             Ok(c.query_row("SELECT value FROM server_secrets WHERE name = ?1", [&n], |r| r.get(0))?)
         })
         .await
@@ -467,7 +473,17 @@ impl Store for SqliteStore {
             tx.execute(
                 "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![rec.group, rec.version, rec.sha256, rec.key_id, rec.not_before, rec.expires, rec.policy_name, rec.uploaded_ms, rec.body],
+                params![
+                    rec.group,
+                    rec.version,
+                    rec.sha256,
+                    rec.key_id,
+                    rec.not_before,
+                    rec.expires,
+                    rec.policy_name,
+                    rec.uploaded_ms,
+                    rec.body
+                ],
             )?;
             Ok(Publish::Published)
         })
@@ -553,7 +569,8 @@ impl Store for SqliteStore {
 
     async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
         self.read(move |c| {
-            let mut stmt = c.prepare_cached("SELECT seq, received_ms, group_name, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+            let mut stmt =
+                c.prepare_cached("SELECT seq, received_ms, group_name, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
             let rows = stmt.query_map(params![after, limit], stored_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -562,10 +579,8 @@ impl Store for SqliteStore {
 
     async fn get_cursor(&self, name: &str) -> Result<i64> {
         let n = name.to_string();
-        self.read(move |c| {
-            Ok(c.query_row("SELECT seq FROM forward_cursors WHERE name = ?1", [n], |r| r.get(0)).optional()?.unwrap_or(0))
-        })
-        .await
+        self.read(move |c| Ok(c.query_row("SELECT seq FROM forward_cursors WHERE name = ?1", [n], |r| r.get(0)).optional()?.unwrap_or(0)))
+            .await
     }
 
     async fn set_cursor(&self, name: &str, seq: i64) -> Result<()> {

@@ -97,7 +97,8 @@ impl Signer {
     pub fn bundle_for(&self, version: u64, group: &str) -> Vec<u8> {
         let policy: Value = serde_json::from_str(promptwall_policy::default_policy_json()).expect("default policy");
         let now = promptwall_server::now_ms() as u64 / 1000;
-        let b = promptwall_policy::sign(&policy, version, now - 60, now + 86_400, &self.key_id, &[group.to_string()], &self.private_key).expect("sign");
+        let b = promptwall_policy::sign(&policy, version, now - 60, now + 86_400, &self.key_id, &[group.to_string()], &self.private_key)
+            .expect("sign");
         serde_json::to_vec_pretty(&b).expect("json")
     }
 }
@@ -171,7 +172,13 @@ impl TestServer {
     /// Enrolls `device_id` into `group`; returns the device token.
     pub async fn enroll(&self, group: &str, device_id: &str) -> String {
         let t = self.enrollment_token(group, 1).await;
-        let r = self.post("/api/v1/enroll", None, &json!({"token": t, "device_id": device_id, "hostname": format!("{device_id}.example"), "agent_version": "0.1.0"})).await;
+        let r = self
+            .post(
+                "/api/v1/enroll",
+                None,
+                &json!({"token": t, "device_id": device_id, "hostname": format!("{device_id}.example"), "agent_version": "0.1.0"}),
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text());
         let v = r.json();
         assert_eq!(v["group"], group);
