@@ -132,7 +132,9 @@ pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
     let mut loops = Vec::new();
     {
         let (cell, config, store, stop) = (shared.cell.clone(), config.clone(), shared.store.clone(), stop.clone());
-        loops.push(std::thread::Builder::new().name("policy-sync".into()).spawn(move || crate::sync::policy_loop(cell, config, store, stop))?);
+        loops.push(
+            std::thread::Builder::new().name("policy-sync".into()).spawn(move || crate::sync::policy_loop(cell, config, store, stop))?,
+        );
     }
     {
         let (cell, config, stop) = (shared.cell.clone(), config.clone(), stop.clone());
@@ -265,7 +267,9 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
                     let mut host = Decider::new(&shared, "daemon");
                     let touch = || clock.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
                     let mut writer = &stream;
-                    if let Err(e) = serve(&mut host, &mut BufReader::new(read_half), &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &touch) {
+                    if let Err(e) =
+                        serve(&mut host, &mut BufReader::new(read_half), &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &touch)
+                    {
                         tracing::debug!(error = %format!("{e:#}"), "connection ended");
                     }
                 }

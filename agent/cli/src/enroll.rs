@@ -21,10 +21,10 @@ pub struct EnrollArgs {
     pub token: String,
 }
 
-
 pub fn run(args: EnrollArgs) -> Result<ExitCode> {
     let cfg = AgentConfig::load()?;
-    let server = args.server.or(cfg.server_url.clone()).context("no server: pass --server URL or set server_url in the agent configuration")?;
+    let server =
+        args.server.or(cfg.server_url.clone()).context("no server: pass --server URL or set server_url in the agent configuration")?;
     anyhow::ensure!(server.starts_with("https://") || server.starts_with("http://"), "--server must be an https:// URL");
     if server.starts_with("http://") {
         eprintln!("promptwall: warning: {server} is not https; the device credential will travel in clear");
@@ -32,10 +32,13 @@ pub fn run(args: EnrollArgs) -> Result<ExitCode> {
     let device_id = crate::local::device_id()?;
     let reply = Client::new(&server, None, cfg.server_ca_file.as_deref())
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .enroll(args.token.trim(), &device_id, &crate::local::hostname()).map_err(|e| match &e {
-        ApiError::Status { status: 401, .. } => anyhow::anyhow!("the server refused the enrollment token (unknown, expired or already used): {e}"),
-        _ => anyhow::anyhow!("enrollment failed: {e}"),
-    })?;
+        .enroll(args.token.trim(), &device_id, &crate::local::hostname())
+        .map_err(|e| match &e {
+            ApiError::Status { status: 401, .. } => {
+                anyhow::anyhow!("the server refused the enrollment token (unknown, expired or already used): {e}")
+            }
+            _ => anyhow::anyhow!("enrollment failed: {e}"),
+        })?;
     anyhow::ensure!(!reply.device_token.is_empty(), "the server sent an empty device credential");
     anyhow::ensure!(!reply.device_id.is_empty() && reply.device_id.len() <= 128, "the server sent an unusable device id");
     let store = credential::store(&reply.device_token, cfg.credential_store, &reply.device_id)?;

@@ -56,19 +56,29 @@ pub fn status() -> Result<ExitCode> {
     let store = open_store().ok();
     let state = |k: &str| store.as_ref().and_then(|s| s.state(k).ok().flatten()).filter(|v| !v.is_empty());
     let state_ms = |k: &str| state(k).and_then(|v| v.parse::<i64>().ok());
-    match promptwall_agent::policy_cell::PolicyCell::load(&cfg, cfg.override_policy(crate::local::dev_env("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref()) {
+    match promptwall_agent::policy_cell::PolicyCell::load(
+        &cfg,
+        cfg.override_policy(crate::local::dev_env("PROMPTWALL_POLICY").map(std::path::PathBuf::from).as_ref()).as_deref(),
+    ) {
         Ok(cell) => {
             let p = cell.current();
             let age = match std::fs::metadata(promptwall_agent::policy_cell::bundle_path()?).and_then(|m| m.modified()) {
-                Ok(t) if p.source == "bundle" => format!(", received {}", ago(t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64))),
+                Ok(t) if p.source == "bundle" => {
+                    format!(", received {}", ago(t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)))
+                }
                 _ => String::new(),
             };
-            let expires = p.expires.map(|e| format!(", expires in {} days", (e as i64 - crate::local::now_ms() / 1000) / 86_400)).unwrap_or_default();
+            let expires =
+                p.expires.map(|e| format!(", expires in {} days", (e as i64 - crate::local::now_ms() / 1000) / 86_400)).unwrap_or_default();
             println!("policy:          {} (version {}, {}{age}{expires})", p.policy.policy.name, p.version, p.source);
         }
         Err(e) => println!("policy:          unusable: {e:#}"),
     }
-    println!("last policy sync: {}{}", ago(state_ms("policy_last_sync_ms")), state("policy_last_error").map(|e| format!("; last bundle refused: {e}")).unwrap_or_default());
+    println!(
+        "last policy sync: {}{}",
+        ago(state_ms("policy_last_sync_ms")),
+        state("policy_last_error").map(|e| format!("; last bundle refused: {e}")).unwrap_or_default()
+    );
     println!("detection:       {}", crate::models::summary());
     for m in crate::models::status() {
         println!("  model          {}", m.line());
@@ -98,7 +108,12 @@ pub fn status() -> Result<ExitCode> {
                 None if state_ms("policy_last_sync_ms").is_some() => "reachable at the last sync".into(),
                 None => "not contacted yet".into(),
             };
-            println!("server:          {} (device {}{}); {reach}", e.server_url, e.device_id, e.group.map(|g| format!(", group {g}")).unwrap_or_default());
+            println!(
+                "server:          {} (device {}{}); {reach}",
+                e.server_url,
+                e.device_id,
+                e.group.map(|g| format!(", group {g}")).unwrap_or_default()
+            );
         }
         Ok(None) => println!("server:          not enrolled"),
         Err(err) => println!("server:          enrollment record unreadable: {err:#}"),

@@ -7,7 +7,11 @@ use crate::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: LogFormat, configured: Option<&str>, default: &str) {
-    let spec = std::env::var("PROMPTWALL_LOG").ok().or_else(|| std::env::var("RUST_LOG").ok()).or_else(|| configured.map(String::from)).unwrap_or_else(|| default.to_string());
+    let spec = std::env::var("PROMPTWALL_LOG")
+        .ok()
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .or_else(|| configured.map(String::from))
+        .unwrap_or_else(|| default.to_string());
     let filter = EnvFilter::try_new(&spec).unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
     // A second init (tests, or a subcommand that already set one up) is not an error.

@@ -59,7 +59,16 @@ struct TokenUser {
 
 #[link(name = "kernel32")]
 extern "system" {
-    fn CreateNamedPipeW(name: *const u16, open_mode: u32, pipe_mode: u32, max_instances: u32, out_buffer: u32, in_buffer: u32, default_timeout_ms: u32, sa: *const SecurityAttributes) -> Handle;
+    fn CreateNamedPipeW(
+        name: *const u16,
+        open_mode: u32,
+        pipe_mode: u32,
+        max_instances: u32,
+        out_buffer: u32,
+        in_buffer: u32,
+        default_timeout_ms: u32,
+        sa: *const SecurityAttributes,
+    ) -> Handle;
     fn ConnectNamedPipe(pipe: Handle, overlapped: *mut c_void) -> i32;
     fn DisconnectNamedPipe(pipe: Handle) -> i32;
     fn CloseHandle(handle: Handle) -> i32;
@@ -72,7 +81,16 @@ extern "system" {
     fn ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl: *const u16, revision: u32, sd: *mut *mut c_void, size: *mut u32) -> i32;
     fn OpenProcessToken(process: Handle, access: u32, token: *mut Handle) -> i32;
     fn GetTokenInformation(token: Handle, class: i32, info: *mut c_void, len: u32, ret_len: *mut u32) -> i32;
-    fn GetSecurityInfo(handle: Handle, object_type: i32, info: u32, owner: *mut *mut c_void, group: *mut *mut c_void, dacl: *mut *mut c_void, sacl: *mut *mut c_void, sd: *mut *mut c_void) -> u32;
+    fn GetSecurityInfo(
+        handle: Handle,
+        object_type: i32,
+        info: u32,
+        owner: *mut *mut c_void,
+        group: *mut *mut c_void,
+        dacl: *mut *mut c_void,
+        sacl: *mut *mut c_void,
+        sd: *mut *mut c_void,
+    ) -> u32;
     fn EqualSid(a: *mut c_void, b: *mut c_void) -> i32;
 }
 
@@ -97,7 +115,9 @@ impl Descriptor {
         let sddl = wide("D:P(A;;GA;;;OW)(A;;GA;;;SY)");
         let mut sd: *mut c_void = std::ptr::null_mut();
         // SAFETY: `sddl` is NUL-terminated; on success `sd` receives a LocalAlloc'd descriptor.
-        if unsafe { ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.as_ptr(), SDDL_REVISION_1, &mut sd, std::ptr::null_mut()) } == 0 {
+        if unsafe { ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.as_ptr(), SDDL_REVISION_1, &mut sd, std::ptr::null_mut()) }
+            == 0
+        {
             return Err(io::Error::last_os_error());
         }
         Ok(Descriptor(sd))
@@ -112,7 +132,11 @@ impl Drop for Descriptor {
 }
 
 fn create_instance(name: &[u16], sd: &Descriptor, first: bool) -> io::Result<Handle> {
-    let sa = SecurityAttributes { n_length: std::mem::size_of::<SecurityAttributes>() as u32, lp_security_descriptor: sd.0, b_inherit_handle: 0 };
+    let sa = SecurityAttributes {
+        n_length: std::mem::size_of::<SecurityAttributes>() as u32,
+        lp_security_descriptor: sd.0,
+        b_inherit_handle: 0,
+    };
     let open_mode = PIPE_ACCESS_DUPLEX | if first { FILE_FLAG_FIRST_PIPE_INSTANCE } else { 0 };
     let pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
     // SAFETY: `name` is NUL-terminated; `sa` lives across the call.
@@ -128,7 +152,8 @@ pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
     let name = pipe_name();
     let wname = wide(&name);
     let sd = Descriptor::new()?;
-    let mut pipe = create_instance(&wname, &sd, true).map_err(|e| anyhow::anyhow!("{name}: cannot create the pipe (is a daemon already serving?): {e}"))?;
+    let mut pipe = create_instance(&wname, &sd, true)
+        .map_err(|e| anyhow::anyhow!("{name}: cannot create the pipe (is a daemon already serving?): {e}"))?;
     tracing::info!(pipe = %name, "serving");
     {
         // Wakes the blocking ConnectNamedPipe below once stop is set.
@@ -142,7 +167,8 @@ pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
     }
     loop {
         // SAFETY: `pipe` is a valid pipe handle we own.
-        let ok = unsafe { ConnectNamedPipe(pipe, std::ptr::null_mut()) } != 0 || io::Error::last_os_error().raw_os_error() == Some(ERROR_PIPE_CONNECTED);
+        let ok = unsafe { ConnectNamedPipe(pipe, std::ptr::null_mut()) } != 0
+            || io::Error::last_os_error().raw_os_error() == Some(ERROR_PIPE_CONNECTED);
         if running.stop.load(Ordering::Relaxed) {
             // SAFETY: as above; not used after this.
             unsafe {
@@ -200,7 +226,16 @@ pub fn connect() -> Option<File> {
     let mut sd: *mut c_void = std::ptr::null_mut();
     // SAFETY: a valid handle; `owner` points into `sd`, which we free after the comparison.
     let rc = unsafe {
-        GetSecurityInfo(file.as_raw_handle() as Handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, &mut owner, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut(), &mut sd)
+        GetSecurityInfo(
+            file.as_raw_handle() as Handle,
+            SE_KERNEL_OBJECT,
+            OWNER_SECURITY_INFORMATION,
+            &mut owner,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut sd,
+        )
     };
     let same = rc == 0 && !owner.is_null() && own_user_sid_matches(owner);
     if !sd.is_null() {

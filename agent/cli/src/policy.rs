@@ -145,7 +145,11 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             }
             write_private(&priv_path, &sk)?;
             std::fs::write(&pub_path, format!("{pk}\n"))?;
-            println!("private key: {} (keep it off the fleet)\npublic key:  {} (put it in managed configuration as trusted key `{key_id}`)", priv_path.display(), pub_path.display());
+            println!(
+                "private key: {} (keep it off the fleet)\npublic key:  {} (put it in managed configuration as trusted key `{key_id}`)",
+                priv_path.display(),
+                pub_path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Sign(a) => {
@@ -154,9 +158,16 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             let sk = std::fs::read_to_string(&a.key).with_context(|| format!("{}: cannot read key", a.key.display()))?;
             let nb = a.not_before.unwrap_or_else(now);
             let audience = if a.all_groups { vec!["*".to_string()] } else { a.groups.clone() };
-            let bundle = pol::sign(&policy, a.version, nb, nb + a.valid_days * 86_400, &a.key_id, &audience, sk.trim()).map_err(anyhow::Error::msg)?;
+            let bundle = pol::sign(&policy, a.version, nb, nb + a.valid_days * 86_400, &a.key_id, &audience, sk.trim())
+                .map_err(anyhow::Error::msg)?;
             std::fs::write(&a.out, serde_json::to_string_pretty(&bundle)?)?;
-            println!("signed version {} with key `{}` for {} into {}", a.version, a.key_id, if a.all_groups { "every group".to_string() } else { format!("group(s) {}", a.groups.join(", ")) }, a.out.display());
+            println!(
+                "signed version {} with key `{}` for {} into {}",
+                a.version,
+                a.key_id,
+                if a.all_groups { "every group".to_string() } else { format!("group(s) {}", a.groups.join(", ")) },
+                a.out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Verify(a) => {
@@ -169,7 +180,15 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
             let bytes = std::fs::read(&a.bundle).with_context(|| format!("{}: cannot read", a.bundle.display()))?;
             match pol::verify(&bytes, &trusted, a.current_version, now()) {
                 Ok(b) => {
-                    println!("{}: valid: version {}, key `{}`, groups {}, policy `{}`, expires {}", a.bundle.display(), b.version, b.key_id, b.audience.join(","), b.policy.policy.name, b.expires);
+                    println!(
+                        "{}: valid: version {}, key `{}`, groups {}, policy `{}`, expires {}",
+                        a.bundle.display(),
+                        b.version,
+                        b.key_id,
+                        b.audience.join(","),
+                        b.policy.policy.name,
+                        b.expires
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
@@ -188,8 +207,8 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
                 .collect::<Option<Vec<u8>>>()
                 .filter(|k| k.len() == 32 && hex.len() == 64)
                 .context("the key file must hold 64 hex characters (the tenant key)")?;
-            let normalize: promptwall_detect::Normalize =
-                serde_json::from_value(Value::String(normalize.clone())).map_err(|_| anyhow::anyhow!("--normalize {normalize:?}: use email, digits or token"))?;
+            let normalize: promptwall_detect::Normalize = serde_json::from_value(Value::String(normalize.clone()))
+                .map_err(|_| anyhow::anyhow!("--normalize {normalize:?}: use email, digits or token"))?;
             use std::io::BufRead;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -226,7 +245,10 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         Some(p) => load_policy(p)?,
         None => pol::default_policy(),
     };
-    let engine = Engine::builder().custom(policy.policy.custom_detectors.clone()).build().context("building the engine with the policy's detectors")?;
+    let engine = Engine::builder()
+        .custom(policy.policy.custom_detectors.clone())
+        .build()
+        .context("building the engine with the policy's detectors")?;
     let decide = |text: &str, site: &str| {
         let scan = engine.scan(text);
         pol::evaluate(&policy, text, &scan, &pol::Context { host: site, user: &a.user, groups: &a.groups })
@@ -241,7 +263,13 @@ fn test(a: TestArgs) -> Result<ExitCode> {
             let d = decide(text, c["site"].as_str().unwrap_or(&a.site));
             let ok = d.action.as_str() == want;
             failed += usize::from(!ok);
-            println!("{} {}: {} (expected {want}) {}", if ok { "ok  " } else { "FAIL" }, c["name"].as_str().unwrap_or("?"), d.action.as_str(), d.reasons.join("; "));
+            println!(
+                "{} {}: {} (expected {want}) {}",
+                if ok { "ok  " } else { "FAIL" },
+                c["name"].as_str().unwrap_or("?"),
+                d.action.as_str(),
+                d.reasons.join("; ")
+            );
         }
         println!("{} passed, {failed} failed", cases.len() - failed);
     }
@@ -251,7 +279,12 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         for f in files {
             let text = String::from_utf8_lossy(&std::fs::read(&f)?).into_owned();
             let d = decide(&text, &a.site);
-            println!("{}: {}{}", f.display(), d.action.as_str(), if d.reasons.is_empty() { String::new() } else { format!(" ({})", d.reasons.join("; ")) });
+            println!(
+                "{}: {}{}",
+                f.display(),
+                d.action.as_str(),
+                if d.reasons.is_empty() { String::new() } else { format!(" ({})", d.reasons.join("; ")) }
+            );
             if d.action != Action::Allow && !d.message.is_empty() {
                 println!("    message: {}", d.message);
             }

@@ -81,7 +81,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     if args.verbose {
         // Written, not eprintln!: a closed stderr (`… 2>&1 | grep -q`) is not worth a panic.
         let mut err = io::stderr().lock();
-        let _ = writeln!(err, "promptwall: {} structured detectors; {}", engine.detector_ids().len(), promptwall_ml::Models::summary(&status));
+        let _ =
+            writeln!(err, "promptwall: {} structured detectors; {}", engine.detector_ids().len(), promptwall_ml::Models::summary(&status));
         for s in &status {
             let _ = writeln!(err, "promptwall:   model {}", s.line());
         }
@@ -236,7 +237,6 @@ fn decode(name: &str, buf: Vec<u8>, max: u64) -> Result<String> {
         }
     }
 }
-
 
 fn document_json(name: Option<&str>, r: &ScanResult, text: &str) -> Value {
     let findings: Vec<Value> = r

@@ -66,9 +66,16 @@ pub fn enrolled_client(cfg: &AgentConfig) -> Result<(Client, crate::credential::
 }
 
 /// The daemon's sync loop: runs until `stop`.
-pub fn policy_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, store: Option<Arc<std::sync::Mutex<promptwall_store::EventStore>>>, stop: Arc<AtomicBool>) {
+pub fn policy_loop(
+    cell: Arc<PolicyCell>,
+    config: Arc<RwLock<AgentConfig>>,
+    store: Option<Arc<std::sync::Mutex<promptwall_store::EventStore>>>,
+    stop: Arc<AtomicBool>,
+) {
     let mut attempt = 0u32;
-    let state = |key: &str| store.as_ref().and_then(|s| s.lock().unwrap_or_else(|p| p.into_inner()).state(key).ok().flatten()).filter(|v| !v.is_empty());
+    let state = |key: &str| {
+        store.as_ref().and_then(|s| s.lock().unwrap_or_else(|p| p.into_inner()).state(key).ok().flatten()).filter(|v| !v.is_empty())
+    };
     let set_state = |key: &str, value: &str| {
         if let Some(s) = &store {
             let _ = s.lock().unwrap_or_else(|p| p.into_inner()).set_state(key, value);
@@ -112,7 +119,8 @@ pub fn policy_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stor
                         set_state("server_last_error", &e.to_string());
                         if e.retryable() {
                             attempt += 1;
-                            let w = crate::local::backoff(attempt, Duration::from_secs(1), Duration::from_secs(cfg.backoff_max_s)).max(e.retry_after().unwrap_or_default());
+                            let w = crate::local::backoff(attempt, Duration::from_secs(1), Duration::from_secs(cfg.backoff_max_s))
+                                .max(e.retry_after().unwrap_or_default());
                             tracing::warn!(error = %e, attempt, retry_in_ms = w.as_millis() as u64, "policy sync failed");
                             w
                         } else {

@@ -64,7 +64,10 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
                     }
                     Err(crate::client::ApiError::Status { status: 413, .. }) if batch > 1 => {
                         shrink += 1;
-                        tracing::warn!(batch = (cfg.upload_batch_size >> shrink).max(1), "upload batch too large for the server; sending smaller batches");
+                        tracing::warn!(
+                            batch = (cfg.upload_batch_size >> shrink).max(1),
+                            "upload batch too large for the server; sending smaller batches"
+                        );
                         Duration::ZERO
                     }
                     Err(crate::client::ApiError::Status { status: 413, .. }) => {
@@ -79,7 +82,8 @@ pub fn upload_loop(cell: Arc<PolicyCell>, config: Arc<RwLock<AgentConfig>>, stop
                         let _ = st.set_state("server_last_error", &e.to_string());
                         if e.retryable() {
                             attempt += 1;
-                            let w = crate::local::backoff(attempt, Duration::from_secs(1), Duration::from_secs(cfg.backoff_max_s)).max(e.retry_after().unwrap_or_default());
+                            let w = crate::local::backoff(attempt, Duration::from_secs(1), Duration::from_secs(cfg.backoff_max_s))
+                                .max(e.retry_after().unwrap_or_default());
                             tracing::warn!(error = %e, attempt, retry_in_ms = w.as_millis() as u64, "event upload failed; events stay queued");
                             w
                         } else {

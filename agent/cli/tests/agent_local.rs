@@ -68,13 +68,21 @@ fn json_logs_never_hold_pasted_text() {
     std::fs::create_dir_all(d.join("data")).unwrap();
     let mut c = cmd(&d);
     let log = std::fs::File::create(d.join("daemon.log")).unwrap();
-    let child = c.args(["daemon", "--log-format", "json"]).env("PROMPTWALL_LOG", "trace").stdout(std::process::Stdio::null()).stderr(log).spawn().unwrap();
+    let child = c
+        .args(["daemon", "--log-format", "json"])
+        .env("PROMPTWALL_LOG", "trace")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
     let mut daemon = Daemon(child);
     wait_for(20, "socket", || d.join("run/agent.sock").exists());
     let mut h = HostProc::start(&d);
     let v = h.inspect(1, SECRET);
     assert_eq!(v["action"], "block");
-    let card = h.ask(json!({"v": 1, "id": 2, "type": "inspect", "text": "card 4539 1488 0343 6467", "url": "https://claude.ai/", "trigger": "paste"}));
+    let card = h.ask(
+        json!({"v": 1, "id": 2, "type": "inspect", "text": "card 4539 1488 0343 6467", "url": "https://claude.ai/", "trigger": "paste"}),
+    );
     assert_eq!(card["action"], "redact");
     // Malformed input on the socket path is logged too, without its bytes.
     let bad = h.ask(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET}));
@@ -137,7 +145,10 @@ fn a_broken_override_never_costs_a_verdict() {
     write_config(&d, json!({"policy_override": d.join("broken.json")}));
     let mut h = HostProc::start(&d);
     let v = h.inspect(1, SECRET);
-    assert_eq!((v["action"].clone(), v["policy_name"].clone(), v["decided_by"].clone()), (json!("block"), json!("Promptwall default"), json!("host")));
+    assert_eq!(
+        (v["action"].clone(), v["policy_name"].clone(), v["decided_by"].clone()),
+        (json!("block"), json!("Promptwall default"), json!("host"))
+    );
     assert_eq!(h.finish(), Some(0));
 }
 
@@ -174,7 +185,8 @@ fn the_daemon_survives_bad_frames_on_its_socket() {
     let too_large = read_frame(&mut s);
     assert_eq!(too_large["code"], "frame_too_large");
     assert_eq!(too_large["id"], "big-1", "the error echoes the request id");
-    s.write_all(&frame(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET, "url": "https://chatgpt.com/", "trigger": "paste"}))).unwrap();
+    s.write_all(&frame(json!({"v": 1, "id": 3, "type": "inspect", "text": SECRET, "url": "https://chatgpt.com/", "trigger": "paste"})))
+        .unwrap();
     assert_eq!(read_frame(&mut s)["action"], "block");
     // Truncated: a header promising more than ever comes, then the writer goes away.
     let mut cut = 100u32.to_ne_bytes().to_vec();
@@ -290,7 +302,12 @@ impl Tmpfs {
             return None;
         }
         std::fs::create_dir_all(at).unwrap();
-        let ok = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"]).arg(at).status().unwrap().success();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .arg(at)
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "mount tmpfs at {}", at.display());
         Some(Tmpfs(at.to_path_buf()))
     }
@@ -325,7 +342,11 @@ fn a_full_disk_costs_no_verdict_loses_nothing_recorded_and_recording_resumes() {
     assert!(daemon_events_line(&d).contains("events recording"), "{}", daemon_events_line(&d));
     // Fill the filesystem while the daemon runs.
     let filler = d.join("data/filler");
-    let _ = std::process::Command::new("dd").args(["if=/dev/zero", "bs=4k"]).arg(format!("of={}", filler.display())).stderr(std::process::Stdio::null()).status();
+    let _ = std::process::Command::new("dd")
+        .args(["if=/dev/zero", "bs=4k"])
+        .arg(format!("of={}", filler.display()))
+        .stderr(std::process::Stdio::null())
+        .status();
     // Verdicts keep coming, decided by the daemon, though nothing can be written.
     for i in 5..40 {
         let v = h.inspect(i, SECRET);

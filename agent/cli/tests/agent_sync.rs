@@ -186,7 +186,8 @@ fn kill_9_during_upload_loses_nothing_and_stores_nothing_twice() {
     server.with(|s| s.ack_delay = Duration::ZERO);
     let _daemon = Daemon::start(&d, &[]);
     wait_for(30, "queue drained after restart", || queued(&d) == 0);
-    let (stored, received): (std::collections::HashMap<String, Value>, Vec<String>) = server.with(|s| (s.events.clone(), s.received_ids.clone()));
+    let (stored, received): (std::collections::HashMap<String, Value>, Vec<String>) =
+        server.with(|s| (s.events.clone(), s.received_ids.clone()));
     for id in &ids {
         assert!(stored.contains_key(id), "event {id} lost");
     }
@@ -245,7 +246,18 @@ fn sign_window(d: &Path, policy: &Value, key: &Path, key_id: &str, version: u64,
         .arg(&p)
         .arg("--key")
         .arg(key)
-        .args(["--key-id", key_id, "--version", &version.to_string(), "--all-groups", "--not-before", &not_before.to_string(), "--valid-days", &days.to_string(), "-o"])
+        .args([
+            "--key-id",
+            key_id,
+            "--version",
+            &version.to_string(),
+            "--all-groups",
+            "--not-before",
+            &not_before.to_string(),
+            "--valid-days",
+            &days.to_string(),
+            "-o",
+        ])
         .arg(&out)
         .output()
         .unwrap();
@@ -322,19 +334,36 @@ fn exact_match_sets_and_hash_tags_are_keyed_by_the_tenant_key() {
     policy["redaction"] = json!({"default_style": "hash"});
     let key_file = d.join("tenant.key");
     std::fs::write(&key_file, TENANT_KEY).unwrap();
-    let mut edm = cmd(&d).args(["policy", "edm-hash", "--normalize", "email", "--key-file"]).arg(&key_file).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut edm = cmd(&d)
+        .args(["policy", "edm-hash", "--normalize", "email", "--key-file"])
+        .arg(&key_file)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     use std::io::Write;
     edm.stdin.take().unwrap().write_all(b"Vip.Customer@Northwind.io\n").unwrap();
     let hashes: Vec<String> = String::from_utf8(edm.wait_with_output().unwrap().stdout).unwrap().lines().map(String::from).collect();
     assert_eq!(hashes.len(), 1);
     policy["custom_detectors"] = json!([{"kind": "exact_match", "id": "vip-customers", "normalize": "email", "hashes": hashes}]);
-    policy["rules"].as_array_mut().unwrap().insert(0, json!({"id": "vip", "match": {"custom": ["vip-customers"]}, "action": "block", "message": "VIP customer data."}));
+    policy["rules"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, json!({"id": "vip", "match": {"custom": ["vip-customers"]}, "action": "block", "message": "VIP customer data."}));
     let over = d.join("override.json");
     std::fs::write(&over, policy.to_string()).unwrap();
     let ask = |text: &str| {
         let mut c = cmd(&d);
         c.env("PROMPTWALL_POLICY", &over);
-        let mut h = HostProc { child: c.arg("native-host").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap() };
+        let mut h = HostProc {
+            child: c
+                .arg("native-host")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        };
         let v = h.ask(json!({"v": 2, "id": 1, "type": "inspect", "text": text, "url": "https://chatgpt.com/", "trigger": "paste"}));
         h.finish();
         v
@@ -346,7 +375,10 @@ fn exact_match_sets_and_hash_tags_are_keyed_by_the_tenant_key() {
 
     // Enrolled: the tenant key arrives with the credential; the set matches, and tags change key.
     assert!(enroll(&d, &server, "tok-tenant").status.success());
-    assert!(!std::fs::read_to_string(d.join("data/enrollment.json")).unwrap().contains(TENANT_KEY), "the key is not in the enrollment record");
+    assert!(
+        !std::fs::read_to_string(d.join("data/enrollment.json")).unwrap().contains(TENANT_KEY),
+        "the key is not in the enrollment record"
+    );
     let v = ask("write to vip.customer@northwind.io");
     assert_eq!(v["action"], "block", "{v}");
     let tagged_enrolled = ask("card 4539 1488 0343 6467")["redacted_text"].as_str().unwrap().to_string();

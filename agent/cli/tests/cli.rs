@@ -63,7 +63,10 @@ fn jsonl_contract_one_line_per_line_in_order() {
     let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], "a1");
-    assert_eq!(lines[0]["findings"][0], serde_json::json!({"type": "EMAIL", "start": 5, "end": 27, "score": 0.96, "family": "PII", "detector": "pii.email"}));
+    assert_eq!(
+        lines[0]["findings"][0],
+        serde_json::json!({"type": "EMAIL", "start": 5, "end": 27, "score": 0.96, "family": "PII", "detector": "pii.email"})
+    );
     assert!(lines[1]["id"].is_null() && lines[1]["error"].is_string());
     assert_eq!(lines[2]["id"], 2);
     assert!(lines[2]["error"].is_string());

@@ -70,7 +70,9 @@ fn read(r: &mut impl Read) -> Value {
 }
 
 fn inspect(id: usize) -> Vec<u8> {
-    frame(json!({"v": 1, "id": id, "type": "inspect", "text": "key AKIAT4SYWB5WKH7DNSIP", "url": "https://chatgpt.com/", "trigger": "paste"}))
+    frame(
+        json!({"v": 1, "id": id, "type": "inspect", "text": "key AKIAT4SYWB5WKH7DNSIP", "url": "https://chatgpt.com/", "trigger": "paste"}),
+    )
 }
 
 struct HostProc {

@@ -149,7 +149,11 @@ fn user_install_registers_every_browser_and_the_host_answers() {
     assert!(home.join(".config/systemd/user/promptwall-daemon.service").is_file());
 
     // Chromium passes the origin; Firefox the manifest path and the add-on id.
-    let chrome = talk_to_host(&home.join(BROWSER_DIRS[0]).join("com.promptwall.agent.json"), &home, &["chrome-extension://aeallnljkglkjjonfebpgdfgcknmegcc/"]);
+    let chrome = talk_to_host(
+        &home.join(BROWSER_DIRS[0]).join("com.promptwall.agent.json"),
+        &home,
+        &["chrome-extension://aeallnljkglkjjonfebpgdfgcknmegcc/"],
+    );
     assert_eq!(chrome[0]["type"], "hello_ok", "{chrome:?}");
     assert_eq!(chrome[1]["type"], "verdict", "{chrome:?}");
     assert_eq!(chrome[1]["findings"][0]["type"], "CREDIT_CARD", "{chrome:?}");
@@ -245,7 +249,13 @@ fn found_only_registers_the_browsers_present() {
     std::fs::create_dir_all(home.join(".config/chromium/Default")).unwrap();
     ok(pw(&home).args(["install", "--user", "--found-only", "--no-daemon"]));
     let got: Vec<String> = files(&home).into_iter().filter(|f| f.ends_with("com.promptwall.agent.json")).collect();
-    assert_eq!(got, vec![".config/chromium/NativeMessagingHosts/com.promptwall.agent.json", ".mozilla/native-messaging-hosts/com.promptwall.agent.json"]);
+    assert_eq!(
+        got,
+        vec![
+            ".config/chromium/NativeMessagingHosts/com.promptwall.agent.json",
+            ".mozilla/native-messaging-hosts/com.promptwall.agent.json"
+        ]
+    );
     assert!(!home.join(".config/systemd").exists());
 }
 
@@ -253,9 +263,22 @@ fn found_only_registers_the_browsers_present() {
 fn extension_ids_are_configurable_and_checked() {
     let home = dir("ids");
     let store = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-    ok(pw(&home).args(["install", "--user", "--browser", "edge", "--extension-id", "aeallnljkglkjjonfebpgdfgcknmegcc", "--extension-id", store]));
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(home.join(BROWSER_DIRS[2]).join("com.promptwall.agent.json")).unwrap()).unwrap();
-    assert_eq!(v["allowed_origins"], json!(["chrome-extension://aeallnljkglkjjonfebpgdfgcknmegcc/", format!("chrome-extension://{store}/")]));
+    ok(pw(&home).args([
+        "install",
+        "--user",
+        "--browser",
+        "edge",
+        "--extension-id",
+        "aeallnljkglkjjonfebpgdfgcknmegcc",
+        "--extension-id",
+        store,
+    ]));
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join(BROWSER_DIRS[2]).join("com.promptwall.agent.json")).unwrap()).unwrap();
+    assert_eq!(
+        v["allowed_origins"],
+        json!(["chrome-extension://aeallnljkglkjjonfebpgdfgcknmegcc/", format!("chrome-extension://{store}/")])
+    );
     let (code, _, err) = run(pw(&home).args(["install", "--user", "--extension-id", "not-an-id"]));
     assert_eq!(code, 2);
     assert!(err.contains("32 letters"), "{err}");
@@ -271,7 +294,8 @@ fn extension_ids_are_configurable_and_checked() {
     assert!(plan.contains(store) && !plan.contains("aeallnljkglkjjonfebpgdfgcknmegcc") && !plan.contains("promptwall.invalid"), "{plan}");
     // A user's install that names a store id does not add the development ids either.
     ok(pw(&home).args(["install", "--user", "--browser", "edge", "--extension-id", store]));
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(home.join(BROWSER_DIRS[2]).join("com.promptwall.agent.json")).unwrap()).unwrap();
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join(BROWSER_DIRS[2]).join("com.promptwall.agent.json")).unwrap()).unwrap();
     assert_eq!(v["allowed_origins"], json!([format!("chrome-extension://{store}/")]));
 }
 
@@ -314,7 +338,10 @@ fn generated_outputs_match_golden_files() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let home = dir("golden");
     let cases: &[(&str, &[&str])] = &[
-        ("installer/golden/linux-system.plan", &["install", "--os", "linux", "--system", "--binary", "/usr/bin/promptwall", "--print", "--dev-extension"]),
+        (
+            "installer/golden/linux-system.plan",
+            &["install", "--os", "linux", "--system", "--binary", "/usr/bin/promptwall", "--print", "--dev-extension"],
+        ),
         ("installer/golden/linux-user.plan", &["install", "--os", "linux", "--user", "--home", "/home/alice", "--print"]),
         ("installer/golden/macos-system.plan", &["install", "--os", "macos", "--system", "--print", "--dev-extension"]),
         ("installer/golden/macos-user.plan", &["install", "--os", "macos", "--user", "--home", "/Users/alice", "--print"]),

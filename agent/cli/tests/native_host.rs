@@ -91,13 +91,19 @@ fn conversation_with_verdicts_and_errors() {
     assert_eq!(r[3]["action"], "allow");
     assert!(r[3]["event_id"].is_null());
     let codes: Vec<&Value> = r[4..9].iter().map(|x| &x["code"]).collect();
-    assert_eq!(codes, [&json!("bad_json"), &json!("unknown_type"), &json!("unsupported_version"), &json!("bad_frame"), &json!("frame_too_large")]);
+    assert_eq!(
+        codes,
+        [&json!("bad_json"), &json!("unknown_type"), &json!("unsupported_version"), &json!("bad_frame"), &json!("frame_too_large")]
+    );
     assert_eq!(r[5]["id"], 7, "errors echo the request id when it can be read");
     assert_eq!(r[8]["id"], "big", "an oversized request's error carries its id");
     assert_eq!(r[9]["code"], "invalid_request", "a decision on an unknown event id is refused");
     assert_eq!(r[10]["type"], "status");
     // Content that cannot be inspected is never a silent allow on an AI site: the policy warns.
-    assert_eq!((r[11]["type"].clone(), r[11]["action"].clone(), r[11]["override_allowed"].clone()), (json!("verdict"), json!("warn"), json!(true)));
+    assert_eq!(
+        (r[11]["type"].clone(), r[11]["action"].clone(), r[11]["override_allowed"].clone()),
+        (json!("verdict"), json!("warn"), json!(true))
+    );
     assert_eq!(r[11]["reasons"], json!(["uninspectable:binary_file"]));
     assert!(r[11]["event_id"].is_string());
     assert_eq!(r[12]["action"], "allow", "not an AI site: not inspected, as for text");
@@ -146,7 +152,9 @@ fn user_decisions_are_recorded_with_the_decision() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = child.stdout.take().unwrap();
-    stdin.write_all(&inspect("w3", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/")).unwrap();
+    stdin
+        .write_all(&inspect("w3", "Customer Maria Rossi, maria.rossi@libero.it, +39 06 4991 2745, wants a refund.", "https://chatgpt.com/"))
+        .unwrap();
     let mut len = [0u8; 4];
     stdout.read_exact(&mut len).unwrap();
     let mut body = vec![0u8; u32::from_ne_bytes(len) as usize];
@@ -166,7 +174,8 @@ fn user_decisions_are_recorded_with_the_decision() {
     let ids: Vec<&str> = events.iter().map(|e| e["event_id"].as_str().unwrap()).collect();
     assert!(ids.contains(&ev.as_str()) && ids.contains(&ev2.as_str()) && ids.contains(&ev3.as_str()));
     assert_eq!(events.iter().filter(|e| e["trigger"] == "user_decision").count(), 2);
-    let decision = events.iter().find(|e| e["trigger"] == "user_decision" && e["justification"].is_string()).expect("user decision recorded");
+    let decision =
+        events.iter().find(|e| e["trigger"] == "user_decision" && e["justification"].is_string()).expect("user decision recorded");
     assert_eq!(decision["choice"], "proceed_with_justification");
     assert_eq!(decision["justification"], "approved by DPO");
     assert_eq!(decision["action"], "warn");
@@ -194,10 +203,13 @@ fn large_redactions_arrive_in_parts_never_truncated() {
     assert_eq!(verdict["type"], "verdict");
     let parts = verdict["redacted_text_parts"].as_u64().unwrap() as usize;
     assert!(parts >= 2);
-    let joined: String = r[..parts].iter().map(|p| {
-        assert_eq!(p["type"], "verdict_part");
-        p["data"].as_str().unwrap().to_string()
-    }).collect();
+    let joined: String = r[..parts]
+        .iter()
+        .map(|p| {
+            assert_eq!(p["type"], "verdict_part");
+            p["data"].as_str().unwrap().to_string()
+        })
+        .collect();
     assert_eq!(joined.len(), text.len(), "the mask style keeps the length");
     assert!(!joined.contains("4539 1488"));
 }

@@ -17,7 +17,11 @@ fn admin_flow_and_refusals() {
     assert_eq!(run(&["policy", "init", "p.json"]).status.code(), Some(2), "no overwrite");
     assert!(run(&["policy", "lint", "p.json"]).status.success());
 
-    std::fs::write(d.join("bad.json"), r#"{"schema_version": 1, "name": "x", "rules": [{"id": "r", "match": {"types": ["NOPE"]}, "action": "block"}]}"#).unwrap();
+    std::fs::write(
+        d.join("bad.json"),
+        r#"{"schema_version": 1, "name": "x", "rules": [{"id": "r", "match": {"types": ["NOPE"]}, "action": "block"}]}"#,
+    )
+    .unwrap();
     let out = run(&["policy", "lint", "bad.json"]);
     assert_eq!(out.status.code(), Some(1));
     let s = String::from_utf8_lossy(&out.stdout);
@@ -25,8 +29,16 @@ fn admin_flow_and_refusals() {
 
     assert!(run(&["policy", "keygen", "k1"]).status.success());
     assert!(run(&["policy", "keygen", "k2"]).status.success());
-    assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "b.json"]).status.success());
-    assert!(run(&["policy", "sign", "bad.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "x.json"]).status.code() == Some(2), "invalid policy is not signed");
+    assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "b.json"])
+        .status
+        .success());
+    assert!(
+        run(&["policy", "sign", "bad.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "x.json"])
+            .status
+            .code()
+            == Some(2),
+        "invalid policy is not signed"
+    );
     assert!(run(&["policy", "verify", "b.json", "--trust", "k1=k1.pub", "--trust", "k2=k2.pub"]).status.success());
 
     let refused = |args: &[&str], why: &str| {

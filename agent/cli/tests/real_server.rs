@@ -61,7 +61,8 @@ fn admin_post(url: &str, admin: &str, body: String) -> (u16, Value) {
 }
 
 fn admin_post_with(agent: &ureq::Agent, url: &str, admin: &str, body: String) -> (u16, Value) {
-    let mut r = agent.post(url).header("Authorization", &format!("Bearer {admin}")).header("Content-Type", "application/json").send(body).unwrap();
+    let mut r =
+        agent.post(url).header("Authorization", &format!("Bearer {admin}")).header("Content-Type", "application/json").send(body).unwrap();
     let status = r.status().as_u16();
     let text = r.body_mut().read_to_string().unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
@@ -117,7 +118,11 @@ fn start_server_tls(bin: &Path, d: &Path, pubkey: &Path, tls: Option<(&Path, &Pa
     let client = http_with_ca(tls.map(|t| t.2));
     let t = Instant::now();
     while client.get(&format!("{base}/healthz")).call().map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
-        assert!(t.elapsed() < Duration::from_secs(20), "server did not start: {}", std::fs::read_to_string(d.join("server.log")).unwrap_or_default());
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "server did not start: {}",
+            std::fs::read_to_string(d.join("server.log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     (server, base, admin)
@@ -126,14 +131,20 @@ fn start_server_tls(bin: &Path, d: &Path, pubkey: &Path, tls: Option<(&Path, &Pa
 #[test]
 fn agent_against_the_real_server() {
     let Some(bin) = server_bin() else {
-        assert!(std::env::var("PROMPTWALL_REQUIRE_REAL_SERVER").is_err(), "promptwall-server binary not found; build it with `cargo build -p promptwall-server`");
+        assert!(
+            std::env::var("PROMPTWALL_REQUIRE_REAL_SERVER").is_err(),
+            "promptwall-server binary not found; build it with `cargo build -p promptwall-server`"
+        );
         eprintln!("skipped: promptwall-server binary not built (cargo build -p promptwall-server)");
         return;
     };
     let d = dir("real", "server");
     let (k1, pk1) = keygen(&d, "k1");
     let (_server, base, admin) = start_server(&bin, &d, &d.join("keys/k1.pub"));
-    write_config(&d, json!({"server_url": base, "trusted_keys": [{"key_id": "k1", "public_key": pk1}], "sync_interval_s": 1, "upload_interval_s": 1, "backoff_max_s": 2, "credential_store": "file"}));
+    write_config(
+        &d,
+        json!({"server_url": base, "trusted_keys": [{"key_id": "k1", "public_key": pk1}], "sync_interval_s": 1, "upload_interval_s": 1, "backoff_max_s": 2, "credential_store": "file"}),
+    );
 
     // Enroll with an admin-issued one-time token; a second use is refused.
     let (st, tok) = admin_post(&format!("{base}/api/v1/admin/enrollment-tokens"), &admin, json!({"group": "eng"}).to_string());
@@ -215,23 +226,66 @@ fn enroll_and_sync_over_https_with_a_company_ca() {
     }
     let d = dir("real", "tls");
     // A company CA and a server certificate for 127.0.0.1 signed by it.
-    openssl(&d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Promptwall Test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    openssl(
+        &d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Promptwall Test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
     openssl(&d, &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1"]);
     std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
-    openssl(&d, &["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf"]);
+    openssl(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
     let (ca, cert, key) = (d.join("ca.pem"), d.join("srv.pem"), d.join("srv.key"));
     let (k1, pk1) = keygen(&d, "k1");
     let (_server, base, admin) = start_server_tls(&bin, &d, &d.join("keys/k1.pub"), Some((&cert, &key, &ca)));
     assert!(base.starts_with("https://"));
     let https = http_with_ca(Some(&ca));
     let new_token = || {
-        let (st, tok) = admin_post_with(&https, &format!("{base}/api/v1/admin/enrollment-tokens"), &admin, json!({"group": "eng"}).to_string());
+        let (st, tok) =
+            admin_post_with(&https, &format!("{base}/api/v1/admin/enrollment-tokens"), &admin, json!({"group": "eng"}).to_string());
         assert_eq!(st, 201, "{tok}");
         tok["token"].as_str().unwrap().to_string()
     };
     let config = |ca_file: Option<&Path>| {
-        write_config(&d, json!({"server_url": base, "server_ca_file": ca_file, "trusted_keys": [{"key_id": "k1", "public_key": pk1}], "sync_interval_s": 1, "upload_interval_s": 1, "backoff_max_s": 2, "credential_store": "file"}))
+        write_config(
+            &d,
+            json!({"server_url": base, "server_ca_file": ca_file, "trusted_keys": [{"key_id": "k1", "public_key": pk1}], "sync_interval_s": 1, "upload_interval_s": 1, "backoff_max_s": 2, "credential_store": "file"}),
+        )
     };
 
     // Without the company CA the server's certificate is not trusted: nothing is sent.

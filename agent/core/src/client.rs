@@ -103,7 +103,8 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(30)))
             .user_agent(concat!("promptwall-agent/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_file {
-            let pem = std::fs::read(path).map_err(|e| ApiError::Transport(format!("{}: cannot read the server CA file: {e}", path.display())))?;
+            let pem =
+                std::fs::read(path).map_err(|e| ApiError::Transport(format!("{}: cannot read the server CA file: {e}", path.display())))?;
             let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
                     Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
@@ -113,7 +114,8 @@ impl Client {
             if certs.is_empty() {
                 return Err(ApiError::Transport(format!("{}: no certificate in the server CA file", path.display())));
             }
-            config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))).build());
+            config = config
+                .tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))).build());
         }
         Ok(Client { agent: config.build().into(), base: base.trim_end_matches('/').to_string(), token })
     }
@@ -138,7 +140,8 @@ impl Client {
     }
 
     pub fn enroll(&self, token: &str, device_id: &str, hostname: &str) -> Result<Enrolled, ApiError> {
-        let body = serde_json::json!({"token": token, "device_id": device_id, "hostname": hostname, "agent_version": env!("CARGO_PKG_VERSION")});
+        let body =
+            serde_json::json!({"token": token, "device_id": device_id, "hostname": hostname, "agent_version": env!("CARGO_PKG_VERSION")});
         let resp = self
             .agent
             .post(&self.url("enroll"))
@@ -201,7 +204,8 @@ fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
 
 fn read(mut resp: ureq::http::Response<ureq::Body>) -> Result<(u16, Vec<u8>), ApiError> {
     let status = resp.status().as_u16();
-    let bytes = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| ApiError::Transport(format!("reading the reply: {e}")))?;
+    let bytes =
+        resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| ApiError::Transport(format!("reading the reply: {e}")))?;
     Ok((status, bytes))
 }
 

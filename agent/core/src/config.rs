@@ -105,7 +105,10 @@ impl AgentConfig {
 
     fn validate(&self) -> Result<()> {
         if let Some(u) = &self.server_url {
-            anyhow::ensure!(u.starts_with("https://") || u.starts_with("http://"), "server_url must start with https:// (or http:// for tests)");
+            anyhow::ensure!(
+                u.starts_with("https://") || u.starts_with("http://"),
+                "server_url must start with https:// (or http:// for tests)"
+            );
         }
         anyhow::ensure!(self.sync_interval_s >= 1, "sync_interval_s must be at least 1");
         anyhow::ensure!(self.upload_interval_s >= 1, "upload_interval_s must be at least 1");

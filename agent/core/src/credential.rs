@@ -166,7 +166,8 @@ mod os_keyring {
     pub fn store(name: &str, secret: &str) -> io::Result<()> {
         let (ty, desc) = (cstr("user")?, cstr(name)?);
         // SAFETY: NUL-terminated strings and a payload pointer/length that outlive the call.
-        let key = unsafe { libc::syscall(libc::SYS_add_key, ty.as_ptr(), desc.as_ptr(), secret.as_ptr(), secret.len(), KEY_SPEC_USER_KEYRING) };
+        let key =
+            unsafe { libc::syscall(libc::SYS_add_key, ty.as_ptr(), desc.as_ptr(), secret.as_ptr(), secret.len(), KEY_SPEC_USER_KEYRING) };
         if key < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -181,8 +182,9 @@ mod os_keyring {
     pub fn load(name: &str) -> io::Result<String> {
         let (ty, desc) = (cstr("user")?, cstr(name)?);
         let _ = persistent(); // re-links the persistent keyring after a logout
-        // SAFETY: NUL-terminated strings; 0 = do not link the result anywhere.
-        let key = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, ty.as_ptr(), desc.as_ptr(), 0 as libc::c_long) };
+                              // SAFETY: NUL-terminated strings; 0 = do not link the result anywhere.
+        let key =
+            unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, ty.as_ptr(), desc.as_ptr(), 0 as libc::c_long) };
         if key < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -259,11 +261,15 @@ pub fn store(token: &str, kind: CredentialStoreKind, device_id: &str) -> Result<
 /// Loads the token from the store the enrollment record names.
 pub fn load(e: &Enrollment) -> Result<String> {
     match e.credential_store.as_str() {
-        "keyring" => os_keyring::load(&entry_name(&e.device_id)).context("device credential not in the OS keyring (after a reboot, Linux keyutils keys are gone: enroll again)"),
+        "keyring" => os_keyring::load(&entry_name(&e.device_id))
+            .context("device credential not in the OS keyring (after a reboot, Linux keyutils keys are gone: enroll again)"),
         "file" => {
             let p = file_path()?;
             check_file_mode(&p)?;
-            Ok(std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read the device credential", p.display()))?.trim().to_string())
+            Ok(std::fs::read_to_string(&p)
+                .with_context(|| format!("{}: cannot read the device credential", p.display()))?
+                .trim()
+                .to_string())
         }
         other => anyhow::bail!("unknown credential store `{other}`"),
     }
@@ -273,7 +279,11 @@ pub fn load(e: &Enrollment) -> Result<String> {
 fn check_file_mode(p: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(p).with_context(|| format!("{}: no device credential", p.display()))?.permissions().mode() & 0o777;
-    anyhow::ensure!(mode & 0o077 == 0, "{}: mode {mode:o} lets other users read the device credential; refusing it (chmod 600)", p.display());
+    anyhow::ensure!(
+        mode & 0o077 == 0,
+        "{}: mode {mode:o} lets other users read the device credential; refusing it (chmod 600)",
+        p.display()
+    );
     Ok(())
 }
 
@@ -301,4 +311,3 @@ pub fn describe() -> String {
         Err(e) => format!("unreadable enrollment record: {e:#}"),
     }
 }
-

@@ -11,7 +11,10 @@
 use anyhow::{Context, Result};
 use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
 use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
-use promptwall_protocol::messages::{error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict, WireFinding};
+use promptwall_protocol::messages::{
+    error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict,
+    WireFinding,
+};
 use promptwall_protocol::{EventTrigger, PROTOCOL_VERSION};
 use promptwall_store::{Event, EventStore, StoreConfig};
 use serde_json::Value;
@@ -66,7 +69,14 @@ impl Shared {
     }
 
     /// Shared state from parts, without touching the machine's folders (tests, embedding).
-    pub fn from_parts(cell: PolicyCell, store: Option<EventStore>, device: &str, user: &str, groups: Vec<String>, redaction_key: Vec<u8>) -> Shared {
+    pub fn from_parts(
+        cell: PolicyCell,
+        store: Option<EventStore>,
+        device: &str,
+        user: &str,
+        groups: Vec<String>,
+        redaction_key: Vec<u8>,
+    ) -> Shared {
         Shared {
             cell: Arc::new(cell),
             store: store.map(|s| Arc::new(Mutex::new(s))),
@@ -153,14 +163,12 @@ fn decided_key(event_id: &str) -> String {
     format!("decided:{event_id}")
 }
 
-
 /// How many recent decisions a process remembers for user decisions.
 const RECENT: usize = 10_000;
 
 fn event_id() -> String {
     crate::paths::random_hex(16)
 }
-
 
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -177,7 +185,9 @@ impl Decider {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
-                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable", "inspect_file"].map(String::from).to_vec(),
+                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable", "inspect_file"]
+                    .map(String::from)
+                    .to_vec(),
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
@@ -206,9 +216,15 @@ impl Decider {
                 }
                 Err(why) => vec![error(ErrorCode::InvalidRequest, why)],
             },
-            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => self.uninspectable(&current, &url, trigger.into(), reason, size),
-            Request::Inspect { text, url, conversation_id, trigger } => self.inspect(&current, &text, &url, conversation_id, trigger.into()),
-            Request::InspectFile { url, trigger, data, name: _, conversation_id: _ } => self.inspect_file(&current, &url, trigger.into(), &data),
+            Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => {
+                self.uninspectable(&current, &url, trigger.into(), reason, size)
+            }
+            Request::Inspect { text, url, conversation_id, trigger } => {
+                self.inspect(&current, &text, &url, conversation_id, trigger.into())
+            }
+            Request::InspectFile { url, trigger, data, name: _, conversation_id: _ } => {
+                self.inspect_file(&current, &url, trigger.into(), &data)
+            }
         }
     }
 
@@ -255,7 +271,16 @@ impl Decider {
 
     /// Records a non-allow decision and remembers it for the user's answer.
     #[allow(clippy::too_many_arguments)]
-    fn record_decision(&mut self, current: &Loaded, id: &str, host: &str, trigger: EventTrigger, action: Action, rule_ids: Vec<String>, counts: std::collections::BTreeMap<String, u32>) {
+    fn record_decision(
+        &mut self,
+        current: &Loaded,
+        id: &str,
+        host: &str,
+        trigger: EventTrigger,
+        action: Action,
+        rule_ids: Vec<String>,
+        counts: std::collections::BTreeMap<String, u32>,
+    ) {
         let e = Event {
             format: promptwall_store::EVENT_FORMAT,
             event_id: id.to_string(),
@@ -284,7 +309,14 @@ impl Decider {
     /// Content the extension could not send for inspection: the policy's `uninspectable` action
     /// (warn or block) on AI sites, recorded like any decision. Exceptions and non-AI sites
     /// decide as they would for text.
-    fn uninspectable(&mut self, current: &Loaded, url: &str, trigger: EventTrigger, reason: UninspectableReason, size: u64) -> Vec<Response> {
+    fn uninspectable(
+        &mut self,
+        current: &Loaded,
+        url: &str,
+        trigger: EventTrigger,
+        reason: UninspectableReason,
+        size: u64,
+    ) -> Vec<Response> {
         let host = host_of(url);
         let p = &current.policy.policy;
         let excepted = p.exceptions.sites.iter().any(|s| pol::host_matches(s, &host)) || p.exceptions.users.contains(&self.user);
@@ -352,7 +384,15 @@ impl Decider {
 
     /// Scan → evaluate → redact → record → verdict. For a file (`file`), `redact` becomes `block`
     /// (a file cannot be rewritten in place), recorded as such.
-    fn decide_text(&mut self, current: &Loaded, text: &str, url: &str, conversation: Option<String>, trigger: EventTrigger, file: bool) -> Vec<Response> {
+    fn decide_text(
+        &mut self,
+        current: &Loaded,
+        text: &str,
+        url: &str,
+        conversation: Option<String>,
+        trigger: EventTrigger,
+        file: bool,
+    ) -> Vec<Response> {
         let host = host_of(url);
         let scan = current.engine.scan(text);
         let mut d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
@@ -454,7 +494,13 @@ fn split_utf8(s: &str, max: usize) -> Vec<&str> {
 /// Serves framed requests from `input` until end of input (used by the daemon per connection);
 /// `touch` is called after each answered request. A read that times out (an idle or stalled
 /// connection) ends the connection.
-pub fn serve(host: &mut Decider, input: &mut impl io::Read, output: &mut impl io::Write, max_inbound: usize, touch: &dyn Fn()) -> Result<ExitCode> {
+pub fn serve(
+    host: &mut Decider,
+    input: &mut impl io::Read,
+    output: &mut impl io::Write,
+    max_inbound: usize,
+    touch: &dyn Fn(),
+) -> Result<ExitCode> {
     loop {
         let frame = read_frame(input, max_inbound);
         if let Err(FrameError::Io(e)) = &frame {
@@ -482,10 +528,13 @@ pub fn answer(host: &mut Decider, frame: Result<String, FrameError>, output: &mu
             Err((id, code, message)) => (id, vec![error(code, message)]),
         },
         Err(FrameError::Eof) => return Ok(Some(ExitCode::SUCCESS)),
-        Err(FrameError::Oversized { len, max, head }) => {
-            (request_id_from_head(&head), vec![error(ErrorCode::FrameTooLarge, format!("message of {len} bytes is over the {max}-byte limit"))])
+        Err(FrameError::Oversized { len, max, head }) => (
+            request_id_from_head(&head),
+            vec![error(ErrorCode::FrameTooLarge, format!("message of {len} bytes is over the {max}-byte limit"))],
+        ),
+        Err(FrameError::TooLarge(n, max)) => {
+            (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))])
         }
-        Err(FrameError::TooLarge(n, max)) => (Value::Null, vec![error(ErrorCode::FrameTooLarge, format!("message of {n} bytes is over the {max}-byte limit"))]),
         Err(FrameError::NotUtf8) => (Value::Null, vec![error(ErrorCode::BadFrame, "message is not valid UTF-8")]),
         Err(e @ (FrameError::TruncatedHeader(_) | FrameError::TruncatedBody { .. })) => {
             // The stream is broken: say why and stop (the browser restarts the host).
@@ -532,7 +581,12 @@ mod tests {
     }
 
     fn inspect(d: &mut Decider, text: &str) -> Verdict {
-        let r = d.handle(Request::Inspect { text: text.into(), url: "https://chatgpt.com/c/1".into(), trigger: Trigger::Paste, conversation_id: None });
+        let r = d.handle(Request::Inspect {
+            text: text.into(),
+            url: "https://chatgpt.com/c/1".into(),
+            trigger: Trigger::Paste,
+            conversation_id: None,
+        });
         match r.into_iter().last() {
             Some(Response::Verdict(v)) => v,
             other => panic!("{other:?}"),
@@ -546,7 +600,10 @@ mod tests {
 
     #[test]
     fn group_rules_apply_to_the_devices_group_only() {
-        assert_eq!(inspect(&mut decider("eng", group_rule, "alice", &["engineering"]), "mail bob.keller@northwind.io").action, Action::Block);
+        assert_eq!(
+            inspect(&mut decider("eng", group_rule, "alice", &["engineering"]), "mail bob.keller@northwind.io").action,
+            Action::Block
+        );
         assert_eq!(inspect(&mut decider("sales", group_rule, "alice", &["sales"]), "mail bob.keller@northwind.io").action, Action::Allow);
     }
 
@@ -563,7 +620,9 @@ mod tests {
         let warn = inspect(&mut d, EMAILS);
         assert_eq!(warn.action, Action::Warn);
         let block = inspect(&mut d, "key AKIAT4SYWB5WKH7DNSIP");
-        let decide = |d: &mut Decider, id: &str| d.handle(Request::UserDecision { event_id: id.into(), choice: Choice::Proceed, justification: None });
+        let decide = |d: &mut Decider, id: &str| {
+            d.handle(Request::UserDecision { event_id: id.into(), choice: Choice::Proceed, justification: None })
+        };
         assert!(matches!(decide(&mut d, warn.event_id.as_deref().unwrap())[0], Response::Ack {}));
         assert!(matches!(decide(&mut d, warn.event_id.as_deref().unwrap())[0], Response::Error { code: ErrorCode::InvalidRequest, .. }));
         assert!(matches!(decide(&mut d, block.event_id.as_deref().unwrap())[0], Response::Error { code: ErrorCode::InvalidRequest, .. }));
@@ -571,7 +630,17 @@ mod tests {
 
     #[test]
     fn uninspectable_content_follows_the_policy_never_allowed_silently() {
-        let ask = |d: &mut Decider| match d.handle(Request::Uninspectable { url: "https://claude.ai/".into(), trigger: Trigger::File, reason: UninspectableReason::BinaryFile, size: 10, name: None, conversation_id: None }).remove(0) {
+        let ask = |d: &mut Decider| match d
+            .handle(Request::Uninspectable {
+                url: "https://claude.ai/".into(),
+                trigger: Trigger::File,
+                reason: UninspectableReason::BinaryFile,
+                size: 10,
+                name: None,
+                conversation_id: None,
+            })
+            .remove(0)
+        {
             Response::Verdict(v) => v,
             other => panic!("{other:?}"),
         };
@@ -586,7 +655,16 @@ mod tests {
         use base64::Engine as _;
         let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
         let mut d = decider("files", |_| {}, "alice", &[]);
-        let mut ask = |bytes: &[u8]| match d.handle(Request::InspectFile { url: "https://claude.ai/".into(), trigger: Trigger::File, data: b64(bytes), name: Some("notes".into()), conversation_id: None }).pop() {
+        let mut ask = |bytes: &[u8]| match d
+            .handle(Request::InspectFile {
+                url: "https://claude.ai/".into(),
+                trigger: Trigger::File,
+                data: b64(bytes),
+                name: Some("notes".into()),
+                conversation_id: None,
+            })
+            .pop()
+        {
             Some(Response::Verdict(v)) => v,
             other => panic!("{other:?}"),
         };
@@ -599,14 +677,24 @@ mod tests {
         assert_eq!(ask(b"just some notes").action, Action::Allow);
         let v = ask(b"%PDF-1.7\n\x00\x01binary");
         assert_eq!((v.action, v.reasons.clone()), (Action::Warn, vec!["uninspectable:binary_file".to_string()]));
-        assert!(matches!(d.handle(Request::InspectFile { url: "https://claude.ai/".into(), trigger: Trigger::File, data: "%%%".into(), name: None, conversation_id: None })[0], Response::Error { .. }));
+        assert!(matches!(
+            d.handle(Request::InspectFile {
+                url: "https://claude.ai/".into(),
+                trigger: Trigger::File,
+                data: "%%%".into(),
+                name: None,
+                conversation_id: None
+            })[0],
+            Response::Error { .. }
+        ));
     }
 
     #[test]
     fn hash_tags_use_the_shared_key_not_the_policy_name() {
         let hash = |p: &mut Value| p["redaction"] = serde_json::json!({"default_style": "hash"});
         let v = inspect(&mut decider("hash", hash, "alice", &[]), "card 4539 1488 0343 6467");
-        let expected = promptwall_detect::redact::replacement("4539 1488 0343 6467", "CREDIT_CARD", promptwall_detect::RedactStyle::Hash, &[9; 32]);
+        let expected =
+            promptwall_detect::redact::replacement("4539 1488 0343 6467", "CREDIT_CARD", promptwall_detect::RedactStyle::Hash, &[9; 32]);
         assert_eq!(v.redacted_text.as_deref(), Some(format!("card {expected}").as_str()));
     }
 

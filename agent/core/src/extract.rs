@@ -200,7 +200,8 @@ mod tests {
     #[test]
     fn xlsx_shared_strings_and_inline_cells() {
         let shared = r#"<sst><si><t>email</t></si><si><t>jane.doe@northwind.io</t></si></sst>"#;
-        let sheet = r#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c><is><t>AKIAT4SYWB5WKH7DNSIP</t></is></c></row></sheetData></worksheet>"#;
+        let sheet =
+            r#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c><is><t>AKIAT4SYWB5WKH7DNSIP</t></is></c></row></sheetData></worksheet>"#;
         let bytes = archive(&[("xl/workbook.xml", "<workbook/>"), ("xl/sharedStrings.xml", shared), ("xl/worksheets/sheet1.xml", sheet)]);
         let FileText::Document { kind, text } = file_text(&bytes) else { panic!() };
         assert_eq!(kind, "xlsx");

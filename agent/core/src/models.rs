@@ -37,7 +37,9 @@ fn loaded() -> &'static Loaded {
             match &s.state {
                 ModelState::Loaded { version, load_ms } => tracing::info!(model = s.name, version = %version, load_ms, "model loaded"),
                 ModelState::Disabled(why) => tracing::info!(model = s.name, reason = %why, "model off"),
-                ModelState::Unavailable(why) => tracing::warn!(model = s.name, reason = %why, "model unavailable; structured detectors cover its types"),
+                ModelState::Unavailable(why) => {
+                    tracing::warn!(model = s.name, reason = %why, "model unavailable; structured detectors cover its types")
+                }
             }
         }
         Loaded { ner: m.ner.map(Arc::new), categories: m.categories.map(Arc::new), status: m.status }

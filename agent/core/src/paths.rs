@@ -86,7 +86,10 @@ pub fn user() -> String {
             let mut pwd: libc::passwd = std::mem::zeroed();
             let mut buf = vec![0 as libc::c_char; 4096];
             let mut result: *mut libc::passwd = std::ptr::null_mut();
-            if libc::getpwuid_r(libc::getuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+            if libc::getpwuid_r(libc::getuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) == 0
+                && !result.is_null()
+                && !pwd.pw_name.is_null()
+            {
                 return std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
             }
         }
@@ -100,7 +103,8 @@ pub fn user() -> String {
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8], mode: u32) -> Result<()> {
     use std::io::Write;
     let dir = path.parent().context("path has no parent directory")?;
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), random_hex(4)));
+    let tmp =
+        dir.join(format!(".{}.tmp-{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), random_hex(4)));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

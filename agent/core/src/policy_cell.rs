@@ -136,7 +136,8 @@ impl PolicyCell {
 
 pub fn load_override(path: &Path) -> Result<Loaded> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read policy", path.display()))?;
-    let policy = pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", path.display(), problems.len()))?;
+    let policy =
+        pol::parse_policy(&text).map_err(|problems| anyhow::anyhow!("{}: invalid policy ({} problems)", path.display(), problems.len()))?;
     Loaded::build(policy, 1, format!("override {}", path.display()), None, None)
 }
 
@@ -202,12 +203,22 @@ fn verify_at_rest(bytes: &[u8], cfg: &AgentConfig, floor: Option<u64>) -> Result
     let v = match pol::verify(bytes, &cfg.trusted_keys, floor, now) {
         Err(pol::BundleError::Expired(exp, _)) => {
             let v = pol::verify(bytes, &cfg.trusted_keys, floor, exp.saturating_sub(1))?;
-            tracing::warn!(version = v.version, expired = exp, now, "the last good policy bundle expired; it stays in force until a newer one arrives");
+            tracing::warn!(
+                version = v.version,
+                expired = exp,
+                now,
+                "the last good policy bundle expired; it stays in force until a newer one arrives"
+            );
             v
         }
         Err(pol::BundleError::NotYetValid(nb, _)) => {
             let v = pol::verify(bytes, &cfg.trusted_keys, floor, nb)?;
-            tracing::warn!(version = v.version, not_before = nb, now, "the clock is before the last good bundle's validity; it stays in force");
+            tracing::warn!(
+                version = v.version,
+                not_before = nb,
+                now,
+                "the clock is before the last good bundle's validity; it stays in force"
+            );
             v
         }
         other => other?,
@@ -227,7 +238,12 @@ fn load_last_good(cfg: &AgentConfig) -> Result<Option<Loaded>> {
     let v = verify_at_rest(&bytes, cfg, floor.as_ref().map(|f| f.version)).with_context(|| format!("{}: refused", path.display()))?;
     let canonical = canonical_of(&bytes);
     if let (Some(f), Some(c)) = (&floor, &canonical) {
-        anyhow::ensure!(f.version != v.version || f.sha256 == sha256_hex(c), "{}: version {} has other content than the one accepted before: refused", path.display(), v.version);
+        anyhow::ensure!(
+            f.version != v.version || f.sha256 == sha256_hex(c),
+            "{}: version {} has other content than the one accepted before: refused",
+            path.display(),
+            v.version
+        );
     }
     Ok(Some(Loaded::build(v.policy, v.version, "bundle".into(), canonical, Some(v.expires))?))
 }

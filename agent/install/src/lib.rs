@@ -286,12 +286,27 @@ pub struct DoctorArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// The running binary copied to `path` (when it is not already there).
-    Binary { path: String },
+    Binary {
+        path: String,
+    },
     /// A folder copied to `path` (the ML models).
-    Tree { path: String, source: PathBuf },
-    File { path: String, mode: u32, content: String, what: &'static str },
+    Tree {
+        path: String,
+        source: PathBuf,
+    },
+    File {
+        path: String,
+        mode: u32,
+        content: String,
+        what: &'static str,
+    },
     /// Windows: `HIVE\key\com.promptwall.agent`, default value = `value`.
-    Registry { hive: &'static str, key: String, value: String, browser: Browser },
+    Registry {
+        hive: &'static str,
+        key: String,
+        value: String,
+        browser: Browser,
+    },
 }
 
 pub struct Plan {
@@ -336,7 +351,9 @@ fn parent(os: Os, p: &str) -> String {
 
 fn is_absolute(os: Os, p: &str) -> bool {
     match os {
-        Os::Windows => p.len() > 2 && p.as_bytes()[1] == b':' && (p.as_bytes()[2] == b'\\' || p.as_bytes()[2] == b'/') || p.starts_with(r"\\"),
+        Os::Windows => {
+            p.len() > 2 && p.as_bytes()[1] == b':' && (p.as_bytes()[2] == b'\\' || p.as_bytes()[2] == b'/') || p.starts_with(r"\\")
+        }
         _ => p.starts_with('/'),
     }
 }
@@ -586,7 +603,12 @@ pub fn plan(layout: &Layout, browsers: &[Browser], chrome_ids: &[String], firefo
     if copy {
         actions.push(Action::Binary { path: layout.binary.clone() });
     }
-    actions.push(Action::File { path: layout.host_path.clone(), mode: 0o755, content: wrapper(os, &layout.binary, &layout.host_path), what: "host wrapper" });
+    actions.push(Action::File {
+        path: layout.host_path.clone(),
+        mode: 0o755,
+        content: wrapper(os, &layout.binary, &layout.host_path),
+        what: "host wrapper",
+    });
     if os == Os::Windows {
         // One manifest per family beside the wrapper; `path` relative to it.
         let rel = layout.host_path.rsplit('\\').next().unwrap_or(&layout.host_path).to_string();
@@ -601,17 +623,31 @@ pub fn plan(layout: &Layout, browsers: &[Browser], chrome_ids: &[String], firefo
         }
         for &b in browsers {
             if let Place::Registry(key) = place(b, os, layout.scope) {
-                actions.push(Action::Registry { hive: hive(layout.scope), key: format!("{key}\\{HOST_NAME}"), value: layout.manifest_path(b), browser: b });
+                actions.push(Action::Registry {
+                    hive: hive(layout.scope),
+                    key: format!("{key}\\{HOST_NAME}"),
+                    value: layout.manifest_path(b),
+                    browser: b,
+                });
             }
         }
     } else {
         for &b in browsers {
-            actions.push(Action::File { path: layout.manifest_path(b), mode: 0o644, content: manifest(b, &layout.host_path, chrome_ids, firefox_ids), what: b.name() });
+            actions.push(Action::File {
+                path: layout.manifest_path(b),
+                mode: 0o644,
+                content: manifest(b, &layout.host_path, chrome_ids, firefox_ids),
+                what: b.name(),
+            });
         }
     }
     if daemon {
         if let Some(path) = layout.daemon_file() {
-            let (content, what) = if os == Os::Macos { (launch_agent(&layout.binary), "daemon LaunchAgent") } else { (systemd_unit(&layout.binary), "daemon systemd user unit") };
+            let (content, what) = if os == Os::Macos {
+                (launch_agent(&layout.binary), "daemon LaunchAgent")
+            } else {
+                (systemd_unit(&layout.binary), "daemon systemd user unit")
+            };
             actions.push(Action::File { path, mode: 0o644, content, what });
         }
     }
@@ -621,7 +657,11 @@ pub fn plan(layout: &Layout, browsers: &[Browser], chrome_ids: &[String], firefo
 impl Plan {
     /// Human-readable and stable (golden files compare it).
     pub fn render(&self) -> String {
-        let mut out = format!("# promptwall install plan: os={} scope={}\n", self.os.name(), if self.scope == Scope::User { "user" } else { "system" });
+        let mut out = format!(
+            "# promptwall install plan: os={} scope={}\n",
+            self.os.name(),
+            if self.scope == Scope::User { "user" } else { "system" }
+        );
         for a in &self.actions {
             match a {
                 Action::Binary { path } => {
@@ -735,7 +775,8 @@ fn write_file(path: &Path, content: &[u8], mode: u32) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode)).with_context(|| format!("{}: cannot set mode", tmp.display()))?;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("{}: cannot set mode", tmp.display()))?;
     }
     #[cfg(not(unix))]
     let _ = mode;
@@ -864,8 +905,22 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
 
 /// Folders never removed even when empty (they belong to the system layout, not to us).
 const KEEP: &[&str] = &[
-    "/", "/etc", "/etc/opt", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib",
-    "/usr/lib/systemd", "/usr/lib/systemd/user", "/usr/share", "/usr/local/share", "/Library", "/Library/Application Support", "/Library/LaunchAgents",
+    "/",
+    "/etc",
+    "/etc/opt",
+    "/usr",
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/lib",
+    "/usr/lib/systemd",
+    "/usr/lib/systemd/user",
+    "/usr/share",
+    "/usr/local/share",
+    "/Library",
+    "/Library/Application Support",
+    "/Library/LaunchAgents",
 ];
 
 /// After removing `path`, removes the folders it leaves empty, up to (not including) `top` (the
@@ -911,7 +966,9 @@ fn stop_own_daemon() {
     let mut cred = libc::ucred { pid: 0, uid: u32::MAX, gid: 0 };
     let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
     // SAFETY: getsockopt writes at most `len` bytes into `cred`, a properly sized ucred.
-    let rc = unsafe { libc::getsockopt(stream.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, (&mut cred as *mut libc::ucred).cast(), &mut len) };
+    let rc = unsafe {
+        libc::getsockopt(stream.as_raw_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED, (&mut cred as *mut libc::ucred).cast(), &mut len)
+    };
     drop(stream);
     // SAFETY: getuid has no preconditions; kill only signals a pid owned by this same user.
     if rc == 0 && cred.pid > 0 && cred.uid == unsafe { libc::getuid() } && unsafe { libc::kill(cred.pid, libc::SIGTERM) } == 0 {
@@ -1007,7 +1064,10 @@ pub fn uninstall(args: UninstallArgs) -> Result<ExitCode> {
 }
 
 fn is_our_manifest(path: &Path) -> bool {
-    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()).is_some_and(|v| v["name"] == HOST_NAME)
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| v["name"] == HOST_NAME)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1065,22 +1125,28 @@ fn check_manifest(path: &Path, root: Option<&Path>, firefox: bool) -> (&'static 
 /// inside browser profiles.
 fn force_install_policies(root: Option<&Path>, ids: &[String]) -> Vec<String> {
     let mut found = Vec::new();
-    for dir in ["/etc/opt/chrome/policies/managed", "/etc/chromium/policies/managed", "/etc/opt/edge/policies/managed", "/etc/opt/brave/policies/managed"] {
+    for dir in [
+        "/etc/opt/chrome/policies/managed",
+        "/etc/chromium/policies/managed",
+        "/etc/opt/edge/policies/managed",
+        "/etc/opt/brave/policies/managed",
+    ] {
         let Ok(rd) = std::fs::read_dir(rooted(root, dir)) else { continue };
         let mut names: Vec<_> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
         names.sort();
         for p in names {
             let v: serde_json::Value = std::fs::read_to_string(&p).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-            let ours = v["ExtensionInstallForcelist"]
-                .as_array()
-                .is_some_and(|a| a.iter().filter_map(|x| x.as_str()).any(|e| e.split(';').next().is_some_and(|id| ids.iter().any(|x| x == id))));
+            let ours = v["ExtensionInstallForcelist"].as_array().is_some_and(|a| {
+                a.iter().filter_map(|x| x.as_str()).any(|e| e.split(';').next().is_some_and(|id| ids.iter().any(|x| x == id)))
+            });
             if ours {
                 found.push(format!("{dir}/{}", p.file_name().and_then(|n| n.to_str()).unwrap_or_default()));
             }
         }
     }
     let ff = "/etc/firefox/policies/policies.json";
-    let v: serde_json::Value = std::fs::read_to_string(rooted(root, ff)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let v: serde_json::Value =
+        std::fs::read_to_string(rooted(root, ff)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
     if v["policies"]["ExtensionSettings"][FIREFOX_ADDON_ID]["installation_mode"] == "force_installed" {
         found.push(ff.to_string());
     }
@@ -1114,7 +1180,14 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
     };
     let mut checks = Vec::new();
     for &scope in scopes {
-        let t = Target { user: scope == Scope::User, system: scope == Scope::System, browsers: vec![], root: None, os: Some(os), home: args.home.clone() };
+        let t = Target {
+            user: scope == Scope::User,
+            system: scope == Scope::System,
+            browsers: vec![],
+            root: None,
+            os: Some(os),
+            home: args.home.clone(),
+        };
         let layout = match Layout::resolve(&t, None, None) {
             Ok(l) => l,
             Err(e) => {
@@ -1125,7 +1198,13 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         for b in Browser::ALL {
             let m = layout.manifest_path(b);
             let (status, detail) = check_manifest(&rooted(root, &m), root, b.is_firefox());
-            checks.push(Check { browser: b.name(), scope: if scope == Scope::User { "user" } else { "system" }, manifest: m, status, detail });
+            checks.push(Check {
+                browser: b.name(),
+                scope: if scope == Scope::User { "user" } else { "system" },
+                manifest: m,
+                status,
+                detail,
+            });
         }
     }
     // The Chromium extension ids our registered manifests allow: a force-install of one of them is ours.

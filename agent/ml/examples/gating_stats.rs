@@ -23,5 +23,8 @@ fn main() {
         docs += 1;
         skipped += usize::from(segs.is_empty());
     }
-    println!("{docs} documents, {total} bytes: {sent} bytes ({:.1}%) go to the model; {skipped} documents skip it entirely", 100.0 * sent as f64 / total.max(1) as f64);
+    println!(
+        "{docs} documents, {total} bytes: {sent} bytes ({:.1}%) go to the model; {skipped} documents skip it entirely",
+        100.0 * sent as f64 / total.max(1) as f64
+    );
 }

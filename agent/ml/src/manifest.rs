@@ -49,8 +49,7 @@ impl Manifest {
             return Err(MlError::Missing { path, what: "model manifest" });
         }
         let text = std::fs::read_to_string(&path).map_err(|source| MlError::Read { path: path.clone(), source })?;
-        let m: Manifest =
-            serde_json::from_str(&text).map_err(|e| MlError::Manifest { path: path.clone(), reason: e.to_string() })?;
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| MlError::Manifest { path: path.clone(), reason: e.to_string() })?;
         if m.format > MANIFEST_FORMAT {
             return Err(MlError::ManifestVersion { path, found: m.format, supported: MANIFEST_FORMAT });
         }
@@ -59,10 +58,10 @@ impl Manifest {
 
     /// The path of file `key` inside `dir`, after checking that it exists and its sha256 matches.
     pub fn verified_file(&self, dir: &Path, key: &str) -> Result<PathBuf, MlError> {
-        let entry = self.files.get(key).ok_or_else(|| MlError::Manifest {
-            path: dir.join("manifest.json"),
-            reason: format!("no `{key}` entry under `files`"),
-        })?;
+        let entry = self
+            .files
+            .get(key)
+            .ok_or_else(|| MlError::Manifest { path: dir.join("manifest.json"), reason: format!("no `{key}` entry under `files`") })?;
         let path = dir.join(&entry.path);
         if !path.is_file() {
             return Err(MlError::Missing { path, what: "model file" });

@@ -42,12 +42,89 @@ use crate::spans::{aggregate, group, union_overlapping, Entity, TokenTag};
 /// Kubernetes secret types) and sentence starters that never begin a name; a line whose only
 /// capitalised words are these is not sent to the model.
 const NOT_NAMES_IN_MODEL_OUTPUT: &[&str] = &[
-    "Bearer", "Basic", "Digest", "Opaque", "Token", "Negotiate", "I", "We", "You", "It", "If", "In", "On", "At", "For",
-    "Our", "My", "Your", "Can", "Could", "Would", "Should", "Will", "When", "What", "Why", "How", "Who", "Where",
-    "And", "But", "Or", "So", "As", "To", "From", "With", "Also", "Let", "Just", "See", "Use", "Do", "Does", "Is",
-    "Are", "Was", "Were", "Has", "Have", "Had", "After", "Before", "Since", "Until", "While", "Once", "Each",
-    "Every", "Some", "Any", "Both", "Only", "Then", "Now", "Today", "Tomorrow", "Yesterday", "Sorry", "Okay", "OK",
-    "True", "False", "Null", "Error", "Warning", "Info", "Debug", "Returns", "Example", "Usage", "Step", "Steps",
+    "Bearer",
+    "Basic",
+    "Digest",
+    "Opaque",
+    "Token",
+    "Negotiate",
+    "I",
+    "We",
+    "You",
+    "It",
+    "If",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Our",
+    "My",
+    "Your",
+    "Can",
+    "Could",
+    "Would",
+    "Should",
+    "Will",
+    "When",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Where",
+    "And",
+    "But",
+    "Or",
+    "So",
+    "As",
+    "To",
+    "From",
+    "With",
+    "Also",
+    "Let",
+    "Just",
+    "See",
+    "Use",
+    "Do",
+    "Does",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Has",
+    "Have",
+    "Had",
+    "After",
+    "Before",
+    "Since",
+    "Until",
+    "While",
+    "Once",
+    "Each",
+    "Every",
+    "Some",
+    "Any",
+    "Both",
+    "Only",
+    "Then",
+    "Now",
+    "Today",
+    "Tomorrow",
+    "Yesterday",
+    "Sorry",
+    "Okay",
+    "OK",
+    "True",
+    "False",
+    "Null",
+    "Error",
+    "Warning",
+    "Info",
+    "Debug",
+    "Returns",
+    "Example",
+    "Usage",
+    "Step",
+    "Steps",
 ];
 
 /// Detector id reported with every model finding.
@@ -132,10 +209,10 @@ impl NerModel {
         let tokenizer = Tokenizer::from_file(&tokenizer_path)
             .map_err(|e| MlError::Tokenizer { path: tokenizer_path.clone(), reason: e.to_string() })?;
         let id = |t: &str| {
-            tokenizer.token_to_id(t).map(i64::from).ok_or_else(|| MlError::Tokenizer {
-                path: tokenizer_path.clone(),
-                reason: format!("no {t} token"),
-            })
+            tokenizer
+                .token_to_id(t)
+                .map(i64::from)
+                .ok_or_else(|| MlError::Tokenizer { path: tokenizer_path.clone(), reason: format!("no {t} token") })
         };
         let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
         let sessions = (0..opts.sessions)
@@ -449,7 +526,6 @@ const LONG_LINE: usize = 240;
 /// Context around a hit in a longer line, in bytes before and characters after.
 const CONTEXT_BEFORE: usize = 80;
 const CONTEXT_AFTER: usize = 120;
-
 
 /// Whether the capitalised word whose second letter is at `i` of `line` is one that never starts
 /// a name (`The`, `Please`, `Bearer`).

@@ -148,10 +148,21 @@ mod tests {
     use super::*;
 
     fn labels() -> Vec<String> {
-        ["O", "B-GIVEN_NAME", "I-GIVEN_NAME", "B-SURNAME", "I-SURNAME", "B-STREET_NAME", "I-STREET_NAME", "B-CITY", "B-BUILDING_NUMBER", "B-ZIP_CODE"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "O",
+            "B-GIVEN_NAME",
+            "I-GIVEN_NAME",
+            "B-SURNAME",
+            "I-SURNAME",
+            "B-STREET_NAME",
+            "I-STREET_NAME",
+            "B-CITY",
+            "B-BUILDING_NUMBER",
+            "B-ZIP_CODE",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
 
     fn map(kind: &str) -> Option<EntityType> {

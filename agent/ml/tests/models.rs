@@ -107,6 +107,10 @@ fn a_file_that_is_not_onnx_but_matches_its_manifest_is_a_clear_error() {
     std::fs::write(tmp.join("categories/manifest.json"), v.to_string()).expect("write");
     let models = load(Some(&tmp));
     let status = models.status.iter().find(|s| s.name == "categories").expect("status");
-    assert!(matches!(&status.state, ModelState::Unavailable(why) if why.contains("could not be loaded by ONNX Runtime")), "{}", status.line());
+    assert!(
+        matches!(&status.state, ModelState::Unavailable(why) if why.contains("could not be loaded by ONNX Runtime")),
+        "{}",
+        status.line()
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -148,7 +148,15 @@ fn decode_key<const N: usize>(b64: &str) -> Option<[u8; N]> {
 }
 
 /// Signs `policy` (JSON value) into a bundle for the device groups in `audience` (`*`: all).
-pub fn sign(policy: &Value, version: u64, not_before: u64, expires: u64, key_id: &str, audience: &[String], private_key_b64: &str) -> Result<Value, String> {
+pub fn sign(
+    policy: &Value,
+    version: u64,
+    not_before: u64,
+    expires: u64,
+    key_id: &str,
+    audience: &[String],
+    private_key_b64: &str,
+) -> Result<Value, String> {
     let seed: [u8; 32] = decode_key(private_key_b64).ok_or("private key must be base64 of 32 bytes")?;
     if audience.is_empty() || audience.iter().any(|g| g.trim().is_empty()) {
         return Err("a bundle needs an audience: one or more group names, or `*` for every group".into());

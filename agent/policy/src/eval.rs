@@ -100,11 +100,8 @@ pub fn evaluate(policy: &CompiledPolicy, text: &str, scan: &ScanResult, ctx: &Co
         }
         return d;
     }
-    let findings: Vec<&Finding> = scan
-        .findings
-        .iter()
-        .filter(|f| !p.exceptions.values.iter().any(|v| v.trim() == f.value(text).trim()))
-        .collect();
+    let findings: Vec<&Finding> =
+        scan.findings.iter().filter(|f| !p.exceptions.values.iter().any(|v| v.trim() == f.value(text).trim())).collect();
 
     let mut matched: Vec<(&CompiledRule, Vec<&Finding>)> = Vec::new();
     for rule in &policy.rules {

@@ -241,9 +241,25 @@ pub struct CompiledPolicy {
 
 /// Well-known AI chat sites, on by default (`sites.builtin`).
 pub const BUILTIN_AI_SITES: &[&str] = &[
-    "chatgpt.com", "*.chatgpt.com", "chat.openai.com", "claude.ai", "gemini.google.com", "aistudio.google.com",
-    "copilot.microsoft.com", "m365.cloud.microsoft", "www.perplexity.ai", "perplexity.ai", "chat.deepseek.com",
-    "chat.mistral.ai", "poe.com", "grok.com", "x.com", "www.meta.ai", "huggingface.co", "chat.qwen.ai", "kimi.com",
+    "chatgpt.com",
+    "*.chatgpt.com",
+    "chat.openai.com",
+    "claude.ai",
+    "gemini.google.com",
+    "aistudio.google.com",
+    "copilot.microsoft.com",
+    "m365.cloud.microsoft",
+    "www.perplexity.ai",
+    "perplexity.ai",
+    "chat.deepseek.com",
+    "chat.mistral.ai",
+    "poe.com",
+    "grok.com",
+    "x.com",
+    "www.meta.ai",
+    "huggingface.co",
+    "chat.qwen.ai",
+    "kimi.com",
 ];
 
 fn family_from(name: &str) -> Option<Family> {
@@ -372,7 +388,8 @@ impl Policy {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut ai_sites: Vec<String> = if self.sites.builtin { BUILTIN_AI_SITES.iter().map(|s| s.to_string()).collect() } else { Vec::new() };
+        let mut ai_sites: Vec<String> =
+            if self.sites.builtin { BUILTIN_AI_SITES.iter().map(|s| s.to_string()).collect() } else { Vec::new() };
         ai_sites.extend(self.sites.ai.iter().cloned());
         Ok(CompiledPolicy { policy: self, rules, ai_sites })
     }
@@ -380,9 +397,8 @@ impl Policy {
 
 /// Parses policy JSON and validates it; syntax errors come back as one problem with line and column.
 pub fn parse_policy(json: &str) -> Result<CompiledPolicy, Vec<Problem>> {
-    let policy: Policy = serde_json::from_str(json).map_err(|e| {
-        vec![Problem { path: format!("line {} column {}", e.line(), e.column()), message: e.to_string() }]
-    })?;
+    let policy: Policy = serde_json::from_str(json)
+        .map_err(|e| vec![Problem { path: format!("line {} column {}", e.line(), e.column()), message: e.to_string() }])?;
     policy.validate()
 }
 

@@ -66,7 +66,11 @@ fn most_restrictive_action_wins_in_any_rule_order() {
                     assert_eq!(d.action.as_str(), actions[want], "{a} {b} {c} order {order:?}");
                     let first = order.iter().map(|&i| &rules[i]).find(|r| r["action"] == actions[want]).unwrap();
                     if want > 0 {
-                        assert_eq!(d.message, first["message"].as_str().unwrap(), "message comes from the first rule with the winning action");
+                        assert_eq!(
+                            d.message,
+                            first["message"].as_str().unwrap(),
+                            "message comes from the first rule with the winning action"
+                        );
                     }
                     // Deterministic: the same inputs give the same decision.
                     assert_eq!(d, decide(&p, text, "chatgpt.com", "u", &[]));
@@ -111,8 +115,19 @@ fn lint_reports_every_problem_with_its_path() {
       "redaction": {"per_type": {"CARD": "mask"}}}"#;
     let problems = parse_policy(bad).unwrap_err();
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    for want in ["schema_version", "name", "sites.ai[0]", "redaction.per_type.CARD", "rules[0].match.types[0]",
-        "rules[0].match.families[0]", "rules[0].match.min_score", "rules[0].message", "rules[1].id", "rules[1].match", "rules[1].link"] {
+    for want in [
+        "schema_version",
+        "name",
+        "sites.ai[0]",
+        "redaction.per_type.CARD",
+        "rules[0].match.types[0]",
+        "rules[0].match.families[0]",
+        "rules[0].match.min_score",
+        "rules[0].message",
+        "rules[1].id",
+        "rules[1].match",
+        "rules[1].link",
+    ] {
         assert!(paths.contains(&want), "missing {want} in {paths:?}");
     }
     let unknown_field = parse_policy(r#"{"schema_version": 1, "name": "x", "rules": [], "surprise": 1}"#).unwrap_err();

@@ -185,7 +185,11 @@ pub enum Response {
         uninspectable: String,
     },
     Verdict(Verdict),
-    VerdictPart { seq: usize, total: usize, data: String },
+    VerdictPart {
+        seq: usize,
+        total: usize,
+        data: String,
+    },
     Ack {},
     Status {
         agent_version: String,
@@ -198,7 +202,11 @@ pub enum Response {
         #[serde(default)]
         events: String,
     },
-    Error { code: ErrorCode, code_number: u32, message: String },
+    Error {
+        code: ErrorCode,
+        code_number: u32,
+        message: String,
+    },
 }
 
 /// A request with its envelope.
@@ -211,11 +219,19 @@ pub struct Envelope {
 
 /// Parses a request. On failure returns the id (if one could be read) and the error to answer.
 pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)> {
-    let value: Value = serde_json::from_str(json).map_err(|e| (Value::Null, ErrorCode::BadJson, format!("not valid JSON at line {} column {}", e.line(), e.column())))?;
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| (Value::Null, ErrorCode::BadJson, format!("not valid JSON at line {} column {}", e.line(), e.column())))?;
     let id = value.get("id").filter(|v| v.is_string() || v.is_number()).cloned().unwrap_or(Value::Null);
-    let v = value.get("v").and_then(Value::as_u64).ok_or_else(|| (id.clone(), ErrorCode::InvalidRequest, "missing protocol version `v`".to_string()))?;
+    let v = value
+        .get("v")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| (id.clone(), ErrorCode::InvalidRequest, "missing protocol version `v`".to_string()))?;
     if v == 0 || v > u64::from(PROTOCOL_VERSION) {
-        return Err((id, ErrorCode::UnsupportedVersion, format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}")));
+        return Err((
+            id,
+            ErrorCode::UnsupportedVersion,
+            format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}"),
+        ));
     }
     let known = ["hello", "inspect", "user_decision", "status", "uninspectable", "inspect_file"];
     match value.get("type").and_then(Value::as_str) {
@@ -302,8 +318,17 @@ mod tests {
     #[test]
     fn error_codes_are_pinned() {
         use ErrorCode::*;
-        let pinned = [(BadFrame, 1), (FrameTooLarge, 2), (BadJson, 3), (UnsupportedVersion, 4), (UnknownType, 5),
-            (InvalidRequest, 6), (Internal, 7), (AgentUnavailable, 8), (ResultTooLarge, 9)];
+        let pinned = [
+            (BadFrame, 1),
+            (FrameTooLarge, 2),
+            (BadJson, 3),
+            (UnsupportedVersion, 4),
+            (UnknownType, 5),
+            (InvalidRequest, 6),
+            (Internal, 7),
+            (AgentUnavailable, 8),
+            (ResultTooLarge, 9),
+        ];
         for (code, n) in pinned {
             assert_eq!(code.number(), n, "{code:?} was renumbered: error codes are append-only");
         }
@@ -311,7 +336,10 @@ mod tests {
 
     #[test]
     fn parsing() {
-        let ok = parse_request(r#"{"v":1,"id":"r1","type":"inspect","text":"hi","url":"https://chatgpt.com/c/1","trigger":"paste","future_field":1}"#).unwrap();
+        let ok = parse_request(
+            r#"{"v":1,"id":"r1","type":"inspect","text":"hi","url":"https://chatgpt.com/c/1","trigger":"paste","future_field":1}"#,
+        )
+        .unwrap();
         assert_eq!(ok.id, "r1");
         assert!(matches!(ok.request, Request::Inspect { trigger: Trigger::Paste, .. }));
         let e = |s: &str| parse_request(s).unwrap_err().1;
@@ -322,7 +350,8 @@ mod tests {
         assert!(matches!(u.request, Request::Uninspectable { reason: UninspectableReason::BinaryFile, size: 123, .. }));
         assert_eq!(e(r#"{"v":1,"id":1,"type":"launch_missiles"}"#), ErrorCode::UnknownType);
         assert_eq!(e(r#"{"v":1,"id":1,"type":"inspect","text":5}"#), ErrorCode::InvalidRequest);
-        let secret = parse_request(r#"{"v":1,"id":1,"type":"inspect","text":"AKIAT4SYWB5WKH7DNSIP","url":"x","trigger":"nope"}"#).unwrap_err();
+        let secret =
+            parse_request(r#"{"v":1,"id":1,"type":"inspect","text":"AKIAT4SYWB5WKH7DNSIP","url":"x","trigger":"nope"}"#).unwrap_err();
         assert!(!secret.2.contains("AKIA"), "error messages never quote the text: {}", secret.2);
     }
 
@@ -333,7 +362,11 @@ mod tests {
         assert_eq!(request_id_from_head(br#"{"v":2,"id":"late"}"#), Value::from("late"), "members before the id are walked");
         // Chromium sorts members: `conversation_id` comes before `id`, the long `text` after it.
         assert_eq!(request_id_from_head(br#"{"conversation_id":"c/1","id":"r-3","text":"aaaaaaaaaaaa"#), Value::from("r-3"));
-        assert_eq!(request_id_from_head(br#"{"text":"a very long text that was cut off here"#), Value::Null, "a value past the kept bytes ends the search");
+        assert_eq!(
+            request_id_from_head(br#"{"text":"a very long text that was cut off here"#),
+            Value::Null,
+            "a value past the kept bytes ends the search"
+        );
         assert_eq!(request_id_from_head(br#"{"id":"unterminated"#), Value::Null);
         assert_eq!(request_id_from_head(br#"{"id":{"x":1}}"#), Value::Null);
         assert_eq!(request_id_from_head(b"\xff\xfe"), Value::Null);

@@ -267,7 +267,8 @@ impl EventStore {
 
     /// The queued event with this id, if it is still waiting for upload.
     pub fn get(&self, event_id: &str) -> Result<Option<Event>, StoreError> {
-        let body: Option<String> = self.conn.query_row("SELECT body FROM events WHERE event_id = ?1", [event_id], |r| r.get(0)).optional()?;
+        let body: Option<String> =
+            self.conn.query_row("SELECT body FROM events WHERE event_id = ?1", [event_id], |r| r.get(0)).optional()?;
         Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
     }
 
@@ -283,7 +284,10 @@ impl EventStore {
     }
 
     pub fn set_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        self.conn.execute(
+            "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
         Ok(())
     }
 

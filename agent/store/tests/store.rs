@@ -114,7 +114,10 @@ fn a_store_from_a_newer_agent_is_refused_not_clobbered() {
 
 fn set_user_version(path: &std::path::Path, v: i64) {
     let c = std::process::Command::new("python3")
-        .args(["-c", &format!("import sqlite3; c=sqlite3.connect({:?}); c.execute('PRAGMA user_version={v}'); c.commit()", path.to_string_lossy())])
+        .args([
+            "-c",
+            &format!("import sqlite3; c=sqlite3.connect({:?}); c.execute('PRAGMA user_version={v}'); c.commit()", path.to_string_lossy()),
+        ])
         .status();
     assert!(c.is_ok_and(|s| s.success()), "python3 with sqlite3 is needed for this test");
 }

@@ -144,7 +144,13 @@ fn err(status: u16, code: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
     (status, vec![], json!({"error": code, "message": code}).to_string().into_bytes())
 }
 
-fn route(method: &str, path: &str, headers: &HashMap<String, String>, body: &[u8], state: &Mutex<State>) -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn route(
+    method: &str,
+    path: &str,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+    state: &Mutex<State>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     if method == "POST" && path == "/api/v1/enroll" {
         let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let mut s = state.lock().unwrap();
@@ -269,7 +275,11 @@ impl Daemon {
         let daemon = Daemon(child);
         let t = Instant::now();
         while !d.join("run/agent.sock").exists() {
-            assert!(t.elapsed() < Duration::from_secs(20), "daemon did not start: {}", std::fs::read_to_string(d.join("daemon.log")).unwrap_or_default());
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "daemon did not start: {}",
+                std::fs::read_to_string(d.join("daemon.log")).unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         daemon
@@ -360,7 +370,17 @@ pub fn sign_for(d: &Path, policy: &Value, key: &Path, key_id: &str, version: u64
         Some(g) => vec!["--group", g],
         None => vec!["--all-groups"],
     };
-    let st = cmd(d).args(["policy", "sign"]).arg(&p).arg("--key").arg(key).args(["--key-id", key_id, "--version", &version.to_string()]).args(audience).arg("-o").arg(&out).output().unwrap();
+    let st = cmd(d)
+        .args(["policy", "sign"])
+        .arg(&p)
+        .arg("--key")
+        .arg(key)
+        .args(["--key-id", key_id, "--version", &version.to_string()])
+        .args(audience)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
     std::fs::read(out).unwrap()
 }
