@@ -1,8 +1,9 @@
 //! The typed contracts shared by the agent and the server: the decision [`Action`], what made an
 //! event ([`EventTrigger`]), and the [`Event`] record itself (schema:
-//! `docs/schemas/event.schema.json`). One definition, used by the extension-facing messages, the
-//! agent's event store, and the server's ingestion (with [`Event::validate`]), so none of them
-//! hand-parses what another defines.
+//! `docs/schemas/event.schema.json`). One definition of the values: the extension-facing
+//! messages, the agent's event store and the server's ingestion (whose `UploadedEvent` adds its
+//! allow-list checks and is tested to take every agent `Event` unchanged) all use these types,
+//! so none of them hand-parses what another defines.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
