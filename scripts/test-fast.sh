@@ -22,8 +22,11 @@ cargo test --workspace --locked
 # The wire contract (a few seconds): the agent's real native-messaging messages against
 # docs/schemas/native-messages.schema.json, the schema the extension's wire types are generated
 # from (extension/scripts/gen-types.mjs; the extension's `npm run check` fails when they are stale).
-python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet 'jsonschema>=4.18'
+python3 -c 'import jsonschema, regex' 2>/dev/null || python3 -m pip install --quiet 'jsonschema>=4.18' regex
 python3 tests/protocol/check_native_messages.py --bin target/debug/promptwall
+# Every other format's schema (policy, bundle, event, scan JSONL, agent configuration, model
+# manifests) against instances the real binary makes.
+python3 tests/protocol/check_schemas.py --bin target/debug/promptwall
 
 # The scorer's own unit tests, then the held-out corpus (seed 2; the dev seed 1 is for tuning by
 # hand, see tests/corpus/README.md).

@@ -61,7 +61,9 @@ if [ -n "${PROMPTWALL_TEST_POSTGRES_URL:-}" ] || [ "$CI" = true ]; then
   export PROMPTWALL_REQUIRE_POSTGRES=1
 fi
 
-cargo clippy -p promptwall-server --all-targets --locked -- -D warnings
+# scripts/test.sh has already linted the workspace (PROMPTWALL_LINTED=1); run alone, lint here.
+[ "${PROMPTWALL_LINTED:-0}" = 1 ] || cargo clippy -p promptwall-server --all-targets --locked -- -D warnings
+# Again, now with PostgreSQL required: the workspace run before had none.
 cargo test -p promptwall-server --locked
 
 # Small load test on both backends (the full-size figures are in server/README.md).

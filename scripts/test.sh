@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # 1-2. the everyday tier: standalone check, fmt, clippy, every unit and integration test, the
 #      scorer's tests and the quality gate on the full held-out corpus.
 PROMPTWALL_GATE_COUNT=1500 bash scripts/test-fast.sh
-export PROMPTWALL_REQUIRE_MODELS=1
+export PROMPTWALL_REQUIRE_MODELS=1 PROMPTWALL_LINTED=1
 
 # 3. the browser extension, end to end in Chromium with the real native host and daemon
 bash scripts/test-browser.sh
