@@ -122,6 +122,8 @@ pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
     let cli_policy = args.policy.clone().or_else(|| crate::local::dev_env("PROMPTWALL_POLICY").map(PathBuf::from));
     let over = cfg.override_policy(cli_policy.as_ref());
     let shared = Arc::new(Shared::load(&cfg, over.as_deref(), "daemon")?);
+    // The models load once, now, so that no verdict waits for them.
+    crate::models::preload();
     let current = shared.cell.current();
     tracing::info!(policy_version = current.version, source = %current.source, config = %config_path.display(), "daemon starting");
     let stop = Arc::new(AtomicBool::new(false));

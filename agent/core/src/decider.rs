@@ -9,11 +9,11 @@
 //! read) and the session keeps reading; nothing written to logs contains pasted text.
 
 use anyhow::{Context, Result};
-use promptwall_policy::{self as pol, apply_redactions, evaluate, Action, Pseudonyms};
+use promptwall_policy::{self as pol, apply_with_pseudonyms, evaluate, Action, Pseudonyms, RedactionStyle};
 use promptwall_protocol::framing::{read_frame, write_frame, FrameError, MAX_OUTBOUND};
 use promptwall_protocol::messages::{
-    error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Request, Response, UninspectableReason, Verdict,
-    WireFinding,
+    error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Pseudonym, Request, Response, UninspectableReason,
+    Verdict, WireFinding,
 };
 use promptwall_protocol::{EventTrigger, PROTOCOL_VERSION};
 use promptwall_store::{Event, EventStore, StoreConfig};
@@ -192,6 +192,7 @@ impl Decider {
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
                 ai_sites: current.policy.policy.sites.ai.clone(),
+                site_adapters: current.policy.policy.sites.adapters.clone(),
                 max_request_bytes: self.max_inbound as u64,
                 uninspectable: current.policy.policy.uninspectable.action().as_str().to_string(),
             }],
@@ -357,6 +358,7 @@ impl Decider {
             policy_name: p.name.clone(),
             policy_version: current.version,
             decided_by: self.decided_by.into(),
+            pseudonyms: None,
         })]
     }
 
@@ -394,8 +396,20 @@ impl Decider {
         file: bool,
     ) -> Vec<Response> {
         let host = host_of(url);
-        let scan = current.engine.scan(text);
-        let mut d = evaluate(&current.policy, text, &scan, &pol::Context { host: &host, user: &self.user, groups: &self.groups });
+        let ctx = pol::Context { host: &host, user: &self.user, groups: &self.groups };
+        // Before this process has loaded its models (a native host deciding alone), a paste that
+        // the structured detectors already block is decided without them: no model load for it.
+        let scan = if crate::models::ready() {
+            current.engine.scan(text)
+        } else {
+            let first = current.engine.scan_structured(text);
+            if evaluate(&current.policy, text, &first, &ctx).action == Action::Block {
+                first
+            } else {
+                current.engine.scan(text)
+            }
+        };
+        let mut d = evaluate(&current.policy, text, &scan, &ctx);
         if file && d.action == Action::Redact {
             d.action = Action::Block;
             d.override_allowed = false;
@@ -421,14 +435,25 @@ impl Decider {
                 score: (f64::from(f.score) * 1000.0).round() / 1000.0,
             })
             .collect();
+        // Pseudonym-style spans get placeholders stable within the conversation (one `Pseudonyms`
+        // per conversation id, in memory only); without a conversation id they become type tags.
         let redacted = (d.action == Action::Redact).then(|| {
             let key = self.redaction_key.as_slice();
-            let pseudo = match (current.policy.policy.redaction.consistent_pseudonyms, conversation) {
+            let wants = d.redactions.iter().any(|s| s.style == RedactionStyle::Pseudonym);
+            let pseudo = match (wants, conversation) {
                 (true, Some(c)) => Some(self.pseudonyms.entry(c).or_default()),
                 _ => None,
             };
-            apply_redactions(text, &d.redactions, key, pseudo)
+            apply_with_pseudonyms(text, &d.redactions, key, pseudo)
         });
+        let (redacted, pseudonyms) = match redacted {
+            Some(r) => {
+                let map = (!r.pseudonyms.is_empty())
+                    .then(|| r.pseudonyms.into_iter().map(|(placeholder, value)| Pseudonym { placeholder, value }).collect());
+                (Some(r.text), map)
+            }
+            None => (None, None),
+        };
         let mut verdict = Verdict {
             action: d.action,
             findings,
@@ -444,6 +469,7 @@ impl Decider {
             policy_name: current.policy.policy.name.clone(),
             policy_version: current.version,
             decided_by: self.decided_by.into(),
+            pseudonyms,
         };
         if let Some(id) = &verdict.event_id {
             let mut counts = std::collections::BTreeMap::new();
@@ -591,6 +617,52 @@ mod tests {
             Some(Response::Verdict(v)) => v,
             other => panic!("{other:?}"),
         }
+    }
+
+    fn inspect_in(d: &mut Decider, text: &str, conversation: Option<&str>) -> Verdict {
+        let r = d.handle(Request::Inspect {
+            text: text.into(),
+            url: "https://chatgpt.com/c/1".into(),
+            trigger: Trigger::Paste,
+            conversation_id: conversation.map(str::to_string),
+        });
+        match r.into_iter().last() {
+            Some(Response::Verdict(v)) => v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pseudonyms_per_conversation_and_their_mapping_in_the_verdict() {
+        let pseudo = |p: &mut Value| {
+            let rule = serde_json::json!({"id": "redact-email", "match": {"types": ["EMAIL"]}, "action": "redact", "message": "Addresses are replaced."});
+            p["rules"].as_array_mut().unwrap().insert(0, rule);
+            p["redaction"]["per_type"]["EMAIL"] = "pseudonym".into();
+        };
+        let mut d = decider("pseudo", pseudo, "alice", &[]);
+        let v = inspect_in(&mut d, EMAILS, Some("/c/1"));
+        assert_eq!(v.action, Action::Redact);
+        assert_eq!(v.redacted_text.as_deref(), Some("Escalate to [EMAIL_1] and [EMAIL_2] today"));
+        let map = v.pseudonyms.expect("a mapping for pseudonym redactions");
+        assert_eq!(map[1], Pseudonym { placeholder: "[EMAIL_2]".into(), value: "bruno.keller@northwind.io".into() });
+        // The same value in the same conversation keeps its placeholder; another conversation starts over.
+        let again = inspect_in(&mut d, "cc bruno.keller@northwind.io", Some("/c/1"));
+        assert_eq!(again.redacted_text.as_deref(), Some("cc [EMAIL_2]"));
+        let other = inspect_in(&mut d, "cc bruno.keller@northwind.io", Some("/c/2"));
+        assert_eq!(other.redacted_text.as_deref(), Some("cc [EMAIL_1]"));
+        // No conversation: a type tag, and no mapping on the wire.
+        let none = inspect_in(&mut d, "cc bruno.keller@northwind.io", None);
+        assert_eq!(none.redacted_text.as_deref(), Some("cc [EMAIL]"));
+        assert!(none.pseudonyms.is_none());
+        assert!(!response_json(&Value::Null, &Response::Verdict(none)).contains("pseudonyms"), "absent, not null");
+        // Tag-style redactions carry no mapping.
+        let tag = |p: &mut Value| {
+            pseudo(p);
+            p["redaction"]["per_type"]["EMAIL"] = "tag".into();
+        };
+        let v = inspect_in(&mut decider("pseudo-tag", tag, "alice", &[]), EMAILS, Some("/c/1"));
+        assert_eq!(v.redacted_text.as_deref(), Some("Escalate to [EMAIL] and [EMAIL] today"));
+        assert!(v.pseudonyms.is_none());
     }
 
     fn group_rule(p: &mut Value) {

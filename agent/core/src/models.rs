@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use promptwall_detect::{Engine, EngineBuilder};
+use promptwall_detect::{Category, CategoryModel, ContextModel, Engine, EngineBuilder, Finding};
 use promptwall_ml::{CategoryClassifier, ModelState, ModelStatus, Models, NerModel};
 
 struct Loaded {
@@ -46,16 +46,44 @@ fn loaded() -> &'static Loaded {
     })
 }
 
-/// Adds the process's models (loading them on first use) to `builder`.
-pub fn attach(mut builder: EngineBuilder) -> EngineBuilder {
-    let l = loaded();
-    if let Some(m) = &l.ner {
-        builder = builder.context_model(Box::new(m.clone()));
+/// Adds the process's models to `builder`. They are loaded when a scan first asks them (a
+/// process whose verdicts never need them never pays for loading them), or by [`preload`].
+pub fn attach(builder: EngineBuilder) -> EngineBuilder {
+    builder.context_model(Box::new(LazyNer)).category_model(Box::new(LazyCategories))
+}
+
+/// Whether this process has loaded (or tried to load) its models.
+pub fn ready() -> bool {
+    MODELS.get().is_some()
+}
+
+/// Loads the models now: the daemon does at start, so no verdict waits for them.
+pub fn preload() {
+    let _ = loaded();
+}
+
+/// The PII model, loaded on first use; absent or broken, it finds nothing.
+struct LazyNer;
+
+impl ContextModel for LazyNer {
+    fn id(&self) -> &str {
+        promptwall_ml::ner::NER_ID
     }
-    if let Some(m) = &l.categories {
-        builder = builder.category_model(Box::new(m.clone()));
+    fn detect(&self, text: &str, structured: &[Finding]) -> Vec<Finding> {
+        loaded().ner.as_ref().map(|m| m.detect(text, structured)).unwrap_or_default()
     }
-    builder
+}
+
+/// The category classifier, loaded on first use; absent or broken, the keyword rules decide.
+struct LazyCategories;
+
+impl CategoryModel for LazyCategories {
+    fn id(&self) -> &str {
+        promptwall_ml::categories::CATEGORIES_ID
+    }
+    fn categorize(&self, text: &str, findings: &[Finding]) -> Option<Vec<Category>> {
+        loaded().categories.as_ref().and_then(|m| m.categorize(text, findings))
+    }
 }
 
 /// One line per model: on (version, load time), off, or unavailable and why.

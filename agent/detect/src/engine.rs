@@ -268,6 +268,14 @@ impl Engine {
         ScanResult { findings, categories }
     }
 
+    /// What the structured detectors and the keyword categories find, without asking any learned
+    /// model: a cheap first look (a paste that this already blocks needs no model).
+    pub fn scan_structured(&self, text: &str) -> ScanResult {
+        let findings = self.structured_findings(text);
+        let categories = self.categorizer.categorize(text, &findings);
+        ScanResult { findings, categories }
+    }
+
     /// Document categories for `text` and its findings: the learned classifier when there is one
     /// and it has an opinion, the keyword rules otherwise.
     pub fn categories(&self, text: &str, findings: &[Finding]) -> Vec<Category> {
