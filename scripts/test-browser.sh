@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Browser tests (issue 6): builds the extension and the agent, then runs the end-to-end suite in
-# Debian's Chromium (tests/e2e, Playwright) against the real `promptwall` native host and daemon.
+# Debian's Chromium (tests/e2e, Playwright) and in firefox-esr (puppeteer-core, WebDriver BiDi)
+# against the real `promptwall` native host and daemon.
 # Fails, never skips, when Chromium is missing. Screenshots go to target/e2e-artifacts/.
 #   PROMPTWALL_BIN=...   use another agent binary (default: target/debug/promptwall, built here)
 #   CHROMIUM_PATH=...    use another Chromium
+#   FIREFOX_PATH=...     use another Firefox; PROMPTWALL_E2E_FIREFOX=1 requires the Firefox suite
 #   PROMPTWALL_E2E_BENCH=1  also run the paste-to-verdict latency benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,15 +35,20 @@ fi
 # generated from — is checked by scripts/test-fast.sh: tests/protocol/check_native_messages.py.)
 rm -rf target/e2e-artifacts
 cd tests/e2e
-node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs
-# Firefox smoke test: runs when firefox-esr is installed (required with PROMPTWALL_E2E_FIREFOX=1).
+node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs managed.test.mjs
+# Firefox (tests/e2e/firefox.test.mjs: redact, block, warn with a reason, typed Enter and the send
+# button, fail-open and fail-closed) in firefox-esr over WebDriver BiDi. Required under CI (.ci/run
+# installs firefox-esr and sets PROMPTWALL_E2E_FIREFOX=1) or with PROMPTWALL_E2E_FIREFOX=1;
+# elsewhere it runs when Firefox is installed.
+firefox_required=0
+if [ -n "${CI:-}" ] || [ "${PROMPTWALL_E2E_FIREFOX:-0}" = 1 ]; then firefox_required=1; fi
 if command -v firefox-esr >/dev/null || command -v firefox >/dev/null || [ -n "${FIREFOX_PATH:-}" ]; then
-  node --test --test-reporter=spec firefox.test.mjs
-elif [ "${PROMPTWALL_E2E_FIREFOX:-0}" = 1 ]; then
-  echo "test-browser.sh: PROMPTWALL_E2E_FIREFOX=1 but Firefox is not installed (apt-get install -y firefox-esr)" >&2
+  node --test --test-concurrency=1 --test-reporter=spec firefox.test.mjs
+elif [ "$firefox_required" = 1 ]; then
+  echo "test-browser.sh: the Firefox suite is required here (CI or PROMPTWALL_E2E_FIREFOX=1) but Firefox is not installed (apt-get install -y firefox-esr)" >&2
   exit 1
 else
-  echo "test-browser.sh: NOTE: Firefox smoke test NOT RUN: firefox-esr is not installed (apt-get install -y firefox-esr)" >&2
+  echo "test-browser.sh: NOTE: Firefox suite NOT RUN: firefox-esr is not installed (apt-get install -y firefox-esr)" >&2
 fi
 # Latency benchmark (about 30 s more): PROMPTWALL_E2E_BENCH=1. Figures in target/e2e-artifacts/latency.json.
 if [ "${PROMPTWALL_E2E_BENCH:-0}" = 1 ]; then
