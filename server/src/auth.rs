@@ -60,7 +60,9 @@ struct Buckets {
 }
 
 impl RateLimiter {
-    pub fn new(limit: RateLimit) -> RateLimiter {
+    pub fn new(mut limit: RateLimit) -> RateLimiter {
+        // A bucket that never holds a whole token refuses every request for good.
+        limit.burst = limit.burst.max(1.0);
         RateLimiter { limit, buckets: Mutex::new(Buckets { map: HashMap::new(), last_prune: None }) }
     }
 
@@ -116,6 +118,23 @@ mod tests {
         assert_eq!(bearer(Some("Basic abc")), None);
         assert_eq!(bearer(Some("Bearer ")), None);
         assert_eq!(bearer(None), None);
+    }
+
+    #[test]
+    fn a_slow_rate_never_locks_a_key_out() {
+        // 0.05/s with burst 12x = 0.6 tokens: without the floor at 1 every request got 429.
+        let l = RateLimiter::new(RateLimit { per_s: 0.05, burst: 0.6 });
+        let t0 = Instant::now();
+        assert!(l.check_at("k", t0).is_ok(), "first request passes");
+        assert_eq!(l.check_at("k", t0), Err(20), "then one per 20 s");
+        assert!(l.check_at("k", t0 + Duration::from_secs(19)).is_err());
+        assert!(l.check_at("k", t0 + Duration::from_secs(40)).is_ok());
+        let cfg = crate::RateLimit::with_burst_factor("--device-rate", 0.05, 12.0).unwrap();
+        assert_eq!(cfg.burst, 1.0);
+        assert_eq!(crate::RateLimit::with_burst_factor("--device-rate", 5.0, 12.0).unwrap().burst, 60.0);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(crate::RateLimit::with_burst_factor("--device-rate", bad, 12.0).is_err(), "{bad} refused");
+        }
     }
 
     #[test]

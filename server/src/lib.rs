@@ -38,6 +38,17 @@ pub struct RateLimit {
     pub burst: f64,
 }
 
+impl RateLimit {
+    /// `per_s` requests per second with a burst of `factor × per_s`, but never under one request:
+    /// a bucket that holds less than one token would refuse every request forever (at 0.05/s
+    /// with factor 12 the bucket would top out at 0.6). `per_s` must be a positive finite number;
+    /// `option` names the setting in the error.
+    pub fn with_burst_factor(option: &str, per_s: f64, factor: f64) -> anyhow::Result<RateLimit> {
+        anyhow::ensure!(per_s.is_finite() && per_s > 0.0, "{option} must be a positive number of requests per second (got {per_s})");
+        Ok(RateLimit { per_s, burst: (per_s * factor).max(1.0) })
+    }
+}
+
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -68,6 +79,8 @@ pub struct ServerConfig {
     /// Per client address, for the routes that need no credential (health check, console, unknown
     /// paths).
     pub public_rate: RateLimit,
+    /// SQLite tuning (WAL bound).
+    pub sqlite: store::sqlite::SqliteOptions,
 }
 
 impl ServerConfig {
@@ -88,6 +101,7 @@ impl ServerConfig {
             max_connections: 8192,
             max_connections_per_ip: 512,
             public_rate: RateLimit { per_s: 10.0, burst: 100.0 },
+            sqlite: store::sqlite::SqliteOptions::default(),
         }
     }
 }
@@ -113,13 +127,23 @@ pub fn load_trusted_key(spec: &str) -> anyhow::Result<TrustedKey> {
 
 /// Opens the configured backend: PostgreSQL when a URL is given, else `DATA_DIR/promptwall.db`.
 pub async fn open_store(database_url: Option<&str>, data_dir: &Path, pg_pool: usize) -> anyhow::Result<Arc<dyn Store>> {
+    open_store_with(database_url, data_dir, pg_pool, store::sqlite::SqliteOptions::default()).await
+}
+
+/// [`open_store`] with the SQLite backend's options.
+pub async fn open_store_with(
+    database_url: Option<&str>,
+    data_dir: &Path,
+    pg_pool: usize,
+    sqlite: store::sqlite::SqliteOptions,
+) -> anyhow::Result<Arc<dyn Store>> {
     match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Ok(Arc::new(store::postgres::PgStore::connect(url, pg_pool).await.context("connecting to PostgreSQL")?))
         }
         Some(url) if url.starts_with("sqlite://") => {
             let path = PathBuf::from(&url["sqlite://".len()..]);
-            Ok(Arc::new(store::sqlite::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?))
+            Ok(Arc::new(store::sqlite::SqliteStore::open_with(&path, sqlite).with_context(|| format!("opening {}", path.display()))?))
         }
         Some(other) => {
             anyhow::bail!("unsupported --database-url `{}` (postgres://… or sqlite://PATH)", other.split(':').next().unwrap_or(""))
@@ -127,7 +151,7 @@ pub async fn open_store(database_url: Option<&str>, data_dir: &Path, pg_pool: us
         None => {
             private_dir(data_dir)?;
             let path = data_dir.join("promptwall.db");
-            Ok(Arc::new(store::sqlite::SqliteStore::open(&path).with_context(|| format!("opening {}", path.display()))?))
+            Ok(Arc::new(store::sqlite::SqliteStore::open_with(&path, sqlite).with_context(|| format!("opening {}", path.display()))?))
         }
     }
 }
@@ -200,7 +224,8 @@ pub struct RunningServer {
     pub tls: bool,
     handle: axum_server::Handle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
-    forwarder: Option<tokio::task::JoinHandle<()>>,
+    /// The forwarder and other background tasks, stopped at shutdown.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -208,13 +233,17 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
+    /// Stops accepting, lets requests in flight finish (up to 5 s), waits, then closes the
+    /// database cleanly (SQLite: truncating checkpoint, so the WAL is empty on disk).
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-        if let Some(f) = self.forwarder {
-            f.abort();
+        for t in self.background {
+            t.abort();
         }
-        self.task.await??;
+        let served = self.task.await;
+        let closed = self.store.close().await;
+        served??;
+        closed.context("closing the database")?;
         Ok(())
     }
 
@@ -240,7 +269,7 @@ impl RunningServer {
 
 /// Opens storage, creates the first admin token if there is none, binds and serves.
 pub async fn start(cfg: ServerConfig) -> anyhow::Result<RunningServer> {
-    let store = open_store(cfg.database_url.as_deref(), &cfg.data_dir, cfg.pg_pool).await?;
+    let store = open_store_with(cfg.database_url.as_deref(), &cfg.data_dir, cfg.pg_pool, cfg.sqlite).await?;
     start_with_store(cfg, store).await
 }
 
@@ -293,7 +322,8 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
             tokio::spawn(async move { server.serve(make).await })
         }
     };
-    let forwarder = forward::spawn(cfg.forward.clone(), store.clone(), notify);
+    let mut background = Vec::new();
+    background.extend(forward::spawn(cfg.forward.clone(), store.clone(), notify));
     tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
     Ok(RunningServer {
         addr,
@@ -304,7 +334,7 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
         tls: cfg.tls.is_some(),
         handle,
         task,
-        forwarder,
+        background,
     })
 }
 

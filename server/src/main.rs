@@ -31,7 +31,7 @@ struct DbArgs {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Admin tokens.
     AdminToken {
         #[command(subcommand)]
@@ -115,6 +115,10 @@ struct ServeArgs {
     /// console; burst: 10x).
     #[arg(long, default_value_t = 10.0)]
     public_rate: f64,
+    /// SQLite: when the write-ahead log grows past this many MiB, the writer folds it into the
+    /// database and resets it (truncating checkpoint).
+    #[arg(long, default_value_t = 64)]
+    sqlite_wal_limit_mb: u64,
 }
 
 #[tokio::main]
@@ -140,20 +144,23 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Serve(a) => {
+            let a = *a;
             let mut cfg = ServerConfig::new(a.listen, a.db.data_dir);
             cfg.database_url = a.db.database_url;
             cfg.tls = a.tls_cert.zip(a.tls_key);
             cfg.trusted_keys = a.trusted_keys.iter().map(|s| load_trusted_key(s)).collect::<Result<_>>()?;
-            cfg.device_rate = RateLimit { per_s: a.device_rate, burst: a.device_rate * 12.0 };
-            cfg.admin_rate = RateLimit { per_s: a.admin_rate, burst: a.admin_rate * 10.0 };
-            cfg.enroll_rate = RateLimit { per_s: a.enroll_rate, burst: a.enroll_rate * 15.0 };
+            cfg.device_rate = RateLimit::with_burst_factor("--device-rate", a.device_rate, 12.0)?;
+            cfg.admin_rate = RateLimit::with_burst_factor("--admin-rate", a.admin_rate, 10.0)?;
+            cfg.enroll_rate = RateLimit::with_burst_factor("--enroll-rate", a.enroll_rate, 15.0)?;
             cfg.pg_pool = a.pg_pool;
             anyhow::ensure!(a.header_timeout_s > 0 && a.body_timeout_s > 0, "--header-timeout-s and --body-timeout-s must be above 0");
             cfg.header_timeout = std::time::Duration::from_secs(a.header_timeout_s);
             cfg.body_timeout = std::time::Duration::from_secs(a.body_timeout_s);
             cfg.max_connections = a.max_connections;
             cfg.max_connections_per_ip = a.max_connections_per_ip;
-            cfg.public_rate = RateLimit { per_s: a.public_rate, burst: a.public_rate * 10.0 };
+            cfg.public_rate = RateLimit::with_burst_factor("--public-rate", a.public_rate, 10.0)?;
+            anyhow::ensure!(a.sqlite_wal_limit_mb > 0, "--sqlite-wal-limit-mb must be above 0");
+            cfg.sqlite.wal_limit = a.sqlite_wal_limit_mb * 1024 * 1024;
             cfg.forward.webhook = a.forward_webhook;
             cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;
             if cfg.trusted_keys.is_empty() {

@@ -199,6 +199,11 @@ pub struct Stats {
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
+    /// Called once at shutdown, after the last request: SQLite folds its WAL into the database
+    /// (truncating checkpoint) so nothing is left to replay at the next start.
+    async fn close(&self) -> Result<()> {
+        Ok(())
+    }
 
     async fn admin_token_count(&self) -> Result<i64>;
     async fn add_admin_token(&self, token_hash: &str, name: &str, now_ms: i64) -> Result<()>;

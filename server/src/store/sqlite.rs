@@ -61,7 +61,7 @@ type Job = Box<dyn FnOnce(&Connection) -> Box<dyn FnOnce(std::result::Result<(),
 struct Inner {
     /// Dropped with the store: tells the checkpoint thread to finish.
     _alive: Arc<()>,
-    writer: Mutex<std::sync::mpsc::Sender<Job>>,
+    writer: Mutex<std::sync::mpsc::Sender<Msg>>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
 }
@@ -69,17 +69,76 @@ struct Inner {
 /// Most jobs committed together.
 const GROUP_MAX: usize = 256;
 
+/// WAL size past which the writer thread runs a truncating checkpoint itself (default 64 MiB).
+pub const DEFAULT_WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Tuning of the SQLite backend.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteOptions {
+    /// When the `-wal` file grows past this many bytes after a commit, the writer thread runs a
+    /// `wal_checkpoint(TRUNCATE)` (no writer can append meanwhile, since it is the writer), which
+    /// waits for readers, copies every frame into the database and resets the WAL to 0 bytes.
+    /// Also the `journal_size_limit` of every connection. Passive checkpoints on their own
+    /// thread keep the copying small in between.
+    pub wal_limit: u64,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> SqliteOptions {
+        SqliteOptions { wal_limit: DEFAULT_WAL_LIMIT }
+    }
+}
+
+/// Size of the `-wal` file beside `db` (0 when there is none).
+pub fn wal_size(db: &Path) -> u64 {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::fs::metadata(db.with_file_name(format!("{name}-wal"))).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The truncating checkpoint: every frame copied into the database, the WAL reset to 0 bytes.
+/// `Ok(false)` when a reader kept it from finishing (SQLITE_BUSY after the busy timeout).
+fn truncate_wal(conn: &Connection) -> rusqlite::Result<bool> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
+}
+
+/// What the writer thread receives: a write to run, or the close at shutdown.
+enum Msg {
+    Job(Job),
+    /// Truncating checkpoint, then answer: the clean close of `SqliteStore::close`.
+    Close(tokio::sync::oneshot::Sender<std::result::Result<(), String>>),
+}
+
 /// The writer thread: group commit. It takes every job waiting (up to GROUP_MAX), runs each in its
 /// own savepoint inside one transaction, commits once (one fsync for the group), and only then
 /// answers each job. A failing job rolls back to its savepoint without disturbing the others.
-fn writer_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Job>) {
+fn writer_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Msg>, db: std::path::PathBuf, opts: SqliteOptions) {
+    let mut pending_close = Vec::new();
     while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
+        let mut jobs = Vec::new();
+        match first {
+            Msg::Job(j) => jobs.push(j),
+            Msg::Close(done) => pending_close.push(done),
+        }
         while jobs.len() < GROUP_MAX {
             match rx.try_recv() {
-                Ok(j) => jobs.push(j),
+                Ok(Msg::Job(j)) => jobs.push(j),
+                Ok(Msg::Close(done)) => pending_close.push(done),
                 Err(_) => break,
             }
+        }
+        if jobs.is_empty() {
+            let r = truncate_wal(&conn).map_err(|e| e.to_string()).and_then(|ok| {
+                if ok {
+                    Ok(())
+                } else {
+                    Err("a reader kept the closing checkpoint from finishing".to_string())
+                }
+            });
+            for done in pending_close.drain(..) {
+                let _ = done.send(r.clone());
+            }
+            continue;
         }
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             // Dropping the jobs unrun makes each caller see an error.
@@ -100,7 +159,24 @@ fn writer_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Job>) {
         for d in done {
             d(outcome.clone());
         }
+        // Bound the WAL: passive checkpoints cannot reset it while writes keep coming.
+        if wal_size(&db) > opts.wal_limit {
+            let t = std::time::Instant::now();
+            match truncate_wal(&conn) {
+                Ok(true) => tracing::debug!(ms = t.elapsed().as_millis() as u64, "sqlite WAL over its limit: truncated"),
+                Ok(false) => tracing::warn!("sqlite WAL over its limit but a reader kept the checkpoint from finishing; will retry"),
+                Err(e) => tracing::warn!(error = %e, "sqlite truncating checkpoint failed"),
+            }
+        }
+        if !pending_close.is_empty() {
+            let r = truncate_wal(&conn).map_err(|e| e.to_string()).map(|_| ());
+            for done in pending_close.drain(..) {
+                let _ = done.send(r.clone());
+            }
+        }
     }
+    // Every sender gone (the store was dropped): fold the WAL back into the database.
+    let _ = truncate_wal(&conn);
 }
 
 #[derive(Clone)]
@@ -108,10 +184,12 @@ pub struct SqliteStore {
     inner: Arc<Inner>,
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection, opts: &SqliteOptions) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // A WAL that was reset is cut back to this size instead of keeping its high-water mark.
+    conn.pragma_update(None, "journal_size_limit", opts.wal_limit as i64)?;
     Ok(())
 }
 
@@ -188,16 +266,21 @@ fn tops(conn: &Connection, sql: &str, since: i64, until: i64) -> rusqlite::Resul
 impl SqliteStore {
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// [`SqliteStore::open`] with explicit options.
+    pub fn open_with(path: &Path, opts: SqliteOptions) -> Result<SqliteStore> {
         secure_db_files(path)
             .map_err(|e| StoreError::Config(format!("{}: cannot make the database private (0600): {e}", path.display())))?;
         let mut writer = Connection::open(path)?;
-        configure(&writer)?;
+        configure(&writer, &opts)?;
         migrate(&mut writer)?;
         // Checkpoints run on their own connection and thread, so the writer never stalls on one
         // (a PASSIVE checkpoint copies what it can without blocking readers or the writer).
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         let ckpt = Connection::open(path)?;
-        configure(&ckpt)?;
+        configure(&ckpt, &opts)?;
         let alive = Arc::new(());
         let weak = Arc::downgrade(&alive);
         std::thread::Builder::new()
@@ -209,19 +292,18 @@ impl SqliteStore {
                         tracing::warn!(error = %e, "sqlite checkpoint failed");
                     }
                 }
-                // Last one on close folds the WAL back into the database file.
-                let _ = ckpt.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
             })
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+        let db = path.to_path_buf();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(writer, rx))
+            .spawn(move || writer_loop(writer, rx, db, opts))
             .map_err(|e| StoreError::Task(e.to_string()))?;
         let mut readers = Vec::new();
         for _ in 0..4 {
             let c = Connection::open(path)?;
-            configure(&c)?;
+            configure(&c, &opts)?;
             readers.push(Mutex::new(c));
         }
         secure_db_files(path)
@@ -250,9 +332,22 @@ impl SqliteStore {
             .writer
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .send(job)
+            .send(Msg::Job(job))
             .map_err(|_| StoreError::Task("sqlite writer thread is gone".into()))?;
         rx.await.map_err(|_| StoreError::Task("sqlite writer dropped the job".into()))?
+    }
+
+    /// The clean close: a truncating checkpoint on the writer thread after every write queued
+    /// before it, so the WAL is empty on disk when the process exits.
+    async fn close_wal(&self) -> Result<()> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(Msg::Close(tx))
+            .map_err(|_| StoreError::Task("sqlite writer thread is gone".into()))?;
+        rx.await.map_err(|_| StoreError::Task("sqlite writer dropped the close".into()))?.map_err(StoreError::Task)
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T>
@@ -279,6 +374,10 @@ impl Store for SqliteStore {
 
     async fn ping(&self) -> Result<()> {
         self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.close_wal().await
     }
 
     async fn admin_token_count(&self) -> Result<i64> {

@@ -147,6 +147,11 @@ impl TestServer {
         }
     }
 
+    /// The SQLite database file (SQLite backend).
+    pub fn db_path(&self) -> PathBuf {
+        self._dir.0.join("promptwall.db")
+    }
+
     pub fn u(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
