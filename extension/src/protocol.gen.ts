@@ -156,6 +156,46 @@ export interface HelloOk {
   /** The largest request the host takes, in UTF-8 JSON bytes. */
   max_request_bytes?: number;
   uninspectable?: UninspectableAction;
+  /**
+   * Site adapters from the signed policy (`sites.adapters`), merged by the extension with its
+   * built-in ones (a policy adapter with a built-in id replaces it). Absent when the policy has
+   * none.
+   */
+  site_adapters?: SiteAdapter[];
+}
+
+/** One placeholder of a pseudonym redaction and the value it stands for. */
+export interface Pseudonym {
+  /** As it appears in `redacted_text`, e.g. `[PERSON_1]`. */
+  placeholder: string;
+  value: string;
+}
+
+/** How the extension reads and re-inserts text in a site's composer. */
+export type EditorKind = 'textarea' | 'prosemirror' | 'quill' | 'lexical' | 'contenteditable';
+
+/**
+ * How the extension finds an AI site's composer and send control (the shape of
+ * extension/src/sites.json).
+ */
+export interface SiteAdapter {
+  id: string;
+  name: string;
+  /** Exact host names; a leading `*.` matches subdomains. */
+  hosts: string[];
+  /** Per host (member name), path prefixes (an array of strings) the adapter is limited to. */
+  paths?: {
+  };
+  editor: EditorKind;
+  /** CSS selectors of the prompt editor, most specific first. */
+  composer: string[];
+  /** CSS selectors of the send control. */
+  send?: string[];
+  /**
+   * CSS selectors of the area holding the AI's answers (where pseudonyms are restored); default:
+   * the page outside any editable element.
+   */
+  response?: string[];
 }
 
 /**
@@ -199,6 +239,13 @@ export interface Verdict {
   policy_name: string;
   policy_version: number;
   decided_by: DecidedBy;
+  /**
+   * Only for a `redact` with `pseudonym`-style values (policy `redaction`): which placeholder in
+   * `redacted_text` stands for which value of the inspected text, so the extension can put the
+   * values back in the display of the AI's answer (in memory, per tab and conversation). Absent
+   * otherwise; never recorded.
+   */
+  pseudonyms?: Pseudonym[];
 }
 
 /** One part of a redacted text too large for one message, sent before its `verdict`. */

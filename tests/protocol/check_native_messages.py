@@ -181,6 +181,26 @@ def main():
             problems.append(f"hello_ok.max_request_bytes is {ok.get('max_request_bytes')}, the host was started with 4096")
         h.ask("frame_too_large", {"id": "big-1", "v": 2, "type": "inspect", "text": "x" * 10000, "url": url, "trigger": "paste"})
         h.close()
+        # A policy with pseudonyms and a site adapter: hello_ok carries the adapter, a pseudonym
+        # redaction carries its placeholders and values (issue 18).
+        policy_file = Path(root, "policy.json")
+        subprocess.run([binary, "policy", "init", str(policy_file)], env=env, check=True, capture_output=True)
+        policy = json.loads(policy_file.read_text())
+        policy["rules"].insert(0, {"id": "pseudo-email", "match": {"types": ["EMAIL"]}, "action": "redact", "message": "Addresses become placeholders."})
+        policy.setdefault("redaction", {}).setdefault("per_type", {})["EMAIL"] = "pseudonym"
+        policy.setdefault("sites", {})["adapters"] = [{"id": "acme", "name": "Acme AI", "hosts": ["ai.acme.example"],
+                                                       "paths": {"ai.acme.example": ["/chat"]}, "editor": "textarea",
+                                                       "composer": ["textarea#prompt"], "send": ["button.go"], "response": [".answers"]}]
+        policy_file.write_text(json.dumps(policy))
+        h = Host(binary, dict(env, PROMPTWALL_POLICY=str(policy_file)))
+        [ph] = h.ask("hello (policy adapters)", {"v": 2, "id": "ph", "type": "hello"})
+        if [a.get("id") for a in ph.get("site_adapters", [])] != ["acme"]:
+            problems.append(f"hello_ok.site_adapters: expected the policy's adapter, got {ph.get('site_adapters')}")
+        [pv] = h.ask("inspect pseudonyms", {"v": 2, "id": "pv", "type": "inspect", "url": "https://ai.acme.example/chat/1", "trigger": "paste",
+                                            "text": "write to ana.lopez@contoso-mail.io", "conversation_id": "/chat/1"})
+        if pv.get("redacted_text") != "write to [EMAIL_1]" or pv.get("pseudonyms") != [{"placeholder": "[EMAIL_1]", "value": "ana.lopez@contoso-mail.io"}]:
+            problems.append(f"inspect pseudonyms: got {pv.get('action')} {pv.get('redacted_text')!r} {pv.get('pseudonyms')}")
+        h.close()
 
     for t in BY_TYPE:
         if t not in seen:

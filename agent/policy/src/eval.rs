@@ -13,8 +13,8 @@
 
 use serde::Serialize;
 
-use crate::schema::{host_matches, Action, CompiledPolicy, CompiledRule};
-use promptwall_detect::{Finding, RedactStyle, ScanResult};
+use crate::schema::{host_matches, Action, CompiledPolicy, CompiledRule, RedactionStyle};
+use promptwall_detect::{Finding, ScanResult};
 
 /// Who is pasting where.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +32,7 @@ pub struct RedactSpan {
     pub end: usize,
     #[serde(rename = "type")]
     pub type_name: String,
-    pub style: RedactStyle,
+    pub style: RedactionStyle,
 }
 
 /// The decision for one paste.
@@ -143,7 +143,7 @@ pub fn evaluate(policy: &CompiledPolicy, text: &str, scan: &ScanResult, ctx: &Co
                     continue;
                 }
                 let type_name = f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string());
-                let style = p.redaction.per_type.get(f.entity.as_str()).copied().unwrap_or(p.redaction.default_style);
+                let style = p.redaction.style_for(f.entity.as_str());
                 spans.push(RedactSpan { start: f.start, end: f.end, type_name, style });
             }
         }

@@ -16,8 +16,8 @@ pub mod schema;
 
 pub use bundle::{canonical_json, generate_key, public_key_of, sign, verify, BundleError, TrustedKey, VerifiedBundle};
 pub use eval::{evaluate, Context, Decision, RedactSpan};
-pub use redaction::{apply as apply_redactions, Pseudonyms};
-pub use schema::{host_matches, parse_policy, Action, CompiledPolicy, FailMode, Policy, Problem, UninspectableAction};
+pub use redaction::{apply as apply_redactions, apply_with_pseudonyms, Pseudonyms, Redacted};
+pub use schema::{host_matches, parse_policy, Action, CompiledPolicy, FailMode, Policy, Problem, RedactionStyle, UninspectableAction};
 
 /// The built-in default policy (JSON): block private keys and live cloud credentials, redact card
 /// numbers, IBANs and national ids, warn on customer data, health data and source code.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use promptwall_detect::{Category, CustomSpec, EntityType, Family, RedactStyle};
+pub use promptwall_protocol::messages::{EditorKind, SiteAdapter};
 
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -81,11 +82,15 @@ pub struct Sites {
     /// What happens on a site that is not an AI site (default: allow, not inspected).
     #[serde(default = "allow")]
     pub unknown_site_action: Action,
+    /// Site adapters (composer and send selectors, editor kind) the extension merges with its
+    /// built-in ones, so a new or changed AI site needs no release. Their hosts are AI sites.
+    #[serde(default)]
+    pub adapters: Vec<SiteAdapter>,
 }
 
 impl Default for Sites {
     fn default() -> Self {
-        Sites { builtin: true, ai: Vec::new(), unknown_site_action: Action::Allow }
+        Sites { builtin: true, ai: Vec::new(), unknown_site_action: Action::Allow, adapters: Vec::new() }
     }
 }
 
@@ -164,22 +169,59 @@ impl Default for Override {
     }
 }
 
+/// How a redacted value is replaced: the detector's styles (`tag`, `mask`, `hash`), or a
+/// `pseudonym` that is the same for the same value within one conversation (`[PERSON_1]`) and that
+/// the extension may put back in the display of the AI's answer (docs/policy.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RedactionStyle {
+    #[default]
+    Tag,
+    Mask,
+    Hash,
+    Pseudonym,
+}
+
+impl RedactionStyle {
+    /// The detector style for a non-pseudonym style; `pseudonym` without a conversation falls
+    /// back to a type tag.
+    pub fn detect_style(self) -> RedactStyle {
+        match self {
+            RedactionStyle::Tag | RedactionStyle::Pseudonym => RedactStyle::Tag,
+            RedactionStyle::Mask => RedactStyle::Mask,
+            RedactionStyle::Hash => RedactStyle::Hash,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Redaction {
     #[serde(default)]
-    pub default_style: RedactStyle,
-    /// Style per entity type name, e.g. `{"CREDIT_CARD": "mask"}`.
+    pub default_style: RedactionStyle,
+    /// Style per entity type name, e.g. `{"CREDIT_CARD": "mask", "PERSON": "pseudonym"}`.
     #[serde(default)]
-    pub per_type: std::collections::BTreeMap<String, RedactStyle>,
-    /// Replace each distinct value with the same pseudonym within one conversation.
+    pub per_type: std::collections::BTreeMap<String, RedactionStyle>,
+    /// Types without a `per_type` entry get `pseudonym` instead of `default_style`.
     #[serde(default)]
     pub consistent_pseudonyms: bool,
 }
 
+impl Redaction {
+    /// The style for one entity type: its `per_type` entry, else `pseudonym` when
+    /// `consistent_pseudonyms`, else `default_style`.
+    pub fn style_for(&self, type_name: &str) -> RedactionStyle {
+        match self.per_type.get(type_name) {
+            Some(s) => *s,
+            None if self.consistent_pseudonyms => RedactionStyle::Pseudonym,
+            None => self.default_style,
+        }
+    }
+}
+
 impl Default for Redaction {
     fn default() -> Self {
-        Redaction { default_style: RedactStyle::Tag, per_type: Default::default(), consistent_pseudonyms: false }
+        Redaction { default_style: RedactionStyle::Tag, per_type: Default::default(), consistent_pseudonyms: false }
     }
 }
 
@@ -280,6 +322,62 @@ fn valid_host_pattern(p: &str) -> bool {
     }
 }
 
+/// Most selectors one adapter field may hold, and the longest selector.
+const MAX_SELECTORS: usize = 32;
+const MAX_SELECTOR_LEN: usize = 512;
+
+fn valid_selector(s: &str) -> bool {
+    let s = s.trim();
+    // CSS is checked by the browser (a bad selector is skipped there); here only what can never be
+    // one: empty, over-long, or a rule block / at-rule smuggled in.
+    !s.is_empty() && s.len() <= MAX_SELECTOR_LEN && !s.contains(['{', '}', ';', '@', '\n', '\r'])
+}
+
+fn validate_adapters(adapters: &[SiteAdapter], p: &mut impl FnMut(String, &str)) {
+    let mut ids = HashSet::new();
+    for (i, a) in adapters.iter().enumerate() {
+        let at = |f: &str| format!("sites.adapters[{i}].{f}");
+        let id_ok = !a.id.is_empty() && a.id.len() <= 64 && a.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !id_ok || !ids.insert(a.id.as_str()) {
+            p(at("id"), "must be unique, 1-64 of A-Z a-z 0-9 - _");
+        }
+        if a.name.trim().is_empty() {
+            p(at("name"), "must not be empty");
+        }
+        if a.hosts.is_empty() {
+            p(at("hosts"), "needs at least one host");
+        }
+        for (j, h) in a.hosts.iter().enumerate() {
+            if h == "*" || !valid_host_pattern(h) {
+                p(at(&format!("hosts[{j}]")), "must be a host or `*.domain`");
+            }
+        }
+        for (host, prefixes) in &a.paths {
+            if !a.hosts.contains(host) {
+                p(at(&format!("paths.{host}")), "must be one of the adapter's hosts");
+            }
+            for (j, x) in prefixes.iter().enumerate() {
+                if !x.starts_with('/') {
+                    p(at(&format!("paths.{host}[{j}]")), "must start with /");
+                }
+            }
+        }
+        if a.composer.is_empty() {
+            p(at("composer"), "needs at least one selector");
+        }
+        for (field, list) in [("composer", &a.composer), ("send", &a.send), ("response", &a.response)] {
+            if list.len() > MAX_SELECTORS {
+                p(at(field), "at most 32 selectors");
+            }
+            for (j, s) in list.iter().enumerate() {
+                if !valid_selector(s) {
+                    p(at(&format!("{field}[{j}]")), "must be a CSS selector (no braces, semicolons or at-rules; at most 512 characters)");
+                }
+            }
+        }
+    }
+}
+
 impl Policy {
     /// Validates the policy, collecting every problem.
     pub fn validate(self) -> Result<CompiledPolicy, Vec<Problem>> {
@@ -296,6 +394,7 @@ impl Policy {
                 p(format!("sites.ai[{i}]"), "must be a host, `*.domain` or `*`");
             }
         }
+        validate_adapters(&self.sites.adapters, &mut p);
         for (i, s) in self.exceptions.sites.iter().enumerate() {
             if !valid_host_pattern(s) {
                 p(format!("exceptions.sites[{i}]"), "must be a host, `*.domain` or `*`");
@@ -391,6 +490,9 @@ impl Policy {
         let mut ai_sites: Vec<String> =
             if self.sites.builtin { BUILTIN_AI_SITES.iter().map(|s| s.to_string()).collect() } else { Vec::new() };
         ai_sites.extend(self.sites.ai.iter().cloned());
+        for a in &self.sites.adapters {
+            ai_sites.extend(a.hosts.iter().filter(|h| !ai_sites.contains(h)).cloned().collect::<Vec<_>>());
+        }
         Ok(CompiledPolicy { policy: self, rules, ai_sites })
     }
 }

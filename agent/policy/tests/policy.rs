@@ -232,3 +232,48 @@ fn json_schema_names_every_field_the_parser_reads() {
         assert!(rule_props.contains_key(k), "schema lacks rule field `{k}`");
     }
 }
+
+#[test]
+fn site_adapters_are_validated_and_make_their_hosts_ai_sites() {
+    let good = r#"{"schema_version": 1, "name": "x", "rules": [],
+      "sites": {"adapters": [{"id": "acme-ai", "name": "Acme AI", "hosts": ["ai.acme.example", "*.acme-chat.example"],
+        "paths": {"ai.acme.example": ["/chat"]}, "editor": "textarea", "composer": ["textarea#prompt"], "send": ["button.send"],
+        "response": [".answers"]}]}}"#;
+    let p = parse_policy(good).unwrap();
+    assert!(p.ai_sites.iter().any(|h| h == "ai.acme.example"), "an adapter's host is an AI site");
+    assert_eq!(p.policy.sites.adapters[0].editor, schema::EditorKind::Textarea);
+    let bad = r#"{"schema_version": 1, "name": "x", "rules": [],
+      "sites": {"adapters": [
+        {"id": "a b", "name": "", "hosts": ["*"], "paths": {"other.example": ["chat"]}, "editor": "textarea", "composer": []},
+        {"id": "ok", "name": "ok", "hosts": ["ok.example"], "editor": "quill", "composer": ["x} body {display:none"], "send": [""]}
+      ]}}"#;
+    let problems = parse_policy(bad).unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    for want in [
+        "sites.adapters[0].id",
+        "sites.adapters[0].name",
+        "sites.adapters[0].hosts[0]",
+        "sites.adapters[0].paths.other.example",
+        "sites.adapters[0].paths.other.example[0]",
+        "sites.adapters[0].composer",
+        "sites.adapters[1].composer[0]",
+        "sites.adapters[1].send[0]",
+    ] {
+        assert!(paths.contains(&want), "missing {want} in {paths:?}");
+    }
+    let unknown_editor = r#"{"schema_version": 1, "name": "x", "rules": [], "sites": {"adapters": [{"id": "a", "name": "a", "hosts": ["a.example"], "editor": "monaco", "composer": ["x"]}]}}"#;
+    assert!(parse_policy(unknown_editor).is_err());
+}
+
+#[test]
+fn redaction_styles_per_type_include_pseudonym() {
+    let mut v: Value = serde_json::from_str(default_policy_json()).unwrap();
+    v["redaction"] = serde_json::json!({"default_style": "hash", "per_type": {"PERSON": "pseudonym", "CREDIT_CARD": "mask"}});
+    let p = parse_policy(&v.to_string()).unwrap();
+    assert_eq!(p.policy.redaction.style_for("PERSON"), RedactionStyle::Pseudonym);
+    assert_eq!(p.policy.redaction.style_for("EMAIL"), RedactionStyle::Hash);
+    v["redaction"]["consistent_pseudonyms"] = true.into();
+    let p = parse_policy(&v.to_string()).unwrap();
+    assert_eq!(p.policy.redaction.style_for("EMAIL"), RedactionStyle::Pseudonym, "consistent_pseudonyms: every type without its own style");
+    assert_eq!(p.policy.redaction.style_for("CREDIT_CARD"), RedactionStyle::Mask);
+}

@@ -163,6 +163,54 @@ pub struct Verdict {
     pub policy_version: u64,
     /// Who decided: `daemon` or `host` (the host alone, from its cached policy).
     pub decided_by: String,
+    /// For a `redact` with `pseudonym`-style values (policy `redaction`): which placeholder in
+    /// `redacted_text` stands for which value of the inspected text, so the extension can put the
+    /// values back in the display of the AI's answer. Absent otherwise. The values are the ones
+    /// the extension sent; they are never recorded or logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonyms: Option<Vec<Pseudonym>>,
+}
+
+/// One placeholder of a pseudonym redaction and the value it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pseudonym {
+    /// As it appears in `redacted_text`, e.g. `[PERSON_1]`.
+    pub placeholder: String,
+    pub value: String,
+}
+
+/// How the extension reads and re-inserts text in a site's composer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditorKind {
+    Textarea,
+    Prosemirror,
+    Quill,
+    Lexical,
+    Contenteditable,
+}
+
+/// A site adapter (the shape of the extension's built-in `sites.json`), as the signed policy's
+/// `sites.adapters` lists it and `hello_ok` carries it to the extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteAdapter {
+    pub id: String,
+    pub name: String,
+    /// Exact host names; a leading `*.` matches subdomains.
+    pub hosts: Vec<String>,
+    /// Per host, path prefixes the adapter is limited to.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub paths: std::collections::BTreeMap<String, Vec<String>>,
+    pub editor: EditorKind,
+    /// CSS selectors of the prompt editor, most specific first.
+    pub composer: Vec<String>,
+    /// CSS selectors of the send control.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub send: Vec<String>,
+    /// CSS selectors of the area holding the AI's answers (where pseudonyms are restored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<String>,
 }
 
 /// A response body.
@@ -183,6 +231,9 @@ pub enum Response {
         max_request_bytes: u64,
         /// What the policy does with content that cannot be inspected: `warn` or `block`.
         uninspectable: String,
+        /// Site adapters from the signed policy (`sites.adapters`); absent when there are none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        site_adapters: Vec<SiteAdapter>,
     },
     Verdict(Verdict),
     VerdictPart {
