@@ -5,7 +5,7 @@
 // notice placement. Run: bash scripts/test-browser.sh (or cd tests/e2e && node --test sites.test.mjs).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, launchChromium, paste, realDrop, setClipboard, shot, signalCount, sleep, syntheticPaste, until, waitSignal } from './harness.mjs';
@@ -472,4 +472,110 @@ describe('Hostile pages, shadow DOM and iframes', () => {
     }
     await page.close();
   });
+});
+
+/** What the page's display shows for each `<promptwall-pseudonym>`: its light DOM text (what page
+ * script reads) and the text of its closed shadow root (what the user sees), read over CDP
+ * (DOM.getDocument with pierce reaches closed roots; page script cannot). */
+async function pseudonymDisplay(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const text = (n) => (n.nodeType === 3 ? n.nodeValue : (n.children ?? []).filter((c) => c.nodeName !== 'STYLE').map(text).join(''));
+    const out = [];
+    const walk = (n) => {
+      if (n.nodeName === 'PROMPTWALL-PSEUDONYM') {
+        const sr = (n.shadowRoots ?? [])[0];
+        out.push({ light: (n.children ?? []).map(text).join(''), shown: sr ? text(sr) : null, closed: sr?.shadowRootType === 'closed' });
+      }
+      for (const c of n.children ?? []) walk(c);
+      for (const s of n.shadowRoots ?? []) walk(s);
+      if (n.contentDocument) walk(n.contentDocument);
+    };
+    walk(root);
+    return out;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+describe('Reversible pseudonyms: the answer shows the real values, in the display only', () => {
+  let sites, agent, context;
+  const EMAILS = ['maria.rossi@northwind-trading.io', 'jan.kowalski@fabrikam-logistics.io'];
+
+  before(async () => {
+    sites = await serveSites();
+    agent = new Agent({ name: 'pseudonyms' });
+    const policy = JSON.parse(readFileSync(agent.policyFile, 'utf8'));
+    policy.rules.unshift({ id: 'pseudonymise-addresses', match: { types: ['EMAIL'] }, action: 'redact', message: 'Addresses are replaced by placeholders.' });
+    policy.redaction = { ...policy.redaction, per_type: { ...policy.redaction?.per_type, EMAIL: 'pseudonym' } };
+    writeFileSync(agent.policyFile, JSON.stringify(policy, null, 2));
+    await agent.startDaemon();
+    ({ context } = await launchChromium(agent, { args: sites.chromiumArgs }));
+  });
+
+  after(async () => {
+    await context?.close();
+    await agent?.stopDaemon();
+    await sites?.close();
+  });
+
+  // ProseMirror (claude.ai), Quill (gemini.google.com), a React textarea (copilot.microsoft.com).
+  for (const host of ['claude.ai', 'gemini.google.com', 'copilot.microsoft.com']) {
+    it(`${host}: placeholders in a streamed answer (prose, list, table, code) show the values; the page and what is sent keep placeholders`, async () => {
+      const page = await openSite(context, sites, host, '/c/pseudonyms');
+      await page.evaluate(() => { PW.echo = true; });
+      const mark = await signalCount(page);
+      await typeInto(page, host, `please write to ${EMAILS[0]} and ${EMAILS[1]} about the order`);
+      await page.keyboard.press('Enter');
+      assert.equal((await waitSignal(page, mark)).action, 'redact');
+      const [sentText] = await sentCount(page, 1);
+      assert.match(sentText, /\[EMAIL_1\].*\[EMAIL_2\]/, `the page got placeholders: ${sentText}`);
+      for (const e of EMAILS) assert.ok(!sentText.includes(e), 'no value in what is sent');
+      await until(() => page.evaluate(() => PW.answered === 1), 'the streamed answer');
+      // Every placeholder of the answer (2 each in prose, list, table and code) is restored.
+      await until(async () => (await pseudonymDisplay(page)).length === 8, 'eight restored placeholders', 5000);
+      let shown = await pseudonymDisplay(page);
+      for (const s of shown) {
+        assert.ok(s.closed, 'a closed shadow root');
+        assert.equal(s.shown, { '[EMAIL_1]': EMAILS[0], '[EMAIL_2]': EMAILS[1] }[s.light], `restored ${s.light}`);
+      }
+      const inCode = await page.evaluate(() => document.querySelectorAll('#answers pre promptwall-pseudonym, #answers td promptwall-pseudonym, #answers li promptwall-pseudonym').length);
+      assert.equal(inCode, 6, 'restored in code, table cells and list items too');
+      // Page script sees placeholders only: text, attributes, the wrapper's shadow root.
+      const pageView = await page.evaluate((values) => {
+        const attrs = [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.value)).join('\n');
+        const wrappers = [...document.querySelectorAll('promptwall-pseudonym')];
+        return {
+          html: document.documentElement.outerHTML.includes(values[0]) || document.documentElement.outerHTML.includes(values[1]),
+          text: document.body.textContent.includes(values[0]) || document.body.innerText.includes(values[1]),
+          attrs: values.some((v) => attrs.includes(v)),
+          roots: wrappers.some((w) => w.shadowRoot !== null),
+          answer: document.getElementById('answers').textContent,
+          storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+        };
+      }, EMAILS);
+      assert.deepEqual([pageView.html, pageView.text, pageView.attrs, pageView.roots], [false, false, false, false], 'page script cannot read the values');
+      assert.match(pageView.answer, /\[EMAIL_1\]/, 'the page keeps its placeholders');
+      assert.ok(!EMAILS.some((e) => pageView.storage.includes(e)));
+      // Nothing in the extension's storage either.
+      const [worker] = context.serviceWorkers();
+      const stored = await worker.evaluate(async () => JSON.stringify([await chrome.storage.local.get(null), await chrome.storage.session.get(null)]));
+      assert.ok(!EMAILS.some((e) => stored.includes(e)), 'no value in extension storage');
+      // The composer was never touched.
+      assert.equal((await model(page)).trim(), '');
+      // Toggle: a click on a restored value shows the pseudonyms, another shows the values again.
+      await page.locator('#answers p promptwall-pseudonym').first().click();
+      shown = await pseudonymDisplay(page);
+      assert.ok(shown.every((s) => s.shown === s.light), 'pseudonyms shown');
+      await page.locator('#answers p promptwall-pseudonym').first().click();
+      shown = await pseudonymDisplay(page);
+      assert.ok(shown.every((s) => EMAILS.includes(s.shown)), 'values shown again');
+      await shot(page, `pseudonyms-${host}`);
+      // A navigation forgets the mapping: values go back to placeholders, new answers stay as sent.
+      await page.evaluate(() => PW.navigate('/c/another-conversation'));
+      await until(async () => (await pseudonymDisplay(page)).every((s) => s.shown === s.light), 'placeholders after a navigation');
+      await page.close();
+    });
+  }
 });

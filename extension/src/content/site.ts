@@ -9,7 +9,7 @@ declare const __DEV__: boolean;
 /** How text is put into and read out of a site's composer (see editors/). */
 export type EditorKind = 'textarea' | 'prosemirror' | 'quill' | 'lexical' | 'contenteditable';
 
-export interface Adapter { id: string; name: string; hosts: string[]; paths?: Record<string, string[]>; editor: EditorKind; composer: string[]; send: string[] }
+export interface Adapter { id: string; name: string; hosts: string[]; paths?: Record<string, string[]>; editor: EditorKind; composer: string[]; send: string[]; /** the area holding the AI's answers (pseudonyms are restored there) */ response?: string[] }
 
 export interface Site { adapter?: Adapter | undefined; guarded: boolean; composer: string; send: string }
 

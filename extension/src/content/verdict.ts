@@ -4,6 +4,7 @@
 import type { Action, InspectResult, Trigger, Verdict } from '../types';
 import { findingsAlreadyApproved } from './approvals';
 import { blockDialog, notice, t, warnDialog, type FindingLine } from './overlay';
+import { rememberPseudonyms } from './pseudonyms';
 import { reportDecision } from './worker';
 
 declare const __DEV__: boolean;
@@ -81,7 +82,10 @@ export async function decide(text: string, trigger: Trigger, r: InspectResult, a
       return { go: true, text, changed: false, asked: false };
     case 'redact': {
       const lines = findingLines(text, v, false);
-      notice('redact', t('redactTitle'), [v.message, t('redactReplaced', summary(lines))].filter(Boolean), anchor);
+      // Pseudonyms: the mapping stays in this frame's memory, to show the values in the answer.
+      rememberPseudonyms(v.pseudonyms);
+      const restoring = v.pseudonyms?.length ? t('redactPseudonyms') : '';
+      notice('redact', t('redactTitle'), [v.message, t('redactReplaced', summary(lines)), restoring].filter(Boolean), anchor);
       return { go: true, text: v.redacted_text ?? '', changed: true, asked: false };
     }
     case 'warn': {

@@ -15,6 +15,8 @@ export function recorder(site) {
     clear: () => {},
     focus: () => {},
     navigate: (path) => {},
+    echo: false,     // when set, the page's "AI" answers each send (see answer())
+    answered: 0,     // answers fully streamed
   };
   window.PW = PW;
   // Registered after the extension's (which runs at document_start), in the capture phase on
@@ -31,6 +33,57 @@ export function recordSend(PW, text, via) {
   const li = document.createElement('li');
   li.textContent = `sent ${text.length} characters (${via})`;
   document.getElementById('log')?.append(li);
+  if (PW.echo) void answer(PW, text);
+}
+
+const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The page's "AI": echoes the placeholders it was sent (`[EMAIL_1]`) in prose, a list, a table
+ * and a code block, streamed in chunks of three characters, each chunk a new text node (so a
+ * placeholder arrives split over several nodes), as chat sites stream their answers. */
+async function answer(PW, text) {
+  const seen = [...new Set(text.match(/\[[A-Z][A-Z0-9_]*_\d+\]/g) ?? [])];
+  let area = document.getElementById('answers');
+  if (!area) {
+    area = document.createElement('section');
+    area.id = 'answers';
+    area.className = 'answers';
+    document.querySelector('main').append(area);
+  }
+  const turn = document.createElement('article');
+  turn.className = 'answer';
+  area.append(turn);
+  const list = seen.join(' and ') || 'nobody';
+  const blocks = [
+    ['p', `I will write to ${list} today.`],
+    ['ul', seen.map((s) => `Contact: ${s}`)],
+    ['table', seen.map((s, i) => [`row ${i + 1}`, s])],
+    ['pre', `notify(${JSON.stringify(seen)})`],
+  ];
+  const stream = async (el, s) => {
+    for (let i = 0; i < s.length; i += 3) {
+      el.append(document.createTextNode(s.slice(i, i + 3)));
+      await sleepMs(1);
+    }
+  };
+  for (const [tag, body] of blocks) {
+    if (tag === 'p') { const p = document.createElement('p'); turn.append(p); await stream(p, body); }
+    if (tag === 'ul') {
+      const ul = document.createElement('ul');
+      turn.append(ul);
+      for (const item of body) { const li = document.createElement('li'); ul.append(li); await stream(li, item); }
+    }
+    if (tag === 'table') {
+      const table = document.createElement('table');
+      turn.append(table);
+      for (const row of body) {
+        const tr = table.insertRow();
+        for (const cell of row) await stream(tr.insertCell(), cell);
+      }
+    }
+    if (tag === 'pre') { const pre = document.createElement('pre'); const code = document.createElement('code'); pre.append(code); turn.append(pre); await stream(code, body); }
+  }
+  PW.answered++;
 }
 
 export async function recordFiles(PW, files, via) {
