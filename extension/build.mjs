@@ -58,7 +58,7 @@ async function buildTarget(target) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: { background: 'src/background/index.ts', content: 'src/content/index.ts', popup: 'src/popup/index.ts' },
+    entryPoints: { background: 'src/background/index.ts', content: 'src/content/index.ts', popup: 'src/popup/index.ts', saw: 'src/saw/index.ts' },
     absWorkingDir: here,
     outdir: out,
     bundle: true,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 const catalogue = JSON.parse(readFileSync('static/_locales/en/messages.json', 'utf8'));
 const used = new Set();
 // Every .ts under src/ (content/, background/, popup/ and the shared modules).
-const sources = [...readdirSync('src', { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => join('src', f)), 'static/popup.html'];
+const sources = [...readdirSync('src', { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => join('src', f)),
+  ...readdirSync('static').filter((f) => f.endsWith('.html')).map((f) => join('static', f))];
 for (const f of sources) {
   const text = readFileSync(f, 'utf8');
   for (const m of text.matchAll(/\bt\('([A-Za-z0-9_]+)'/g)) used.add(m[1]);

@@ -28,10 +28,12 @@ export type ToWorker =
   | { kind: 'inspect_file'; trigger: Trigger; url: string; /** the file's bytes, base64 */ data: string; size: number; name?: string | undefined; conversation_id?: string; trusted?: boolean }
   | { kind: 'failmode' }
   | { kind: 'decision'; event_id: string; choice: Choice; justification?: string | undefined; action: Action; host: string; trigger: Trigger }
+  | { kind: 'recent' }
   | { kind: 'status' }
   | { kind: 'reconnect' };
 
-/** A decision as the popup lists it: metadata only, never text or values. */
+/** A decision as the popup and the "What Promptwall saw" page list it: metadata only, never the
+ * text or the values found. Kept in storage.session (this browser session only). */
 export interface RecentDecision {
   time: number;
   host: string;
@@ -39,6 +41,14 @@ export interface RecentDecision {
   action: Action | 'unavailable';
   types: Record<string, number>;
   choice?: Choice;
+  /** The reason the user gave to proceed (their own words, shown back to them only). */
+  justification?: string;
+  /** The policy's message and link for this decision. */
+  message?: string;
+  link?: string | null;
+  policy?: string;
+  /** The agent's event id, so the user's choice joins its decision. */
+  event_id?: string;
 }
 
 export interface StatusReply {

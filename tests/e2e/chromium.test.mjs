@@ -364,6 +364,58 @@ describe('Chromium: extension with the real host and daemon', () => {
     await shot(page, 'popup');
     await page.close();
   });
+  it('"What Promptwall saw": this browser\'s decisions (metadata only), filterable, with the policy\'s message and link, exported as JSON and CSV', async () => {
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${EXT_ID}/popup.html`);
+    assert.equal(await popup.locator('#saw').innerText(), 'What Promptwall saw');
+    await popup.close();
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${EXT_ID}/saw.html`);
+    await until(async () => (await page.locator('#rows tr').count()) >= 3, 'the decisions');
+    assert.equal(await page.locator('h1').innerText(), 'What Promptwall saw');
+    const about = await page.locator('.about').innerText();
+    assert.match(about, /Never recorded/);
+    assert.match(about, /The text you pasted, typed or sent/);
+    const table = await page.locator('#table').innerText();
+    assert.match(table, /Blocked/);
+    assert.match(table, /Reason: Ticket 4411: customer asked us to draft the refund reply/, "the user's own reason");
+    // The block rule's message and its policy link.
+    const link = page.locator('#rows a', { hasText: 'Company policy' }).first();
+    assert.equal(await link.getAttribute('href'), 'https://policy.promptwall.invalid/ai-use#secrets');
+    // Metadata only: no pasted text, key material or card digits anywhere on the page.
+    const body = await page.locator('body').innerText();
+    assert.ok(!/BEGIN|PRIVATE KEY|ghp_|\d{4} \d{4} \d{4}|\d{13,19}|\+1 415 555/.test(body), 'no values on the page');
+    // Filters: by action, by site, by search.
+    const total = await page.locator('#rows tr').count();
+    await page.locator('#f-action').selectOption('block');
+    const blocked = await page.locator('#rows tr').count();
+    assert.ok(blocked >= 1 && blocked < total, `block filter: ${blocked} of ${total}`);
+    for (const cell of await page.locator('#rows td.action').allInnerTexts()) assert.equal(cell, 'Blocked');
+    assert.match(await page.locator('#count').innerText(), new RegExp(`^${blocked} of ${total} decisions`));
+    await page.locator('#f-action').selectOption('');
+    await page.locator('#f-site').selectOption('127.0.0.1');
+    assert.equal(await page.locator('#rows tr').count(), total, 'every decision here was on 127.0.0.1');
+    await page.locator('#f-text').fill('no-such-thing-anywhere');
+    assert.equal(await page.locator('#rows tr').count(), 0);
+    assert.ok(await page.locator('#empty').isVisible());
+    await page.locator('#f-text').fill('');
+    await shot(page, 'what-promptwall-saw');
+    // Exports: the same metadata, nothing else.
+    const [json] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    const records = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    assert.equal(records.length, total);
+    for (const rec of records) {
+      assert.deepEqual(Object.keys(rec).sort(), ['action', 'choice', 'link', 'message', 'policy', 'reason', 'site', 'time', 'trigger', 'types']);
+    }
+    assert.ok(records.some((x) => x.reason === 'Ticket 4411: customer asked us to draft the refund reply' && x.choice === 'proceed_with_justification'));
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r\n/);
+    assert.equal(lines[0], 'time,site,trigger,action,types,choice,reason,policy,message,link');
+    assert.equal(lines.length, total + 1);
+    assert.ok(!/BEGIN|ghp_|\d{13,19}/.test(lines.join('\n')), 'no values in the export');
+    await page.close();
+  });
+
   it('the store build closes the overlay; popup and overlay text meet contrast in dark mode', async () => {
     const store = readFileSync(join(REPO, 'extension/dist/chromium/content.js'), 'utf8');
     assert.match(store, /attachShadow\(\{\s*mode:\s*"closed"\s*\}\)/, 'closed shadow root in the store build');

@@ -17,7 +17,8 @@ type RequestBody = WithoutEnvelope<Request>;
 const DEFAULT_HOST = 'com.promptwall.agent';
 const DEFAULT_TIMEOUT_MS = 5000;
 const HELLO_TIMEOUT_MS = 3000;
-const RECENT_MAX = 50;
+/** Decisions kept for the popup (the last 50) and the "What Promptwall saw" page (all of them). */
+const RECENT_MAX = 500;
 /** The host's inbound cap when its hello_ok does not say (8 MiB of UTF-8 JSON, less a margin). */
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024 - 64 * 1024;
 /** Headroom under the host's cap: Chromium re-serialises the message (key order, escapes). */
@@ -303,6 +304,26 @@ function remember(d: RecentDecision) {
   });
 }
 
+/** The user's choice on a warning joins its decision (by event id); a choice whose decision is no
+ * longer listed is noted on its own. */
+function rememberChoice(d: RecentDecision) {
+  void recentList().then((list) => {
+    const hit = d.event_id ? list.find((x) => x.event_id === d.event_id && !x.choice) : undefined;
+    if (hit) {
+      hit.choice = d.choice!;
+      if (d.justification) hit.justification = d.justification;
+      if (!recentFlush) recentFlush = setTimeout(() => { recentFlush = null; void recentArea.set({ recent: list }); }, 250);
+    } else {
+      remember(d);
+    }
+  });
+}
+
+/** What a verdict adds to its listed decision: the policy's message, link and name. */
+function verdictMeta(v: Verdict): Partial<RecentDecision> {
+  return { ...(v.message ? { message: v.message } : {}), link: v.link ?? null, policy: v.policy_name, ...(v.event_id ? { event_id: v.event_id } : {}) };
+}
+
 function typeCounts(v: Verdict): Record<string, number> {
   const out: Record<string, number> = {};
   for (const f of v.findings) out[f.type] = (out[f.type] ?? 0) + 1;
@@ -355,7 +376,7 @@ async function uninspectable(msg: { trigger: Trigger; url: string; reason: Unins
   try {
     const v = (await call(body)) as Verdict;
     if (v?.action) {
-      if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: {} });
+      if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: {}, ...verdictMeta(v) });
       return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() };
     }
   } catch (e) {
@@ -387,7 +408,7 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
       try {
         const v = (await call(body, bytes)) as Verdict;
         if (v.action !== 'allow') {
-          remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
+          remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v), ...verdictMeta(v) });
         }
         return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() } satisfies InspectResult;
       } catch (e) {
@@ -413,7 +434,7 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
       try {
         const v = (await call(body, bytes)) as Verdict;
         if (v?.action) {
-          if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v) });
+          if (v.action !== 'allow') remember({ time: Date.now(), host: hostOf(msg.url), trigger: msg.trigger, action: v.action, types: typeCounts(v), ...verdictMeta(v) });
           return { ok: true, verdict: v, worker_ms: performance.now() - t0, port_ms: lastPortMs, fail_mode: failModeNow() } satisfies InspectResult;
         }
       } catch { /* decided below as uninspectable content */ }
@@ -427,7 +448,7 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
     case 'failmode':
       return { fail_mode: (await failMode()).mode };
     case 'decision': {
-      remember({ time: Date.now(), host: msg.host, trigger: msg.trigger, action: msg.action, types: {}, choice: msg.choice });
+      rememberChoice({ time: Date.now(), host: msg.host, trigger: msg.trigger, action: msg.action, types: {}, choice: msg.choice, event_id: msg.event_id, ...(msg.justification ? { justification: msg.justification.slice(0, 500) } : {}) });
       try {
         await call({ type: 'user_decision', event_id: msg.event_id, choice: msg.choice, ...(msg.justification ? { justification: msg.justification } : {}) });
         return { ok: true };
@@ -443,9 +464,12 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
         try { agentStatus = await call({ type: 'status' }); } catch { /* shown as not connected */ }
       }
       const fm = await failMode();
-      const recent = [...(await recentList())];
+      const recent = (await recentList()).slice(0, 50);
       return { connected: !!port && !!hello, hello, agent_status: agentStatus, last_error: lastError, fail_mode: fm.mode, fail_mode_source: fm.source, recent } satisfies StatusReply;
     }
+    case 'recent':
+      // Only the extension's own pages ask (see onMessage): never a content script.
+      return { recent: [...(await recentList())], policy_name: hello?.policy_name ?? null };
     case 'reconnect': {
       backoffMs = 1000;
       await ensurePort();
@@ -469,6 +493,8 @@ chrome.runtime.onConnect.addListener((p) => {
 });
 
 chrome.runtime.onMessage.addListener((msg: ToWorker, sender, sendResponse) => {
+  // The full list of decisions is for the extension's own pages, not for content scripts.
+  if (msg.kind === 'recent' && !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
   handle(msg, sender.tab?.id).then(sendResponse, (e) => sendResponse({ ok: false, reason: String((e as Error)?.message ?? e) }));
   return true; // async reply
 });
