@@ -35,7 +35,9 @@ function manifest(target) {
     version: pkg.version,
     default_locale: 'en',
     permissions: ['nativeMessaging', 'storage', 'scripting'],
-    host_permissions: matches,
+    // Dev builds also hold the test domain of the policy-adapter tests (tests/e2e/sites/server.mjs),
+    // standing in for the host permission an admin grants through the browser's managed policy.
+    host_permissions: dev ? [...matches, 'https://*.promptwall-e2e.test/*'] : matches,
     optional_host_permissions: ['https://*/*'],
     background: firefox ? { scripts: ['background.js'] } : { service_worker: 'background.js' },
     content_scripts: [{ matches, js: ['content.js'], run_at: 'document_start', all_frames: true, match_about_blank: true }],

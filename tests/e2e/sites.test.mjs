@@ -579,3 +579,73 @@ describe('Reversible pseudonyms: the answer shows the real values, in the displa
     });
   }
 });
+
+describe('New AI sites from the signed policy, without a release', () => {
+  let sites, agent, context, r;
+  let seed = 1300;
+  beforeEach(() => { r = rng(seed++); });
+
+  before(async () => {
+    sites = await serveSites();
+    agent = new Agent({ name: 'adapters' });
+    const policy = JSON.parse(readFileSync(agent.policyFile, 'utf8'));
+    // A site adapter for a site no built-in adapter knows, whose send control only its adapter
+    // names; and a site only listed as AI (the generic adapter guards it).
+    policy.sites.adapters = [{ id: 'acme-ai', name: 'Acme AI', hosts: ['chat.promptwall-e2e.test'], editor: 'textarea', composer: ['textarea#ask'], send: ['div.go[role=button]'] }];
+    policy.sites.ai = [...policy.sites.ai, 'generic.promptwall-e2e.test'];
+    writeFileSync(agent.policyFile, JSON.stringify(policy, null, 2));
+    await agent.startDaemon();
+    ({ context } = await launchChromium(agent, { args: sites.chromiumArgs }));
+  });
+
+  after(async () => {
+    await context?.close();
+    await agent?.stopDaemon();
+    await sites?.close();
+  });
+
+  /** Opens `host` until the content script the worker registered from the policy is there. */
+  async function openGuarded(host) {
+    const page = await context.newPage();
+    await until(async () => {
+      await page.goto(sites.url(host, '/c/new-site'));
+      return page.waitForSelector('html[data-promptwall-ready]', { timeout: 1500 }).then(() => true, () => false);
+    }, `the content script on ${host}`, 20000, 200);
+    await page.waitForFunction(() => window.PW && PW.mounts > 0);
+    return page;
+  }
+
+  it('a policy adapter guards a new host: its own send control is held and the text redacted before the page sends', async () => {
+    const page = await openGuarded('chat.promptwall-e2e.test');
+    assert.equal(await page.getAttribute('html', 'data-promptwall-ready'), 'acme-ai', "the policy's adapter applies");
+    const card = cardNumber(r);
+    const mark = await signalCount(page);
+    await page.locator('textarea#ask').click();
+    await page.keyboard.type(`pay with ${card} please`);
+    await page.locator('div.go').click();
+    assert.equal((await waitSignal(page, mark)).action, 'redact', 'the click on the adapter’s send control was inspected');
+    const [s] = await sentCount(page, 1);
+    assert.ok(!leaks(s, card), `the card was sent: ${s}`);
+    assert.match(s, /pay with .*\d{4} please/);
+    // A paste in its composer too.
+    const card2 = cardNumber(r);
+    assert.equal((await paste(page, 'textarea#ask', `card ${card2}`, { click: true })).action, 'redact');
+    assert.ok(!leaks(await model(page), card2));
+    await page.close();
+  });
+
+  it('a site the policy only lists as AI gets the generic adapter; a site it does not list is left alone', async () => {
+    const page = await openGuarded('generic.promptwall-e2e.test');
+    assert.equal(await page.getAttribute('html', 'data-promptwall-ready'), 'generic');
+    const card = cardNumber(r);
+    assert.equal((await paste(page, 'textarea#ask', `card ${card} on file`, { click: true })).action, 'redact');
+    assert.ok(!leaks(await model(page), card), 'the generic adapter redacted the paste');
+    await page.close();
+    const other = await context.newPage();
+    await other.goto(sites.url('other.promptwall-e2e.test', '/'));
+    await other.waitForFunction(() => window.PW && PW.mounts > 0);
+    await sleep(500);
+    assert.equal(await other.getAttribute('html', 'data-promptwall-ready'), null, 'no content script on a host the policy does not list');
+    await other.close();
+  });
+});

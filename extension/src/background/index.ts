@@ -4,7 +4,7 @@
 //
 // Console output never carries pasted text: only message types, ids, counts and error codes.
 
-import type { Request, StatusResponse } from '../protocol.gen';
+import type { Request, SiteAdapter, StatusResponse } from '../protocol.gen';
 import type {
   FailMode, HelloOk, InspectResult, ManagedConfig, RecentDecision, StatusReply, ToWorker, Trigger, UninspectableReason, Verdict,
 } from '../types';
@@ -207,8 +207,11 @@ function openPort(): Promise<chrome.runtime.Port | null> {
       lastError = null;
       backoffMs = 1000;
       const aiSites: unknown = h.ai_sites;
-      void chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, uninspectable: h.uninspectable, max_request_bytes: h.max_request_bytes, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() } });
-      if (Array.isArray(aiSites)) void registerExtraSites();
+      // The policy's site adapters (signed with the policy): content scripts read them from
+      // storage.local and merge them with the built-in ones (src/content/site.ts).
+      const adapters = policyAdapters(h.site_adapters);
+      await chrome.storage.local.set({ cachedHello: { fail_mode: h.fail_mode, uninspectable: h.uninspectable, max_request_bytes: h.max_request_bytes, policy_name: h.policy_name, policy_version: h.policy_version, agent_version: h.agent_version, ai_sites: Array.isArray(aiSites) ? aiSites : undefined, at: Date.now() }, policyAdapters: adapters });
+      void registerExtraSites();
       return p;
     } catch (e) {
       lastError = (e as Error).message;
@@ -499,16 +502,41 @@ chrome.runtime.onMessage.addListener((msg: ToWorker, sender, sendResponse) => {
   return true; // async reply
 });
 
-// ---------------------------------------------------------------- sites configured by MDM
+// ---------------------------------------------------------------- sites configured by MDM or the policy
+
+const EDITORS = new Set(['textarea', 'prosemirror', 'quill', 'lexical', 'contenteditable']);
+const strings = (v: unknown, max = 32): string[] | null =>
+  Array.isArray(v) && v.length <= max && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 512) ? (v as string[]) : null;
+
+/** The policy's site adapters that have the shape of sites.json (the agent validated them; this
+ * keeps a malformed one from reaching the content scripts). */
+function policyAdapters(v: unknown): SiteAdapter[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((a): a is SiteAdapter => !!a && typeof a === 'object'
+    && typeof a.id === 'string' && typeof a.name === 'string' && EDITORS.has(a.editor)
+    && !!strings(a.hosts) && (a.hosts as string[]).every((h) => /^(\*\.)?[a-z0-9.-]+$/i.test(h))
+    && !!strings(a.composer) && (a.send == null || !!strings(a.send)) && (a.response == null || !!strings(a.response))
+    && (a.paths == null || (typeof a.paths === 'object' && Object.values(a.paths).every((p) => !!strings(p, 64))))).slice(0, 200);
+}
 
 /** Hosts listed in managed `extraAiSites`, or in the agent policy's AI sites when the agent
  * reports them (`ai_sites` in hello_ok; agents that do not send it are fine), get the content
  * script too, when the host permission
  * has been granted (by the user or by the browser's enterprise policy). */
-async function registerExtraSites() {
+let registering: Promise<void> = Promise.resolve();
+/** One registration at a time, in order, so the last configuration read is the one in force. */
+function registerExtraSites(): Promise<void> {
+  registering = registering.then(registerExtraSitesNow, registerExtraSitesNow);
+  return registering;
+}
+
+async function registerExtraSitesNow() {
   const m = await managed();
-  const { cachedHello } = await chrome.storage.local.get('cachedHello');
-  const fromPolicy: string[] = Array.isArray(cachedHello?.ai_sites) ? cachedHello.ai_sites : [];
+  const { cachedHello, policyAdapters: adapters } = await chrome.storage.local.get(['cachedHello', 'policyAdapters']);
+  const fromPolicy: string[] = [
+    ...(Array.isArray(cachedHello?.ai_sites) ? cachedHello.ai_sites : []),
+    ...(Array.isArray(adapters) ? (adapters as SiteAdapter[]).flatMap((a) => a.hosts) : []),
+  ];
   const builtin = new Set(chrome.runtime.getManifest().content_scripts?.[0]?.matches ?? []);
   const hosts = [...new Set([...(m.extraAiSites ?? []), ...fromPolicy])]
     .filter((h) => typeof h === 'string' && /^(\*\.)?[a-z0-9.-]+$/i.test(h) && !builtin.has(`https://${h}/*`));
@@ -516,17 +544,23 @@ async function registerExtraSites() {
   try {
     await chrome.scripting.unregisterContentScripts({ ids: ['promptwall-extra-sites'] }).catch(() => {});
     if (!hosts.length) return;
-    const origins = hosts.flatMap((h) => [`https://${h}/*`]);
-    const granted = await chrome.permissions.contains({ origins });
-    if (!granted) {
-      console.info('promptwall: extra AI sites configured but host permission not granted:', hosts.length);
-      return;
+    // Each site on its own: the ones whose host permission is granted are guarded, the others
+    // wait for a grant (permissions.onAdded).
+    const origins: string[] = [];
+    for (const h of hosts) {
+      const o = `https://${h}/*`;
+      if (await chrome.permissions.contains({ origins: [o] }).catch(() => false)) origins.push(o);
     }
+    if (origins.length < hosts.length) console.info('promptwall: AI sites configured without host permission:', hosts.length - origins.length);
+    if (!origins.length) return;
     await chrome.scripting.registerContentScripts([{ id: 'promptwall-extra-sites', matches: origins, js: ['content.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: false }]);
   } catch (e) {
     console.warn('promptwall: could not register extra sites:', (e as Error).message);
   }
 }
+
+// A host permission granted later (by the user, or a managed policy that changed) takes effect at once.
+chrome.permissions?.onAdded?.addListener(() => { void registerExtraSites(); });
 
 chrome.storage.onChanged.addListener((_changes, area) => {
   if (area !== 'managed') return;

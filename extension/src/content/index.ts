@@ -26,7 +26,7 @@
 
 import { onDragEnd, onDragStart, onDrop, onFileInput, onPaste } from './insert';
 import { onClick, onKeyDown, onKeyUp, onSubmit } from './send';
-import { site } from './site';
+import { loadPolicyAdapters, site } from './site';
 import { state } from './state';
 import { primeFailMode } from './worker';
 
@@ -75,5 +75,8 @@ if (!g.__promptwallAlive?.()) {
   g.__promptwallAlive = alive;
   wire();
   if (site().guarded) primeFailMode();
-  if (__DEV__) document.documentElement?.setAttribute('data-promptwall-ready', site().adapter?.id ?? 'generic');
+  // The policy's site adapters (a storage read, milliseconds); until then the built-in ones apply.
+  void loadPolicyAdapters().then(() => {
+    if (__DEV__) document.documentElement?.setAttribute('data-promptwall-ready', site().adapter?.id ?? 'generic');
+  });
 }

@@ -21,7 +21,27 @@ function hostMatches(pattern: string, host: string): boolean {
   return host === pattern;
 }
 
-const ADAPTERS: Adapter[] = [...(siteAdapters as Adapter[]), ...(__DEV__ ? (devAdapters as Adapter[]) : [])];
+const BUILTIN: Adapter[] = [...(siteAdapters as Adapter[]), ...(__DEV__ ? (devAdapters as Adapter[]) : [])];
+/** The built-in adapters merged with the signed policy's (`sites.adapters`, from the agent's
+ * hello, kept by the worker in storage.local): a policy adapter comes first, and replaces a
+ * built-in one with the same id, so an admin can add or fix a site without a release. */
+let ADAPTERS: Adapter[] = BUILTIN;
+
+/** Reads the policy's adapters (once at start, and again when the worker stores new ones). */
+export function loadPolicyAdapters(): Promise<void> {
+  const apply = (v: unknown) => {
+    const fromPolicy = Array.isArray(v) ? (v as Adapter[]).filter((a) => a && Array.isArray(a.hosts) && Array.isArray(a.composer)) : [];
+    const ids = new Set(fromPolicy.map((a) => a.id));
+    ADAPTERS = [...fromPolicy.map((a) => ({ ...a, send: a.send ?? [] })), ...BUILTIN.filter((a) => !ids.has(a.id))];
+    state.siteCache = null;
+  };
+  try {
+    chrome.storage.onChanged.addListener((changes, area) => { if (area === 'local' && changes.policyAdapters) apply(changes.policyAdapters.newValue); });
+    return chrome.storage.local.get('policyAdapters').then((r) => apply(r?.policyAdapters), () => {});
+  } catch {
+    return Promise.resolve(); // storage not reachable: the built-in adapters
+  }
+}
 
 /** This frame's host; an about:blank or srcdoc frame has its creator's origin. */
 export const host = (() => {
@@ -48,7 +68,7 @@ export function conversationPath(): string {
 export function site(): Site {
   const path = conversationPath();
   if (state.siteCache?.path === path) return state.siteCache.site;
-  if (state.siteCache) state.approvals = [];
+  if (state.siteCache && state.siteCache.path !== path) state.approvals = [];
   const onHost = ADAPTERS.filter((a) => a.hosts.some((h) => hostMatches(h, host)));
   const adapter = onHost.find((a) => {
     const paths = a.paths?.[host];
