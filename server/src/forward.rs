@@ -2,10 +2,13 @@
 //! (docs/schemas/export-record.schema.json), to a webhook (JSON array per POST) and/or syslog
 //! (RFC 5424 over UDP, or TCP with octet-counting framing, RFC 6587).
 //!
-//! Delivery is at-least-once and survives restarts: each sink keeps a cursor (the last event
-//! sequence number it delivered) in the database and only advances it after the sink took the
-//! batch; a failing sink is retried with exponential backoff (1 s doubling to 60 s) and nothing
-//! is skipped. Run the forwarder on one replica only when several share a PostgreSQL database.
+//! Delivery is at-least-once and survives restarts: each sink keeps a cursor in the database (the
+//! last delivered event's position in commit order, [`crate::store::ForwardPosition`]) and only
+//! advances it after the sink took the batch; a failing sink is retried with exponential backoff
+//! (1 s doubling to 60 s) and nothing is skipped, even when transactions commit out of sequence
+//! order on PostgreSQL. Every replica may run the forwarder: a cursor is leased to one of them at
+//! a time (renewed every round; another replica takes over once the lease lapses), and a cursor
+//! only moves forward, and only for its lease holder.
 
 use crate::export::{ocsf_record, rfc3339_ms};
 use crate::http_client::HttpClient;
@@ -41,6 +44,11 @@ pub struct ForwardConfig {
     pub syslog: Option<SyslogTarget>,
     /// Records per webhook POST (default 200).
     pub batch: usize,
+    /// How long a replica holds a sink's cursor without renewing it (default 30 s): after a
+    /// replica dies, another one takes over within this long.
+    pub lease: Option<Duration>,
+    /// Who this forwarder is in the lease (default: host name, listen address and process id).
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +117,7 @@ impl Sink {
     }
 }
 
-fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|s| s.trim().to_string())
@@ -142,13 +150,15 @@ pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync:
         return None;
     }
     let batch = if cfg.batch == 0 { 200 } else { cfg.batch } as i64;
+    let lease_ms = cfg.lease.unwrap_or(Duration::from_secs(30)).as_millis().max(1) as i64;
+    let owner = cfg.owner.clone().unwrap_or_else(|| format!("{}/{}", hostname(), std::process::id()));
     Some(tokio::spawn(async move {
         let mut backoff = vec![Duration::ZERO; sinks.len()];
         loop {
             let mut busy = false;
             let mut failing = false;
             for (i, sink) in sinks.iter().enumerate() {
-                match forward_once(&*store, sink, batch).await {
+                match forward_once(&*store, sink, batch, &owner, lease_ms).await {
                     Ok(n) => {
                         backoff[i] = Duration::ZERO;
                         busy |= n as i64 == batch;
@@ -166,7 +176,8 @@ pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync:
             let wait = if failing {
                 backoff.iter().copied().filter(|d| !d.is_zero()).min().unwrap_or(Duration::from_secs(1))
             } else {
-                Duration::from_secs(2)
+                // Also how often a replica without the lease looks whether it lapsed.
+                Duration::from_secs(2).min(Duration::from_millis(lease_ms as u64 / 2).max(Duration::from_millis(100)))
             };
             tokio::select! {
                 _ = notify.notified(), if !failing => {}
@@ -176,14 +187,20 @@ pub fn spawn(cfg: ForwardConfig, store: Arc<dyn Store>, notify: Arc<tokio::sync:
     }))
 }
 
-async fn forward_once(store: &dyn Store, sink: &Sink, batch: i64) -> Result<usize, String> {
+async fn forward_once(store: &dyn Store, sink: &Sink, batch: i64, owner: &str, lease_ms: i64) -> Result<usize, String> {
     let name = sink.cursor_name();
-    let cursor = store.get_cursor(name).await.map_err(|e| e.to_string())?;
+    let Some(cursor) = store.claim_cursor(name, owner, crate::now_ms(), lease_ms).await.map_err(|e| e.to_string())? else {
+        return Ok(0); // another replica holds this sink
+    };
     let rows = store.events_after(cursor, batch).await.map_err(|e| e.to_string())?;
-    let Some(last) = rows.last().map(|r| r.seq) else { return Ok(0) };
-    let records: Vec<Value> = rows.iter().map(|r| ocsf_record(&crate::api::event_json(r))).collect();
+    let Some(last) = rows.last().map(|r| r.0) else { return Ok(0) };
+    let records: Vec<Value> = rows.iter().map(|(_, r)| ocsf_record(&crate::api::event_json(r))).collect();
     sink.send(&records).await.map_err(|e| e.to_string())?;
-    store.set_cursor(name, last).await.map_err(|e| e.to_string())?;
+    if !store.advance_cursor(name, owner, last).await.map_err(|e| e.to_string())? {
+        // The lease lapsed while sending: the new holder sends this batch again.
+        tracing::warn!(sink = name, "forwarder lease lost during a send; the batch will be delivered again");
+        return Ok(0);
+    }
     tracing::debug!(sink = name, records = records.len(), "forwarded");
     Ok(records.len())
 }

@@ -323,7 +323,11 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
         }
     };
     let mut background = Vec::new();
-    background.extend(forward::spawn(cfg.forward.clone(), store.clone(), notify));
+    let mut fwd = cfg.forward.clone();
+    // Stable across restarts of this replica (so it takes its lease back at once) and distinct
+    // between replicas (each has its own host or address).
+    fwd.owner.get_or_insert_with(|| format!("{}/{addr}", forward::hostname()));
+    background.extend(forward::spawn(fwd, store.clone(), notify));
     tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
     Ok(RunningServer {
         addr,

@@ -156,3 +156,158 @@ async fn a_slow_device_rate_does_not_lock_devices_out(b: Backend) {
     s.stop().await;
 }
 both_backends!(a_slow_device_rate_does_not_lock_devices_out);
+
+/// A webhook that accepts everything and records each record's event id.
+async fn counting_webhook() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::routing::post;
+    let got: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let g = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |body: axum::body::Bytes| {
+            let g = g.clone();
+            async move {
+                let v: Vec<Value> = serde_json::from_slice(&body).unwrap();
+                g.lock().unwrap().extend(v.iter().map(|r| r["metadata"]["uid"].as_str().unwrap().to_string()));
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (format!("http://{addr}/hook"), got)
+}
+
+/// Many concurrent writers spread over two replicas that both forward to one webhook; on
+/// PostgreSQL one device's transaction is held open after its events got their sequence numbers
+/// while later-numbered events commit and are forwarded (the case a seq cursor skipped); halfway
+/// the first replica stops and the second takes the lease over. Every event arrives, none twice.
+async fn forwarder_loses_nothing_with_two_replicas_and_out_of_order_commits(b: Backend) {
+    let (hook, got) = counting_webhook().await;
+    let lease = Duration::from_millis(1500);
+    let a = TestServer::start_with(b.clone(), |c| {
+        c.forward.webhook = Some(hook.clone());
+        c.forward.batch = 50;
+        c.forward.lease = Some(lease);
+    })
+    .await;
+    // Replica B: the same database (PostgreSQL) or the same store (SQLite, one process).
+    let dir_b = common::TempDir::new("replica-b");
+    let mut cfg = common::config(&b, &dir_b, &a.signer);
+    cfg.forward.webhook = Some(hook.clone());
+    cfg.forward.batch = 50;
+    cfg.forward.lease = Some(lease);
+    let rb = match &b {
+        Backend::Sqlite => promptwall_server::start_with_store(cfg, a.server.as_ref().unwrap().store.clone()).await.unwrap(),
+        Backend::Postgres(_) => promptwall_server::start(cfg).await.unwrap(),
+    };
+    let url_b = rb.base_url();
+    let replicas = [a.url.clone(), url_b.clone()];
+    const DEVICES: usize = 16;
+    let mut devs = Vec::new();
+    for i in 0..DEVICES {
+        devs.push(a.enroll("eng", &format!("w{i}")).await);
+    }
+    let slow = a.enroll("eng", "slow").await;
+    let mut expected: Vec<String> = Vec::new();
+    let upload_round = |round: usize, replicas: Vec<String>| {
+        let devs = devs.clone();
+        async move {
+            let mut tasks = Vec::new();
+            let mut ids = Vec::new();
+            for (i, dev) in devs.into_iter().enumerate() {
+                let url = format!("{}/api/v1/events", replicas[i % replicas.len()]);
+                let prefix = format!("r{round}-w{i}");
+                ids.extend((0..40).map(|k| format!("{prefix}-{k}")));
+                tasks.push(tokio::spawn(async move {
+                    let http = promptwall_server::http_client::HttpClient::default();
+                    let r = http.post_json(&url, Some(&dev), &batch(&prefix, 40, now_ms() - 5000)).await.unwrap();
+                    assert_eq!(r.status, 200, "{}", r.text());
+                    assert_eq!(r.json()["accepted"].as_array().unwrap().len(), 40);
+                }));
+            }
+            for t in tasks {
+                t.await.unwrap();
+            }
+            ids
+        }
+    };
+    // Round 0 on both replicas.
+    expected.extend(upload_round(0, replicas.to_vec()).await);
+    // Forced out-of-order commit (PostgreSQL): the slow device's row is locked, so its upload
+    // inserts its events (taking sequence numbers) and then waits on the device row's update.
+    let mut held = None;
+    let slow_upload = if let Backend::Postgres(url) = &b {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(conn);
+        client.batch_execute("BEGIN; SELECT 1 FROM devices WHERE device_id = 'slow' FOR UPDATE").await.unwrap();
+        let u = format!("{url_b}/api/v1/events");
+        let slow = slow.clone();
+        let t = tokio::spawn(async move {
+            let http = promptwall_server::http_client::HttpClient::default();
+            let r = http.post_json(&u, Some(&slow), &batch("slow", 30, now_ms() - 5000)).await.unwrap();
+            assert_eq!(r.status, 200, "{}", r.text());
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let n: i64 = client
+                .query_one("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", &[])
+                .await
+                .unwrap()
+                .get(0);
+            if n >= 1 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the slow upload never blocked");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        held = Some(client);
+        Some(t)
+    } else {
+        let r = a.post("/api/v1/events", Some(&slow), &batch("slow", 30, now_ms() - 5000)).await;
+        assert_eq!(r.status, 200);
+        None
+    };
+    expected.extend((0..30).map(|k| format!("slow-{k}")));
+    // Later-numbered events commit and the forwarders run while the slow transaction is open.
+    for round in 1..3 {
+        expected.extend(upload_round(round, replicas.to_vec()).await);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    if let Some(client) = held.take() {
+        client.batch_execute("COMMIT").await.unwrap();
+        slow_upload.unwrap().await.unwrap();
+    }
+    // Replica A goes away; B takes the lease over once it lapses.
+    let mut a = a;
+    let server_a = a.server.take().unwrap();
+    server_a.shutdown().await.unwrap();
+    for round in 3..5 {
+        expected.extend(upload_round(round, vec![url_b.clone()]).await);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let have: std::collections::HashSet<String> = got.lock().unwrap().iter().cloned().collect();
+        let missing: Vec<&String> = expected.iter().filter(|id| !have.contains(*id)).collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} events never forwarded, e.g. {:?}",
+            missing.len(),
+            expected.len(),
+            &missing[..missing.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let all = got.lock().unwrap().clone();
+    let unique: std::collections::HashSet<&String> = all.iter().collect();
+    eprintln!("forwarder ({:?}): {} events expected, {} records received, {} unique", b, expected.len(), all.len(), unique.len());
+    assert_eq!(unique.len(), expected.len(), "nothing forwarded that was not stored");
+    assert_eq!(all.len(), expected.len(), "one forwarder per sink at a time: no event sent twice");
+    rb.shutdown().await.unwrap();
+}
+both_backends!(forwarder_loses_nothing_with_two_replicas_and_out_of_order_commits);

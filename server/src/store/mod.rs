@@ -244,10 +244,29 @@ pub trait Store: Send + Sync + 'static {
     async fn count_events(&self) -> Result<i64>;
     async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats>;
 
-    /// Events with seq > `after`, oldest first (for the forwarder).
-    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>>;
-    async fn get_cursor(&self, name: &str) -> Result<i64>;
-    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()>;
+    /// Takes (or renews) the lease on the forwarder cursor `name` for `owner` until
+    /// `now_ms + lease_ms`, and returns where it stands; `None` while another owner's lease runs.
+    /// One forwarder per sink sends at a time, so every replica may run one.
+    async fn claim_cursor(&self, name: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<ForwardPosition>>;
+    /// Events past `after` in commit order, oldest first, that can no longer be preceded by an
+    /// event not yet visible: on PostgreSQL only those of transactions older than every one
+    /// still running (see [`ForwardPosition`]).
+    async fn events_after(&self, after: ForwardPosition, limit: i64) -> Result<Vec<(ForwardPosition, StoredEvent)>>;
+    /// Moves the cursor forward to `to` if `owner` still holds its lease (`false` otherwise, and
+    /// then the batch is sent again by the new holder: at-least-once).
+    async fn advance_cursor(&self, name: &str, owner: &str, to: ForwardPosition) -> Result<bool>;
+}
+
+/// Where a forwarder cursor stands: the last delivered event's (transaction id, seq). On
+/// PostgreSQL sequence numbers are handed out before commit, so a transaction can commit an event
+/// numbered below one already forwarded; ordering by the inserting transaction's id instead, and
+/// reading only transactions below the snapshot's `xmin` (all of them finished), means no event
+/// can later appear behind the cursor. SQLite has one writer, commits in seq order, and keeps
+/// `xid` at 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ForwardPosition {
+    pub xid: i64,
+    pub seq: i64,
 }
 
 /// A bound SQL parameter, converted by each backend.

@@ -30,6 +30,13 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq BIGINT NOT NULL);",
     "ALTER TABLE devices ADD COLUMN reenroll_until_ms BIGINT;
      CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_ms BIGINT NOT NULL);",
+    // The forwarder orders by the inserting transaction (see ForwardPosition); rows from before
+    // this migration all committed long ago and keep xid 0. pg_current_xact_id(): PostgreSQL 13+.
+    "ALTER TABLE events ADD COLUMN xid BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint);
+     CREATE INDEX events_xid_seq ON events (xid, seq);
+     ALTER TABLE forward_cursors ADD COLUMN xid BIGINT NOT NULL DEFAULT 0, ADD COLUMN lease_owner TEXT,
+         ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Clone)]
@@ -435,28 +442,50 @@ impl Store for PgStore {
         })
     }
 
-    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
-        let rows = self
-            .client()
-            .await?
-            .query("SELECT seq, received_ms, group_name, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &limit])
-            .await?;
-        Ok(rows.iter().map(stored_event).collect())
-    }
-
-    async fn get_cursor(&self, name: &str) -> Result<i64> {
-        let row = self.client().await?.query_opt("SELECT seq FROM forward_cursors WHERE name = $1", &[&name]).await?;
-        Ok(row.map(|r| r.get(0)).unwrap_or(0))
-    }
-
-    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()> {
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO forward_cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
-                &[&name, &seq],
+    async fn claim_cursor(&self, name: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<ForwardPosition>> {
+        let c = self.client().await?;
+        c.execute("INSERT INTO forward_cursors (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING", &[&name]).await?;
+        let row = c
+            .query_opt(
+                "UPDATE forward_cursors SET lease_owner = $2, lease_until_ms = $3 + $4
+                 WHERE name = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until_ms < $3) RETURNING xid, seq",
+                &[&name, &owner, &now_ms, &lease_ms],
             )
             .await?;
-        Ok(())
+        Ok(row.map(|r| ForwardPosition { xid: r.get(0), seq: r.get(1) }))
+    }
+
+    async fn events_after(&self, after: ForwardPosition, limit: i64) -> Result<Vec<(ForwardPosition, StoredEvent)>> {
+        // xmin of this statement's snapshot: every transaction below it has finished, so no event
+        // with a smaller xid can still appear. The same statement reads the rows, so what it
+        // returns is exactly what that snapshot sees.
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT xid, seq, received_ms, group_name, body FROM events
+                 WHERE (xid, seq) > ($1, $2) AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                 ORDER BY xid, seq LIMIT $3",
+            )
+            .await?;
+        let rows = c.query(&stmt, &[&after.xid, &after.seq, &limit]).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let e = StoredEvent { seq: r.get(1), received_ms: r.get(2), group: r.get(3), body: r.get(4) };
+                (ForwardPosition { xid: r.get(0), seq: e.seq }, e)
+            })
+            .collect())
+    }
+
+    async fn advance_cursor(&self, name: &str, owner: &str, to: ForwardPosition) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "UPDATE forward_cursors SET xid = $3, seq = $4 WHERE name = $1 AND lease_owner = $2 AND (xid, seq) < ($3, $4)",
+                &[&name, &owner, &to.xid, &to.seq],
+            )
+            .await?
+            == 1)
     }
 }

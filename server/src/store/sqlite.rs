@@ -31,6 +31,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE forward_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);",
     "ALTER TABLE devices ADD COLUMN reenroll_until_ms INTEGER;
      CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_ms INTEGER NOT NULL);",
+    "ALTER TABLE forward_cursors ADD COLUMN xid INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE forward_cursors ADD COLUMN lease_owner TEXT;
+     ALTER TABLE forward_cursors ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Makes the database file (created empty when missing) and its `-wal`, `-shm` and `-journal`
@@ -666,30 +669,44 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+    async fn claim_cursor(&self, name: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<ForwardPosition>> {
+        let (n, o) = (name.to_string(), owner.to_string());
+        self.write(move |c| {
+            c.execute("INSERT INTO forward_cursors (name, seq) VALUES (?1, 0) ON CONFLICT (name) DO NOTHING", [&n])?;
+            Ok(c.query_row(
+                "UPDATE forward_cursors SET lease_owner = ?2, lease_until_ms = ?3 + ?4
+                 WHERE name = ?1 AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_until_ms < ?3) RETURNING xid, seq",
+                params![n, o, now_ms, lease_ms],
+                |r| Ok(ForwardPosition { xid: r.get(0)?, seq: r.get(1)? }),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn events_after(&self, after: ForwardPosition, limit: i64) -> Result<Vec<(ForwardPosition, StoredEvent)>> {
+        // One writer: seq order is commit order, and a reader sees whole transactions.
         self.read(move |c| {
             let mut stmt =
                 c.prepare_cached("SELECT seq, received_ms, group_name, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-            let rows = stmt.query_map(params![after, limit], stored_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = stmt
+                .query_map(params![after.seq, limit], |r| {
+                    let e = stored_event(r)?;
+                    Ok((ForwardPosition { xid: 0, seq: e.seq }, e))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await
     }
 
-    async fn get_cursor(&self, name: &str) -> Result<i64> {
-        let n = name.to_string();
-        self.read(move |c| Ok(c.query_row("SELECT seq FROM forward_cursors WHERE name = ?1", [n], |r| r.get(0)).optional()?.unwrap_or(0)))
-            .await
-    }
-
-    async fn set_cursor(&self, name: &str, seq: i64) -> Result<()> {
-        let n = name.to_string();
+    async fn advance_cursor(&self, name: &str, owner: &str, to: ForwardPosition) -> Result<bool> {
+        let (n, o) = (name.to_string(), owner.to_string());
         self.write(move |c| {
-            c.execute(
-                "INSERT INTO forward_cursors (name, seq) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
-                params![n, seq],
-            )?;
-            Ok(())
+            Ok(c.execute(
+                "UPDATE forward_cursors SET xid = ?3, seq = ?4 WHERE name = ?1 AND lease_owner = ?2 AND (xid, seq) < (?3, ?4)",
+                params![n, o, to.xid, to.seq],
+            )? == 1)
         })
         .await
     }
