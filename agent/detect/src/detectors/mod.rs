@@ -198,7 +198,8 @@ pub fn values_after<'t>(doc: &Document<'t>, hit_end: usize, window: usize, value
     let hi = crate::document::floor_char_boundary(doc.text, (hit_end + window).min(end));
     let slice = doc.text.get(hit_end..hi)?;
     let caps = value.captures(slice)?;
-    let m = caps.get(1).or_else(|| caps.get(0))?;
+    // The value is the first group that took part in the match (patterns may offer alternatives).
+    let m = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))?;
     Some((hit_end + m.start(), hit_end + m.end()))
 }
 

@@ -7,7 +7,10 @@ use crate::context::Ctx;
 use crate::document::Document;
 use crate::entity::EntityType;
 use crate::validate::code;
-use crate::validate::secret::{github_token_checksum, is_hex, is_placeholder, jwt, looks_random, pem_private_key_body};
+use crate::validate::secret::{
+    base64_bytes, base64_text, basic_credentials, discord_snowflake, github_token_checksum, is_hex, is_placeholder, jwt, looks_random,
+    pem_private_key_body, pgp_private_key_body,
+};
 use crate::validate::{char_classes, shannon_entropy};
 
 /// A token is bounded when no token character touches it on either side.
@@ -57,9 +60,14 @@ fn check_jwt(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 
 fn check_pem(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
-    let body_start = v.find("KEY-----").map(|i| i + 8)?;
+    let body_start = v.get(5..)?.find("-----").map(|i| i + 10)?;
     let body_end = v.rfind("-----END").unwrap_or(v.len());
     let body = v.get(body_start..body_end)?;
+    // OpenPGP armor: a secret-key packet with its CRC-24, or at least a long base64 body.
+    if v.starts_with("-----BEGIN PGP ") {
+        let sure = pgp_private_key_body(body)?;
+        return Some(if sure { 0.99 } else { 0.85 });
+    }
     if !pem_private_key_body(body) {
         return None;
     }
@@ -104,8 +112,12 @@ fn check_generic_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 fn check_telegram(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let (_, secret) = v.split_once(':')?;
-    if !looks_random(secret, 30) || char_classes(secret) < 3 {
+    if !looks_random(secret, 30) || char_classes(secret) < 3 || is_placeholder(secret) {
         return None;
+    }
+    // The Bot API puts the token right after `/bot` in its URLs.
+    if doc.text[..c.start].ends_with("/bot") && !doc.byte_at(c.end).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Some(0.9);
     }
     vendor(doc, c, 0.85)
 }
@@ -167,8 +179,11 @@ pub static RULES: &[RuleSpec] = &[
         pattern: r#"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,."'-]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]{64,})"#,
         anchors: &["-----begin"],
         check: check_pem,
-        tp: &["-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+LQmlQ\nYx2eqzDV+xeG8kx/sQFV18S5JhzGeIJNA72wSeukEPojtqUyX2J0CciPBh7eqclQ\n-----END PRIVATE KEY-----"],
+        tp: &["-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+LQmlQ\nYx2eqzDV+xeG8kx/sQFV18S5JhzGeIJNA72wSeukEPojtqUyX2J0CciPBh7eqclQ\n-----END PRIVATE KEY-----",
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEaxPhzBYJKwYBBAHaRw8BAQdAkcE9TzueiNMeMnSU/MTDE4uCkOe7CQUrtUQ2\nOHO09gUAAPkBqsmwblVc7X6xWQ/0zuuK1X5kvec5OGnquEnEFOxlvRL9tBhUZXN0\nIEtleSA8dEBleGFtcGxlLm9yZz6IkAQTFggAOBYhBG48uga2XeBUfJbl2HKWo7Yc\n8o8pBQJrE+HMAhsDBQsJCAcCBhUKCQgLAgQWAgMBAh4BAheAAAoJEHKWo7Yc8o8p\nlrEBAKPudS/ziQTz0ULmJ804r+yLWNazJxcdguywTeCqtID6AP4xG3Rp0h0gDZtt\nxO9thib4SSTXmbYvAxaNDGAuWzEsCw==\n=6qAi\n-----END PGP PRIVATE KEY BLOCK-----"],
         fp: &["-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEaxPhzBYJKwYBBAHaRw8BAQdAkcE9TzueiNMeMnSU/MTDE4uCkOe7CQUrtUQ2OHO09gU=\n-----END PGP PUBLIC KEY BLOCK-----",
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n...\n-----END PGP PRIVATE KEY BLOCK-----",
             "-----BEGIN PRIVATE KEY-----\n...your key here...\n-----END PRIVATE KEY-----"],
     },
     RuleSpec {
@@ -339,13 +354,326 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "secret.bot_token",
         entity: EntityType::GenericSecret,
-        pattern: r"[0-9]{8,10}:[A-Za-z0-9_-]{35}|[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
-        anchors: &["bot", "token", "telegram", "discord"],
+        pattern: r"[0-9]{5,16}:[A-Za-z0-9_-]{35}|[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
+        anchors: &["bot", "token", "telegram", "discord", ":aa"],
         check: check_telegram_or_discord,
-        tp: &["TELEGRAM_BOT_TOKEN=5834710392:AAHk3x_Pq9LmZr2TvW8yNb4Cd6Ef1Gh7Ij0"],
-        fp: &["bot started at 12345678:abcdefghijabcdefghijabcdefghijabcde"],
+        tp: &["TELEGRAM_BOT_TOKEN=5834710392:AAHk3x_Pq9LmZr2TvW8yNb4Cd6Ef1Gh7Ij0",
+            "https://api.telegram.org/bot735819245:AAGx7Kq2PzR9mLw4vT8nB3cY6hJ1sD5fG0a/getMe",
+            "curl https://api.example.org/hook?id=735819245:AAGx7Kq2PzR9mLw4vT8nB3cY6hJ1sD5fG0a",
+            "discord bot token: NzkyNzE1NDU0MTk2MDg4ODQy.X-hvzA.Ovy4MCQywSkoMRRclStW4xAYK7I"],
+        fp: &["bot started at 12345678:abcdefghijabcdefghijabcdefghijabcde", "channel 12345678:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+    },
+    RuleSpec {
+        // Without a keyword, only a token whose first segment decodes to a Discord user id.
+        id: "secret.discord_bot_token",
+        entity: EntityType::GenericSecret,
+        pattern: r"\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}\b",
+        anchors: &[],
+        check: check_discord_snowflake,
+        tp: &["MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"],
+        fp: &["MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.XXXXXXXXXXXXXXXXXXXXXXXXXXX", "Nabcdefghijklmnopqrstuvwx.abcdef.ghijklmnopqrstuvwxyzABCDEFGHI"],
+    },
+    RuleSpec {
+        id: "secret.npm_auth",
+        entity: EntityType::GenericSecret,
+        pattern: r#"(?i)_authToken\s*=\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_.+/=-]{20,200})|:_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})"#,
+        anchors: &["_authtoken", ":_auth"],
+        check: check_npm_auth,
+        tp: &["//registry.npmjs.org/:_authToken=4f1c2b9e-7d3a-4e5f-9a8b-1c2d3e4f5a6b",
+            "//npm.pkg.github.com/:_authToken=Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE",
+            "//nexus.corp/repository/npm/:_auth=ZGVwbG95OldpbnQzciEyMDI0eHE="],
+        fp: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}", "//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000"],
+    },
+    RuleSpec {
+        id: "secret.http_auth_header",
+        entity: EntityType::GenericSecret,
+        pattern: r#"(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|api-token|apikey|api-key|ssws|splunk|geniekey|sso-key|bot|key)\s+([A-Za-z0-9._~+/=:-]{8,512})|\b(?:x-auth-token|x-access-token|private-token|x-api-token|x-vault-token|x-auth-key|x-figma-token|x-shopify-access-token|x-goog-api-key|x-algolia-api-key|x-octopus-apikey|x-rundeck-auth-token|x-postmark-server-token|api-token)["']?\s*[:=]\s*["']?([A-Za-z0-9._~+/=:-]{8,512})"#,
+        anchors: &["authorization", "-token", "x-auth-key", "x-goog-api-key", "x-algolia-api-key", "x-octopus-apikey"],
+        check: check_auth_header,
+        tp: &["curl -H \"Authorization: Bearer Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\" https://api.example.org",
+            "curl -H 'Authorization: Api-Token dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM' https://x",
+            "Authorization: Basic ZGVwbG95OldpbnQzciEyMDI0eHE=",
+            "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+            "PRIVATE-TOKEN: Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE"],
+        fp: &["Authorization: Bearer <token>", "Authorization: Bearer ACCESS_TOKEN", "Authorization: Bearer $TOKEN",
+            "Authorization: Bearer mF_9.B5f-4.1JqM", "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+            "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=", "'Authorization': 'Bearer ' + accessToken", "Authorization: Bearer yourAccessToken"],
+    },
+    RuleSpec {
+        id: "secret.cli_credentials",
+        entity: EntityType::Password,
+        pattern: r#"\b(?:curl|wget|https?|httpie|xh)\b[^\n]*?\s(?:-u|--user|-a|--auth|--proxy-user|-U)(?:\s+|=)["']?([^\s:'"]{1,64}:[^\s'"]{1,128})|\b(?:curl|wget)\b[^\n]*?\s--(?:http-|ftp-|proxy-)?password(?:\s+|=)["']?([^\s'"]{3,128})"#,
+        anchors: &["curl", "wget", "http", "xh "],
+        check: check_cli_credentials,
+        tp: &["curl -u deploy:Wint3r!2024xq https://api.example.org", "curl --user 'ops:Tr0ub4dor&3' -X POST https://x",
+            "http -a deploy:Wint3r!2024xq https://x", "wget --http-password Wint3r!2024xq https://x"],
+        fp: &["curl -u $USER:$PASS https://x", "curl -u user:password https://x", "curl -u \"${USERNAME}:${PASSWORD}\" https://x",
+            "curl -u admin https://x", "curl -u username:password"],
+    },
+    RuleSpec {
+        id: "secret.url_userinfo",
+        entity: EntityType::Password,
+        pattern: r#"\b(?:https?|wss?|git|svn|ssh|s3|webdav|dav)://([^\s/@:'"<>`]{1,64}:[^\s/@'"<>`]{3,128})@[A-Za-z0-9\[]"#,
+        anchors: &["://"],
+        check: check_url_userinfo,
+        tp: &["https://deploy:Wint3r!2024xq@api.corp-internal.io/v1", "git clone https://ci-bot:Qx7hPz2kLm9w@git.corp.local/app.git"],
+        fp: &["https://user:password@host/path", "https://user:${TOKEN}@github.com/org/repo", "http://foo:bar@localhost/",
+            "https://USERNAME:PASSWORD@host", "https://user:pass@example.org"],
+    },
+    RuleSpec {
+        id: "secret.netrc",
+        entity: EntityType::Password,
+        pattern: r"\bmachine[ \t]+\S+(?:\s+(?:login|account|port)[ \t]+\S+){0,3}\s+password[ \t]+(\S{3,200})",
+        anchors: &["machine"],
+        check: check_plain_password,
+        tp: &["machine api.example.org login deploy password Wint3r!2024xq", "machine ftp.corp.local\n  login ops\n  password Tr0ub4dor&3"],
+        fp: &["machine example.com login user password changeme", "machine api.heroku.com login me password $HEROKU_API_KEY"],
+    },
+    RuleSpec {
+        id: "secret.pgpass",
+        entity: EntityType::Password,
+        pattern: r"(?m)^(?:[A-Za-z0-9][A-Za-z0-9.-]*|\*):(?:[0-9]{2,5}|\*):[^:\s]+:[^:\s]+:([^\s]{4,200})$",
+        anchors: &[":5432:", ":*:", ":5433:", ":6432:", ":26257:", "pgpass"],
+        check: check_plain_password,
+        tp: &["db.internal:5432:orders:app:Wint3r!2024xq", "*:*:*:replicator:Qx7hPz2kLm9w"],
+        fp: &["hostname:port:database:username:password", "localhost:5432:*:postgres:*"],
+    },
+    RuleSpec {
+        id: "secret.docker_auth",
+        entity: EntityType::GenericSecret,
+        pattern: r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
+        anchors: &["\"auth\""],
+        check: check_docker_auth,
+        tp: &["{\"auths\": {\"registry.corp.io\": {\"auth\": \"ZGVwbG95OldpbnQzciEyMDI0eHE=\"}}}"],
+        fp: &["\"auth\": \"dXNlcm5hbWU6cGFzc3dvcmQ=\"", "\"auth\": \"bm90LWNyZWRlbnRpYWxz\""],
+    },
+    RuleSpec {
+        id: "secret.kube_client_key",
+        entity: EntityType::PrivateKey,
+        pattern: r#"client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{60,}={0,2})"#,
+        anchors: &["client-key-data"],
+        check: check_kube_client_key,
+        tp: &["    client-key-data: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUJWUUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQVQ4d2dnRTdBZ0VBQWtFQXE3QkZVcGtHcDMrTFFtbFEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo="],
+        fp: &["    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJWUUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQVQ4d2dnRTdBZ0VBQWtFQXE3QkZVcGtHcDMrTFFtbFEK",
+            "    client-key-data: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+    },
+    RuleSpec {
+        id: "secret.dockerfile_env",
+        entity: EntityType::GenericSecret,
+        pattern: r#"(?m)^[ \t]*(?:ENV|ARG)[ \t]+[A-Za-z0-9_]*?(?i:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Za-z0-9_]*[ \t]+["']?([^\s"'=]{6,200})"#,
+        anchors: &["env ", "env\t", "arg "],
+        check: check_by_key,
+        tp: &["ENV API_TOKEN Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE", "ARG SENTRY_AUTH_TOKEN \"Qx7hPz2kLm9wR4tV8nB3cY6j\""],
+        fp: &["ENV API_TOKEN ${API_TOKEN}", "ARG GITHUB_TOKEN", "ENV PASSWORD_FILE /run/secrets/db_password"],
+    },
+    RuleSpec {
+        // Kubernetes `kind: Secret` manifests: `data:` values are base64; the decoded value is judged.
+        id: "secret.k8s_secret_data",
+        entity: EntityType::GenericSecret,
+        pattern: r#"(?m)^[ \t]+[A-Za-z0-9_.-]+:[ \t]*["']?([A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$"#,
+        anchors: &["kind: secret"],
+        check: check_k8s_secret_data,
+        tp: &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  username: YXBw\n  api_key: V2ludDNyITIwMjR4cVF4N2g=\n",
+            "kind: Secret\ndata:\n  api-token: WGs5cFEybUw3dlI0dFc4ekIzbkM2eUgxakQ1ZkcwYUU=\n"],
+        fp: &["kind: Secret\ndata:\n  username: YXBw\n  password: Y2hhbmdlbWU=\n", "kind: Secret\nmetadata:\n  labels:\n    token: V2ludDNyITIwMjR4cQ==\n"],
     },
 ];
+
+fn check_discord_snowflake(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let first = v.split('.').next().unwrap_or("");
+    if !discord_snowflake(first) {
+        return None;
+    }
+    vendor(doc, c, 0.9)
+}
+
+fn check_npm_auth(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if is_placeholder(v) || v.starts_with("npm_") {
+        return None; // `npm_…` tokens are the vendor rule's
+    }
+    if doc.text[..c.start].ends_with("_auth=") || doc.text[..c.start].trim_end_matches(['"', '\'', ' ']).ends_with("_auth=") {
+        let (_, pw) = basic_credentials(v)?;
+        return (!weak_password(&pw)).then_some(0.9);
+    }
+    if looks_like_uuid(v) {
+        let hex: String = v.chars().filter(|c| *c != '-').collect();
+        return (shannon_entropy(&hex) >= 2.5).then_some(0.92);
+    }
+    (looks_random(v, 20) && !code::masked_or_encrypted(v)).then_some(0.9)
+}
+
+/// Values that stand for a password in documentation, or are too weak to be a real one.
+fn weak_password(pw: &str) -> bool {
+    let lower = pw.to_ascii_lowercase();
+    is_placeholder(pw)
+        || pw.len() < 3
+        || NOT_PASSWORDS.contains(&lower.as_str())
+        || matches!(
+            lower.as_str(),
+            "pass"
+                | "passwd"
+                | "pwd"
+                | "pw"
+                | "foo"
+                | "bar"
+                | "baz"
+                | "qux"
+                | "secret"
+                | "token"
+                | "user"
+                | "username"
+                | "admin"
+                | "test"
+                | "x-oauth-basic"
+                | "x-access-token"
+                | "oauth2"
+                | "apikey"
+                | "api_key"
+                | "credentials"
+                | "mypassword"
+                | "yourpassword"
+        )
+        || pw.starts_with('$')
+        || pw.starts_with('%')
+        || pw.starts_with('{')
+        || code::masked_or_encrypted(pw)
+}
+
+fn check_auth_header(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    strip_trailing_punct(doc, c);
+    while c.end > c.start && matches!(doc.byte_at(c.end - 1), Some(b'\'' | b'"' | b':')) {
+        c.end -= 1;
+    }
+    let v = c.value(doc);
+    let before = doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
+    if is_placeholder(v) || code::published_example(v) || code::masked_or_encrypted(v) {
+        return None;
+    }
+    if before.trim_end().ends_with("basic") {
+        let (user, pw) = basic_credentials(v)?;
+        return (!weak_password(&pw) && pw != user).then_some(0.93);
+    }
+    if code::is_code(v, false) || code::identifier_words(v) || !looks_random(v, 8) || char_classes(v) < 2 || shannon_entropy(v) < 3.0 {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+fn check_cli_credentials(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let (user, pw) = v.split_once(':').unwrap_or(("", v));
+    if weak_password(pw) || pw == user || !user.is_empty() && (is_placeholder(user) || user.starts_with('$')) {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+fn check_url_userinfo(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let (user, pw) = v.split_once(':')?;
+    if weak_password(pw) || pw == user || code::constant_name(pw) || pw.eq_ignore_ascii_case("password") {
+        return None;
+    }
+    // Documentation hosts: `user:pw@example.com`.
+    let host = doc.text[c.end + 1..].split(['/', ':', '?', ' ', '\n']).next().unwrap_or("").to_ascii_lowercase();
+    if host.ends_with("example.com") || host.ends_with("example.org") || host.ends_with("example.net") {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+/// A value that is a password by position (`.netrc`, `.pgpass`): not a placeholder or reference.
+fn check_plain_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if weak_password(v) || code::constant_name(v) || v == "*" {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.9))
+}
+
+fn check_docker_auth(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let (user, pw) = basic_credentials(c.value(doc))?;
+    (!weak_password(&pw) && pw != user).then_some(0.95)
+}
+
+fn check_kube_client_key(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if is_placeholder(v) {
+        return None;
+    }
+    // The base64 of a PEM private key; a body that does not decode is still the key field.
+    let pem = base64_bytes(v).and_then(|raw| String::from_utf8(raw).ok());
+    match pem {
+        Some(p) if p.starts_with("-----BEGIN") => p.contains("PRIVATE KEY").then_some(0.99),
+        _ => (looks_random(v, 64) && shannon_entropy(v) >= 4.0).then_some(0.85),
+    }
+}
+
+/// The secret the key of a keyed value names, by that key: passwords, or other credentials.
+fn check_by_key(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let key = key_before(doc, c.start).1.to_ascii_lowercase();
+    if key.contains("pass") || key.contains("pwd") {
+        let s = check_password(doc, c)?;
+        c.retype = Some(EntityType::Password);
+        return Some(s);
+    }
+    check_keyed_secret(doc, c)
+}
+
+/// Whether the line at `pos` is a value under the `data:` map of a YAML document: the nearest
+/// line above with less indentation is `data:`.
+fn under_yaml_data(doc: &Document<'_>, pos: usize) -> bool {
+    let ls = doc.line_start(pos);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let own = indent(&doc.text[ls..doc.line_end(pos)]);
+    for line in doc.text[..ls].lines().rev().take(200) {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if indent(line) < own {
+            return line.trim() == "data:";
+        }
+    }
+    false
+}
+
+fn check_k8s_secret_data(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    if !under_yaml_data(doc, c.start) {
+        return None;
+    }
+    let key = key_before(doc, c.start).1.to_ascii_lowercase();
+    let password = key.contains("pass") || key.contains("pwd");
+    let secret = password
+        || ["secret", "token", "key", "credential", "auth", "dockerconfigjson", "dockercfg", "private", "cert"]
+            .iter()
+            .any(|w| key.contains(w));
+    if !secret || key.ends_with("_id") || key.ends_with("-id") || key.contains("public") {
+        return None;
+    }
+    let decoded = base64_text(c.value(doc))?;
+    if weak_password(&decoded) || decoded.len() < 4 {
+        return None;
+    }
+    if !password && !key.contains("docker") && decoded.len() < 8 {
+        return None;
+    }
+    if password {
+        c.retype = Some(EntityType::Password);
+    }
+    Some(0.93)
+}
+
+/// The keyed rules leave base64 values of a Kubernetes Secret's `data:` map to
+/// `secret.k8s_secret_data`, which judges them decoded.
+fn k8s_secret_value(doc: &Document<'_>, c: &Candidate) -> bool {
+    let v = c.value(doc);
+    v.len() % 4 == 0
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && under_yaml_data(doc, c.start)
+        && doc.text.contains("kind: Secret")
+}
 
 fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
@@ -361,8 +689,12 @@ fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f3
 }
 
 /// A value after `key: ` / `key=` / `key is`: optional quotes, then the token. Group 1 is the value.
-const KEYED_VALUE: &str =
-    r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?\s*(?:(?::=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["'])([^\s"'`,;<>]{6,200})"#;
+///
+/// Beyond `=`/`:`: a declared type between key and operator (Go `var xToken string = "…"`, TS/Kotlin
+/// `apiToken: String = "…"`, Rust `&str`), Makefile `?=` `::=` `:::=` `+=`, PHP `.=`, .NET
+/// appSettings `key="ApiSecret" value="…"`, a Terraform variable's `{ default = "…" }`, and XML
+/// element bodies `<password>…</password>` (group 2).
+const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?(?:\s*:?\s*(?:&'static\s+str|&str|\[\]byte|string|String|str)\b)?\s*(?:(?::::=|::=|:=|\?=|\+=|\.=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["']|value\s*=\s*["']|\{\s*default\s*=\s*["'])([^\s"'`,;<>]{6,200})|^[A-Za-z_\-]{0,24}>([^\s"'`<>]{6,200})</"#;
 
 fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
     while c.end > c.start {
@@ -431,6 +763,9 @@ const NOT_PASSWORDS: &[&str] = &[
 ];
 
 fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    if k8s_secret_value(doc, c) {
+        return None;
+    }
     // In a query string or form body the value ends at the next `&`.
     if key_in_query(doc, c.start) || doc.line_at(c.start).contains("&password=") {
         if let Some(i) = c.value(doc).find('&') {
@@ -445,7 +780,13 @@ fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if key.ends_with("Id") || key.ends_with("ID") || key.ends_with("_id") || key.ends_with("-id") {
         return None;
     }
-    if is_placeholder(v) || NOT_PASSWORDS.iter().any(|w| lower == *w) || v.len() < 6 {
+    // `PASSWORD_FILE=/run/secrets/db`: the key names where the password lives.
+    let key_l = key.to_ascii_lowercase();
+    if ["_file", "-file", "_path", "_dir", "file"].iter().any(|s| key_l.ends_with(s)) {
+        return None;
+    }
+    // A word that ends in a colon introduces a list (`pass, including:`, `pass to Tk_AddOption:`).
+    if is_placeholder(v) || NOT_PASSWORDS.iter().any(|w| lower == *w) || v.len() < 6 || v.ends_with(':') {
         return None;
     }
     // Code rather than a value: a call, an attribute path, a variable, a type path, a flag; or a
@@ -506,6 +847,9 @@ fn check_cli_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 
 fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     strip_trailing_punct(doc, c);
+    if k8s_secret_value(doc, c) {
+        return None;
+    }
     let v = c.value(doc);
     let key = key_before(doc, c.start).1.to_ascii_lowercase();
     // Identifiers and public values named like secrets: `private_key_id`, `client_id`,
@@ -541,7 +885,12 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     // Generic secrets are base64/hex/URL-safe: parentheses, `!`, or an `=` before the padding mean an
     // argument list or an expression (`token_num, cuda_graph_annotation):`, `parenthesized!(content`).
     let quoted = code::quoted_at(doc.text, c.start);
-    let expression = !quoted && (v.contains(['(', ')', '!']) || v.trim_end_matches('=').contains('=') || v.starts_with('_'));
+    let expression = !quoted
+        && (v.contains(['(', ')', '!'])
+            || v.trim_end_matches('=').contains('=')
+            || v.starts_with('_')
+            || v.starts_with("/[")
+            || v.starts_with("/^"));
     if expression || code::is_code(v, quoted) || code::identifier_words(v) || code::masked_or_encrypted(v) || code::published_example(v) {
         return None;
     }
@@ -615,7 +964,20 @@ pub static KEYED: &[KeyedSpec] = &[
         value: KEYED_VALUE,
         cell: Some(r"^(\S{6,64})$"),
         check: check_password,
-        tp: &["DB_PASSWORD=Wint3r!2024", "password: Summer2024!", "your temporary password is Xk9#pq2Lm"],
+        tp: &[
+            "DB_PASSWORD=Wint3r!2024",
+            "password: Summer2024!",
+            "your temporary password is Xk9#pq2Lm",
+            "\tPassword: \"Wint3r!2024xq\",",
+            "dbPassword := \"Wint3r!2024xq\"",
+            "DB_PASSWORD ?= Wint3r!2024xq",
+            "define('DB_PASSWORD', 'Wint3r!2024xq');",
+            "<password>Wint3r!2024xq</password>",
+            "<add key=\"DbPassword\" value=\"Wint3r!2024xq\" />",
+            "variable \"db_password\" { default = \"Wint3r!2024xq\" }",
+            "ENV DB_PASSWORD=Wint3r!2024xq",
+            "$env:DB_PASSWORD = \"Wint3r!2024xq\"",
+        ],
         fp: &[
             "password: ${DB_PASSWORD}",
             "password: changeme",
@@ -635,6 +997,9 @@ pub static KEYED: &[KeyedSpec] = &[
             "PASSWORD=ab12****cd",
             "password = PASSWORD_FROM_ENV",
             "pub const IFLA_DPLL_PIN: _bindgen_ty_2 = _bindgen_ty_2::IFLA_DPLL_PIN;",
+            "5. Your branch may be merged once all configured checks pass, including:",
+            "export interface Login { password: string; }",
+            "DB_PASSWORD_FILE=/run/secrets/db_password",
         ],
     },
     KeyedSpec {
@@ -645,7 +1010,23 @@ pub static KEYED: &[KeyedSpec] = &[
         value: KEYED_VALUE,
         cell: None,
         check: check_keyed_secret,
-        tp: &["SECRET_KEY = 'k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l'", "hmac_key: 7f770d9106fd287db7f1adbc60926f69e3c1a2b4"],
+        tp: &[
+            "SECRET_KEY = 'k9#x2!fq8z@w1m$e7r^t5y&u3i*o0p(l'",
+            "hmac_key: 7f770d9106fd287db7f1adbc60926f69e3c1a2b4",
+            "var githubToken string = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
+            "apiToken := \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
+            "\tToken: \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\",",
+            "API_TOKEN ?= Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE",
+            "API_TOKEN ::= Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE",
+            "API_TOKEN :::= Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE",
+            "$apiToken .= 'Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE';",
+            "define('AUTH_KEY', 'Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE');",
+            "<apiToken>Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE</apiToken>",
+            "<add key=\"ApiSecret\" value=\"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\" />",
+            "  api_token = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
+            "$env:API_TOKEN = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
+            "const apiToken: string = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\";",
+        ],
         fp: &[
             "api_key: <YOUR_API_KEY>",
             "secret: ${{ secrets.DEPLOY_KEY }}",
@@ -665,6 +1046,12 @@ pub static KEYED: &[KeyedSpec] = &[
             "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "def generate_benchmark(self, prompt_shape, token_num, cuda_graph_annotation):",
             "let paren_token = parenthesized!(content in ahead);",
+            "const IDENT_TOKEN_START = /[-\\w\\P{ASCII}*]/u;",
+            "var githubToken string = os.Getenv(\"GITHUB_TOKEN\")",
+            "API_TOKEN ?= $(shell cat .token)",
+            "<apiToken>${API_TOKEN}</apiToken>",
+            "<add key=\"ApiSecret\" value=\"\" />",
+            "variable \"api_token\" { type = string }",
         ],
     },
     KeyedSpec {

@@ -70,7 +70,7 @@ pub fn identifier_words(v: &str) -> bool {
 }
 
 /// `DB_PASSWORD`, `MAX_TOKENS`: a constant's name (upper case, digits, at least one underscore).
-fn constant_name(v: &str) -> bool {
+pub fn constant_name(v: &str) -> bool {
     v.contains('_')
         && v.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
@@ -169,6 +169,9 @@ pub const PUBLISHED_EXAMPLES: &[&str] = &[
     "xoxb-not-a-real-token-this-will-not-work",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     "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",
+    // RFC 6750's bearer token and RFC 7617's `Aladdin:open sesame`.
+    "mF_9.B5f-4.1JqM",
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     // OpenSSL's FIPS module integrity key, published in its headers.
     "f4556650ac31d35461610bac4ed81b1a181b2d8a43ea2854cbae22ca74560813",
 ];

@@ -79,6 +79,82 @@ pub fn pem_private_key_body(body: &str) -> bool {
     }
 }
 
+/// Decodes standard base64, padding optional.
+pub fn base64_bytes(s: &str) -> Option<Vec<u8>> {
+    LENIENT_STANDARD.decode(s.trim()).ok()
+}
+
+/// Decodes standard base64 (padding optional) to printable ASCII text, or `None`.
+pub fn base64_text(s: &str) -> Option<String> {
+    let raw = LENIENT_STANDARD.decode(s.trim()).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let text = text.trim_end_matches(['\n', '\r']).to_string();
+    (!text.is_empty() && text.bytes().all(|b| (0x20..0x7f).contains(&b))).then_some(text)
+}
+
+/// `user:password` encoded in base64 (HTTP Basic, docker `auths`, npm `_auth`): the password part,
+/// when the value decodes to one.
+pub fn basic_credentials(s: &str) -> Option<(String, String)> {
+    let text = base64_text(s)?;
+    let (user, pw) = text.split_once(':')?;
+    (!user.is_empty() && !pw.is_empty()).then(|| (user.to_string(), pw.to_string()))
+}
+
+/// A Discord bot token's first segment is the bot's user id (a 17–20 digit snowflake) in base64.
+pub fn discord_snowflake(first_segment: &str) -> bool {
+    b64url(first_segment).is_some_and(|raw| (17..=20).contains(&raw.len()) && raw.iter().all(u8::is_ascii_digit) && raw[0] != b'0')
+}
+
+/// OpenPGP CRC-24 (RFC 4880 §6.1), the armor checksum.
+fn crc24(data: &[u8]) -> u32 {
+    let mut crc: u32 = 0xB7_04CE;
+    for &b in data {
+        crc ^= (b as u32) << 16;
+        for _ in 0..8 {
+            crc <<= 1;
+            if crc & 0x100_0000 != 0 {
+                crc ^= 0x186_4CFB;
+            }
+        }
+    }
+    crc & 0xFF_FFFF
+}
+
+/// How sure we are that an ASCII-armored `PGP PRIVATE KEY BLOCK` body is a secret key: `Some(true)`
+/// when it decodes to a secret-key packet (tag 5 or 7) and the `=XXXX` CRC-24 line, if any, matches;
+/// `Some(false)` when it is only a long base64 body; `None` for placeholders and short bodies.
+pub fn pgp_private_key_body(body: &str) -> Option<bool> {
+    let body = body.replace("\\r", "\n").replace("\\n", "\n");
+    let mut b64 = String::new();
+    let mut crc_line = None;
+    for line in body.lines().map(str::trim) {
+        if line.contains(':') || line.is_empty() {
+            continue; // armor headers (`Version:`, `Comment:`)
+        }
+        if let Some(c) = line.strip_prefix('=') {
+            if c.len() == 4 {
+                crc_line = Some(c.to_string());
+                continue;
+            }
+        }
+        b64.extend(line.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')));
+    }
+    if b64.len() < 64 || is_placeholder(&b64) {
+        return None;
+    }
+    let Ok(raw) = LENIENT_STANDARD.decode(&b64) else { return Some(false) };
+    let first = raw.first().copied().unwrap_or(0);
+    let tag = match first & 0xC0 {
+        0xC0 => first & 0x3F,
+        0x80 => (first >> 2) & 0x0F,
+        _ => 0,
+    };
+    let crc_ok = crc_line
+        .and_then(|c| LENIENT_STANDARD.decode(c).ok())
+        .is_none_or(|c| c.len() == 3 && crc24(&raw) == (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32);
+    Some(matches!(tag, 5 | 7) && crc_ok)
+}
+
 /// Values that are templates, placeholders or documentation examples rather than real secrets.
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim_matches(|c: char| c == '"' || c == '\'' || c == '`');
