@@ -248,6 +248,7 @@ pub const CONTEXT_WORDS: &[(Ctx, &[&str])] = &[
             "個人番号",
             "rrn$",
             "주민등록",
+            "주민번호",
             "resident registration",
             "tax_id",
             "taxid",

@@ -208,7 +208,9 @@ impl EmailDetector {
             && !domain.starts_with(['.', '-'])
             && !domain.contains("..")
             && (2..=24).contains(&tld.len())
-            && tld.bytes().all(|b| b.is_ascii_alphabetic());
+            // Letters, or an internationalised TLD in its punycode form (`xn--p1ai`).
+            && (tld.bytes().all(|b| b.is_ascii_alphabetic())
+                || tld.len() > 5 && tld.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")) && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         ok.then_some((start, end))
     }
 }
@@ -238,10 +240,17 @@ impl Detector for EmailDetector {
     }
 
     fn true_positives(&self) -> Vec<(EntityType, &str)> {
-        ["mail jane.doe@acme-corp.com", "maria.rossi@libero.it", "contact: j.smith+crm@northwind.co.uk", "<josé.garcía@correo.es>"]
-            .into_iter()
-            .map(|t| (EntityType::Email, t))
-            .collect()
+        [
+            "mail jane.doe@acme-corp.com",
+            "maria.rossi@libero.it",
+            "contact: j.smith+crm@northwind.co.uk",
+            "<josé.garcía@correo.es>",
+            "ivan.petrov@xn--80ak6aa92e.xn--p1ai",
+            "jose@xn--bcher-kva.de",
+        ]
+        .into_iter()
+        .map(|t| (EntityType::Email, t))
+        .collect()
     }
 
     fn false_positives(&self) -> &[&str] {
@@ -279,6 +288,13 @@ fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let before = &doc.text[doc.line_start(c.start)..c.start];
     if before.ends_with("://") || doc.byte_at(c.end) == Some(b':') && doc.byte_at(c.end + 1) == Some(b'/') {
         return None;
+    }
+    // The password of `scheme://user:pw@host`: the `@` ends a URL's userinfo.
+    let word = before.rsplit(|ch: char| ch.is_whitespace() || matches!(ch, '"' | '\'' | '<' | '(')).next().unwrap_or("");
+    if let Some(i) = word.find("://") {
+        if !word[i + 3..].contains(['/', '?', '#']) && word[i + 3..].contains(':') {
+            return None;
+        }
     }
     // SSH protocol extension names (`ssh-ed25519-cert-v01@openssh.com`, `hmac-sha2-256-etm@…`).
     if [
@@ -502,15 +518,17 @@ fn national(doc: &Document<'_>, c: &Candidate, valid: bool, distinctive: bool) -
     }
     let v = c.value(doc);
     let nd = digits(v).len();
-    if all_same_digit(v) && nd > 3 && nd * 2 > v.len() || is_sequential(v) {
-        return None;
-    }
     let labels = [Ctx::NationalId, Ctx::DriverLicense, Ctx::Passport, Ctx::Ssn, Ctx::BankAccount, Ctx::Mrn, Ctx::TaxId];
     let nearest = doc.nearest_before(c.start, 48, &labels);
     if nearest.is_some_and(|n| matches!(n, Ctx::DriverLicense | Ctx::Passport | Ctx::BankAccount | Ctx::Mrn)) {
         return None;
     }
     let ctx = matches!(nearest, Some(Ctx::NationalId | Ctx::TaxId | Ctx::Ssn)) || doc.column_is(c.start, Ctx::NationalId);
+    // Repeated or counting digits are templates, unless a label says the value is an ID (`DNI:
+    // 55555555-K`, `NINO: AB 12 34 56 C`): its check digit still has to hold.
+    if (all_same_digit(v) && nd > 3 && nd * 2 > v.len() || is_sequential(v)) && !ctx {
+        return None;
+    }
     let score = match (distinctive, ctx) {
         (_, true) => 0.97,
         (true, false) => 0.85,
@@ -520,7 +538,13 @@ fn national(doc: &Document<'_>, c: &Candidate, valid: bool, distinctive: bool) -
 }
 
 fn check_nino(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
-    national(doc, c, nid::uk_nino(c.value(doc)), true)
+    let v = c.value(doc);
+    // HMRC's prefix rules hold for issued numbers; after an explicit NINO label, any two-letter
+    // prefix is taken (`QQ 12 34 56 C` is how forms and letters write the format).
+    let strict = nid::uk_nino(v);
+    let label = doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase();
+    let labelled = ["nino", "national insurance", "ni number", "ni no", "ni:", "n.i."].iter().any(|w| label.contains(w));
+    national(doc, c, strict || labelled, strict)
 }
 fn check_steuer_id(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
@@ -530,7 +554,10 @@ fn check_nir(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     national(doc, c, nid::fr_nir(c.value(doc)), true)
 }
 fn check_dni(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
-    national(doc, c, nid::es_dni_nie(c.value(doc)), true)
+    let v = c.value(doc);
+    // Upper-case and unspaced is the ID's own shape; `48291736 q` needs a label.
+    let distinctive = !v.contains(' ') && !v.bytes().any(|b| b.is_ascii_lowercase());
+    national(doc, c, nid::es_dni_nie(v), distinctive)
 }
 fn check_codice_fiscale(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     national(doc, c, nid::it_codice_fiscale(c.value(doc)), true)
@@ -556,7 +583,11 @@ fn check_my_number(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     national(doc, c, nid::jp_my_number(c.value(doc)), false)
 }
 fn check_rrn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
-    national(doc, c, nid::kr_rrn(c.value(doc)), true)
+    let v = c.value(doc);
+    // Numbers issued since October 2020 end in random digits, with no check digit: a birth date and
+    // a sex/century digit then need a label; a dashed number whose check digit holds does not.
+    let checksum = nid::kr_rrn(v);
+    national(doc, c, checksum || nid::kr_rrn_shape(v), checksum && v.contains('-'))
 }
 
 fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -610,6 +641,15 @@ fn check_ipv4(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         return None;
     }
     Some(0.93)
+}
+
+fn check_ipv4_mapped(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v4 = c.value(doc).rfind(':')? + 1;
+    let mut inner = Candidate { start: c.start + v4, end: c.end, retype: None };
+    if doc.byte_before(c.start).is_some_and(|b| b.is_ascii_hexdigit() || b == b':') {
+        return None;
+    }
+    check_ipv4(doc, &mut inner)
 }
 
 /// Addresses that name no one: the documentation ranges (RFC 5737), the placeholder shapes
@@ -740,11 +780,11 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "pii.uk_nino",
         entity: EntityType::NationalId,
-        pattern: r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b",
+        pattern: r"\b[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b",
         anchors: &[],
         check: check_nino,
-        tp: &["NI number: AB 38 29 47 C", "JK 61 80 24 D"],
-        fp: &["GB123456C", "AB123456E"],
+        tp: &["NI number: AB 38 29 47 C", "JK 61 80 24 D", "NINO: QQ 12 34 56 C", "National Insurance number: AB 12 34 56 C"],
+        fp: &["GB123456C", "AB123456E", "QQ 12 34 56 C", "AB 12 34 56 C"],
     },
     RuleSpec {
         id: "pii.de_steuer_id",
@@ -767,11 +807,11 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "pii.es_dni_nie",
         entity: EntityType::NationalId,
-        pattern: r"\b(?:[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z])\b",
+        pattern: r"\b(?:[0-9]{8}[- ]?[A-Za-z]|[XYZxyz][- ]?[0-9]{7}[- ]?[A-Za-z])\b",
         anchors: &[],
         check: check_dni,
-        tp: &["DNI: 48291736Q", "NIE Y7305128C"],
-        fp: &["12345678A"],
+        tp: &["DNI: 48291736Q", "NIE Y7305128C", "DNI: 55555555-K", "DNI 12345678Z", "NIE: X-1234567-L", "dni 48291736-q"],
+        fp: &["12345678A", "55555555-K", "12345678Z", "order 48291736 Q"],
     },
     RuleSpec {
         id: "pii.it_codice_fiscale",
@@ -839,11 +879,16 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "pii.kr_rrn",
         entity: EntityType::NationalId,
-        pattern: r"\b[0-9]{6}-[1-8][0-9]{6}\b",
+        pattern: r"\b[0-9]{6}[- ]?[0-9]{7}\b",
         anchors: &[],
         check: check_rrn,
-        tp: &[],
-        fp: &["901301-1234568"],
+        tp: &[
+            "주민등록번호: 800101-1234568",
+            "RRN 900101-2345670",
+            "resident registration number: 9501152123456",
+            "주민번호 031224-4123457",
+        ],
+        fp: &["901301-1234568", "800101-1234568", "ref 9001012345670"],
     },
     RuleSpec {
         id: "pii.ipv4",
@@ -869,6 +914,16 @@ pub static RULES: &[RuleSpec] = &[
             "--advertisement-ranges=192.168.10.0/24",
             "/// 21.1.3.2  char_traits specializations",
         ],
+    },
+    RuleSpec {
+        // IPv4-mapped IPv6 (`::ffff:192.0.2.128`): one address, one span.
+        id: "pii.ipv4_mapped",
+        entity: EntityType::IpAddress,
+        pattern: r"(?i)(?:0{1,4}:){0,5}:ffff:(?:0{1,4}:)?(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b",
+        anchors: &[":ffff:"],
+        check: check_ipv4_mapped,
+        tp: &["client ip ::ffff:192.168.10.20", "remote_addr=::FFFF:81.2.69.160"],
+        fp: &["::ffff:127.0.0.1", "::ffff:203.0.113.7"],
     },
     RuleSpec {
         id: "pii.ipv6",

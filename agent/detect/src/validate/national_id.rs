@@ -270,6 +270,14 @@ pub fn kr_rrn(s: &str) -> bool {
     (11 - sum % 11) % 10 == d[12] as u32
 }
 
+/// KR RRN shape without the check digit: `YYMMDD` a real date, then a sex/century digit (1–4 for
+/// citizens born 1900–2099, 5–8 for foreign residents, 9/0 for 1800s). The last digit has been
+/// random since October 2020.
+pub fn kr_rrn_shape(s: &str) -> bool {
+    let d = digits(s);
+    d.len() == 13 && valid_date(2000, d[2] as u32 * 10 + d[3] as u32, d[4] as u32 * 10 + d[5] as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,5 +371,7 @@ mod tests {
     fn rrn() {
         assert!(kr_rrn("900101-1234568") || !kr_rrn("900101-1234560"));
         assert!(!kr_rrn("901301-1234568"));
+        assert!(kr_rrn_shape("800101-1234568") && !kr_rrn("800101-1234568"));
+        assert!(!kr_rrn_shape("801301-1234568"));
     }
 }
