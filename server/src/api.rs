@@ -199,6 +199,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/enrollment-tokens", post(create_enrollment_token))
         .route("/admin/policies", get(list_groups))
         .route("/admin/policies/{group}", get(policy_history).post(publish_policy).layer(DefaultBodyLimit::max(POLICY_BODY)))
+        .route("/admin/tokens", get(list_admin_tokens).post(create_admin_token))
+        .route("/admin/tokens/{id}/revoke", post(revoke_admin_token))
         .route("/admin/devices", get(list_devices))
         .route("/admin/devices/{id}/revoke", post(revoke_device))
         .route("/admin/devices/{id}/allow-reenroll", post(allow_reenroll))
@@ -524,6 +526,43 @@ async fn policy_history(State(st): State<AppState>, headers: HeaderMap, Path(gro
 async fn list_groups(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     admin(&st, &headers).await?;
     Ok(axum::Json(json!({"groups": st.store.groups().await?})).into_response())
+}
+
+async fn list_admin_tokens(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    admin(&st, &headers).await?;
+    Ok(axum::Json(json!({"tokens": st.store.admin_tokens().await?})).into_response())
+}
+
+/// A new admin token, shown once in the answer (only its hash is stored).
+async fn create_admin_token(State(st): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    admin(&st, &headers).await?;
+    let body = body?;
+    let v = if body.is_empty() { json!({}) } else { parse_json(&body)? };
+    let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
+    let name = str_field(obj, "name", 128, false)?.unwrap_or("admin").to_string();
+    let token =
+        auth::new_token(auth::ADMIN_PREFIX).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let hash = hash_token(&token);
+    st.store.add_admin_token(&hash, &name, now_ms()).await?;
+    let id = hash[..store::ADMIN_TOKEN_ID_LEN].to_string();
+    tracing::info!(token_id = %id, name = %name, "admin token created");
+    Ok((StatusCode::CREATED, axum::Json(json!({"token": token, "id": id, "name": name}))).into_response())
+}
+
+/// Deletes an admin token at once (every replica checks the database on each request); the last
+/// one cannot be revoked.
+async fn revoke_admin_token(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    admin(&st, &headers).await?;
+    match st.store.revoke_admin_token(&id).await? {
+        store::RevokeAdmin::Revoked => {
+            tracing::info!(token_id = %id, "admin token revoked");
+            Ok(axum::Json(json!({"id": id, "revoked": true})).into_response())
+        }
+        store::RevokeAdmin::NotFound => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such admin token")),
+        store::RevokeAdmin::Last => {
+            Err(ApiError::new(StatusCode::CONFLICT, "last_admin_token", "the last admin token cannot be revoked; create another first"))
+        }
+    }
 }
 
 async fn list_devices(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {

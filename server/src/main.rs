@@ -64,6 +64,17 @@ enum AdminTokenCmd {
         #[arg(long, default_value = "admin")]
         name: String,
     },
+    /// List admin tokens: id (first 16 hex digits of the stored hash), creation time, name.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke an admin token by its id (from `list`); refused for the last one.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        id: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -137,6 +148,26 @@ async fn main() -> Result<()> {
             println!("{token}");
             eprintln!("admin token `{name}` created; it is shown only now");
             Ok(())
+        }
+        Cmd::AdminToken { cmd: AdminTokenCmd::List { db } } => {
+            let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
+            for t in store.admin_tokens().await? {
+                println!("{}\t{}\t{}", t.id, promptwall_server::export::rfc3339_ms(t.created_ms), t.name);
+            }
+            Ok(())
+        }
+        Cmd::AdminToken { cmd: AdminTokenCmd::Revoke { db, id } } => {
+            let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
+            match store.revoke_admin_token(&id).await? {
+                promptwall_server::store::RevokeAdmin::Revoked => {
+                    eprintln!("admin token {id} revoked");
+                    Ok(())
+                }
+                promptwall_server::store::RevokeAdmin::NotFound => anyhow::bail!("no admin token with id {id}"),
+                promptwall_server::store::RevokeAdmin::Last => {
+                    anyhow::bail!("{id} is the last admin token; create another first (admin-token create)")
+                }
+            }
         }
         Cmd::RedactionKey { cmd: RedactionKeyCmd::Show { db } } => {
             let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;

@@ -376,6 +376,8 @@ fn openapi_documents_every_route() {
         "/api/v1/admin/enrollment-tokens",
         "/api/v1/admin/policies",
         "/api/v1/admin/policies/{group}",
+        "/api/v1/admin/tokens",
+        "/api/v1/admin/tokens/{id}/revoke",
         "/api/v1/admin/devices",
         "/api/v1/admin/devices/{id}/revoke",
         "/api/v1/admin/devices/{id}/allow-reenroll",

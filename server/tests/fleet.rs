@@ -311,3 +311,78 @@ async fn forwarder_loses_nothing_with_two_replicas_and_out_of_order_commits(b: B
     rb.shutdown().await.unwrap();
 }
 both_backends!(forwarder_loses_nothing_with_two_replicas_and_out_of_order_commits);
+
+/// Admin tokens over the API: created (shown once), listed by id without any secret, revoked
+/// (refused at once), the last one kept.
+async fn admin_tokens_are_listed_and_revoked(b: Backend) {
+    let s = TestServer::start(b).await;
+    let r = s.post("/api/v1/admin/tokens", Some(&s.admin), &json!({"name": "ops"})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let ops = r.json()["token"].as_str().unwrap().to_string();
+    let ops_id = r.json()["id"].as_str().unwrap().to_string();
+    assert!(ops.starts_with("pwa_") && ops_id.len() == 16);
+    assert_eq!(ops_id, promptwall_server::auth::hash_token(&ops)[..16]);
+    let r = s.get("/api/v1/admin/tokens", Some(&ops)).await;
+    assert_eq!(r.status, 200);
+    let list = r.json()["tokens"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "initial");
+    assert_eq!(list[1]["name"], "ops");
+    assert!(!r.text().contains(&ops[4..]) && !r.text().contains(&promptwall_server::auth::hash_token(&ops)), "no secret listed");
+    let initial_id = list[0]["id"].as_str().unwrap().to_string();
+    // A device token cannot see or touch them.
+    let dev = s.enroll("eng", "d1").await;
+    assert_eq!(s.get("/api/v1/admin/tokens", Some(&dev)).await.status, 401);
+    // ops revokes the initial token: it stops working at once.
+    let r = s.post(&format!("/api/v1/admin/tokens/{initial_id}/revoke"), Some(&ops), &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(s.get("/api/v1/admin/devices", Some(&s.admin)).await.status, 401);
+    assert_eq!(s.get("/api/v1/admin/devices", Some(&ops)).await.status, 200);
+    let r = s.post(&format!("/api/v1/admin/tokens/{initial_id}/revoke"), Some(&ops), &json!({})).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(s.post("/api/v1/admin/tokens/zz/revoke", Some(&ops), &json!({})).await.status, 404);
+    // The last one stays.
+    let r = s.post(&format!("/api/v1/admin/tokens/{ops_id}/revoke"), Some(&ops), &json!({})).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json()["error"], "last_admin_token");
+    assert_eq!(s.get("/api/v1/admin/tokens", Some(&ops)).await.json()["tokens"].as_array().unwrap().len(), 1);
+    s.stop().await;
+}
+both_backends!(admin_tokens_are_listed_and_revoked);
+
+/// `admin-token list` and `admin-token revoke` on the command line.
+#[test]
+fn admin_token_list_and_revoke_cli() {
+    let dir = common::TempDir::new("cli-tokens");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_promptwall-server"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&dir.0)
+            .env_remove("PROMPTWALL_DATABASE_URL")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (ok, a, _) = run(&["admin-token", "create", "--name", "alpha"]);
+    assert!(ok);
+    let (ok, _, _) = run(&["admin-token", "create", "--name", "beta"]);
+    assert!(ok);
+    let (ok, list, _) = run(&["admin-token", "list"]);
+    assert!(ok);
+    let rows: Vec<Vec<&str>> = list.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert_eq!(rows[0][2], "alpha");
+    assert_eq!(rows[0][0], &promptwall_server::auth::hash_token(a.trim())[..16]);
+    assert!(!list.contains(a.trim()));
+    let (ok, _, err) = run(&["admin-token", "revoke", rows[0][0]]);
+    assert!(ok, "{err}");
+    let (_, list, _) = run(&["admin-token", "list"]);
+    assert_eq!(list.lines().count(), 1);
+    assert!(list.contains("beta"));
+    let beta = list.split('\t').next().unwrap().to_string();
+    let (ok, _, err) = run(&["admin-token", "revoke", &beta]);
+    assert!(!ok && err.contains("last admin token"), "{err}");
+    let (ok, _, err) = run(&["admin-token", "revoke", "0000000000000000"]);
+    assert!(!ok && err.contains("no admin token"), "{err}");
+}

@@ -208,6 +208,11 @@ pub trait Store: Send + Sync + 'static {
     async fn admin_token_count(&self) -> Result<i64>;
     async fn add_admin_token(&self, token_hash: &str, name: &str, now_ms: i64) -> Result<()>;
     async fn is_admin_token(&self, token_hash: &str) -> Result<bool>;
+    /// Every admin token (never the hash itself: its first 16 hex digits as the id), oldest first.
+    async fn admin_tokens(&self) -> Result<Vec<AdminTokenRow>>;
+    /// Deletes the admin token whose id ([`AdminTokenRow::id`]) is `id`, unless it is the last
+    /// one (an admin would be locked out; `admin-token create` on the server makes another).
+    async fn revoke_admin_token(&self, id: &str) -> Result<RevokeAdmin>;
 
     async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()>;
     /// Consumes one use of the enrollment token and creates a device. The device id is the
@@ -267,6 +272,26 @@ pub trait Store: Send + Sync + 'static {
 pub struct ForwardPosition {
     pub xid: i64,
     pub seq: i64,
+}
+
+/// An admin token as listed: `id` is the first 16 hex digits of the token's SHA-256 (the stored
+/// hash), enough to name it and useless to authenticate with.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AdminTokenRow {
+    pub id: String,
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// Length of an admin token id.
+pub const ADMIN_TOKEN_ID_LEN: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeAdmin {
+    Revoked,
+    NotFound,
+    /// Refused: it is the only admin token left.
+    Last,
 }
 
 /// A bound SQL parameter, converted by each backend.

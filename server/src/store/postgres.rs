@@ -165,6 +165,36 @@ impl Store for PgStore {
         Ok(self.client().await?.query_opt("SELECT 1 FROM admin_tokens WHERE token_hash = $1", &[&token_hash]).await?.is_some())
     }
 
+    async fn admin_tokens(&self) -> Result<Vec<AdminTokenRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT substr(token_hash, 1, 16), name, created_ms FROM admin_tokens ORDER BY created_ms, token_hash", &[])
+            .await?;
+        Ok(rows.iter().map(|r| AdminTokenRow { id: r.get(0), name: r.get(1), created_ms: r.get(2) }).collect())
+    }
+
+    async fn revoke_admin_token(&self, id: &str) -> Result<RevokeAdmin> {
+        if id.len() != ADMIN_TOKEN_ID_LEN {
+            return Ok(RevokeAdmin::NotFound);
+        }
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // Serialises revocations, so two at once cannot remove the last two tokens.
+        tx.execute("LOCK TABLE admin_tokens IN SHARE ROW EXCLUSIVE MODE", &[]).await?;
+        let matching: i64 = tx.query_one("SELECT count(*) FROM admin_tokens WHERE substr(token_hash, 1, 16) = $1", &[&id]).await?.get(0);
+        if matching != 1 {
+            return Ok(RevokeAdmin::NotFound);
+        }
+        let total: i64 = tx.query_one("SELECT count(*) FROM admin_tokens", &[]).await?.get(0);
+        if total <= 1 {
+            return Ok(RevokeAdmin::Last);
+        }
+        tx.execute("DELETE FROM admin_tokens WHERE substr(token_hash, 1, 16) = $1", &[&id]).await?;
+        tx.commit().await?;
+        Ok(RevokeAdmin::Revoked)
+    }
+
     async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()> {
         self.client()
             .await?

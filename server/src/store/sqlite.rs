@@ -404,6 +404,39 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn admin_tokens(&self) -> Result<Vec<AdminTokenRow>> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT substr(token_hash, 1, 16), name, created_ms FROM admin_tokens ORDER BY created_ms, token_hash")?;
+            let rows = stmt
+                .query_map([], |r| Ok(AdminTokenRow { id: r.get(0)?, name: r.get(1)?, created_ms: r.get(2)? }))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn revoke_admin_token(&self, id: &str) -> Result<RevokeAdmin> {
+        let id = id.to_string();
+        self.write(move |c| {
+            if id.len() != ADMIN_TOKEN_ID_LEN {
+                return Ok(RevokeAdmin::NotFound);
+            }
+            let matching: i64 =
+                c.query_row("SELECT count(*) FROM admin_tokens WHERE substr(token_hash, 1, 16) = ?1", [&id], |r| r.get(0))?;
+            if matching != 1 {
+                return Ok(RevokeAdmin::NotFound);
+            }
+            let total: i64 = c.query_row("SELECT count(*) FROM admin_tokens", [], |r| r.get(0))?;
+            if total <= 1 {
+                return Ok(RevokeAdmin::Last);
+            }
+            c.execute("DELETE FROM admin_tokens WHERE substr(token_hash, 1, 16) = ?1", [&id])?;
+            Ok(RevokeAdmin::Revoked)
+        })
+        .await
+    }
+
     async fn add_enrollment_token(&self, token_hash: &str, group: &str, uses: i64, expires_ms: i64, now_ms: i64) -> Result<()> {
         let (h, g) = (token_hash.to_string(), group.to_string());
         self.write(move |c| {
