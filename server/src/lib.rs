@@ -81,6 +81,43 @@ pub struct ServerConfig {
     pub public_rate: RateLimit,
     /// SQLite tuning (WAL bound).
     pub sqlite: store::sqlite::SqliteOptions,
+    /// Events whose `time_ms` is older than this are deleted (none when `None`).
+    pub retention: Option<std::time::Duration>,
+    /// How often retention runs (default a minute).
+    pub retention_interval: std::time::Duration,
+}
+
+/// Events deleted per retention transaction.
+pub const RETENTION_BATCH: i64 = 5000;
+
+/// Deletes events older than `age` every `every`, in batches of [`RETENTION_BATCH`], each its own
+/// short transaction with a pause between them, so ingest keeps going meanwhile.
+fn spawn_retention(store: Arc<dyn Store>, age: std::time::Duration, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let cutoff = now_ms() - age.as_millis() as i64;
+            let mut deleted = 0u64;
+            loop {
+                match store.delete_events_before(cutoff, RETENTION_BATCH).await {
+                    Ok(n) => {
+                        deleted += n;
+                        if (n as i64) < RETENTION_BATCH {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "retention: deleting old events failed; will retry");
+                        break;
+                    }
+                }
+            }
+            if deleted > 0 {
+                tracing::info!(deleted, cutoff_ms = cutoff, "retention: old events deleted");
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
 }
 
 impl ServerConfig {
@@ -102,6 +139,8 @@ impl ServerConfig {
             max_connections_per_ip: 512,
             public_rate: RateLimit { per_s: 10.0, burst: 100.0 },
             sqlite: store::sqlite::SqliteOptions::default(),
+            retention: None,
+            retention_interval: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -328,6 +367,9 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
     // between replicas (each has its own host or address).
     fwd.owner.get_or_insert_with(|| format!("{}/{addr}", forward::hostname()));
     background.extend(forward::spawn(fwd, store.clone(), notify));
+    if let Some(age) = cfg.retention {
+        background.push(spawn_retention(store.clone(), age, cfg.retention_interval));
+    }
     tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
     Ok(RunningServer {
         addr,

@@ -130,6 +130,10 @@ struct ServeArgs {
     /// database and resets it (truncating checkpoint).
     #[arg(long, default_value_t = 64)]
     sqlite_wal_limit_mb: u64,
+    /// Delete events older than this many days (by their time), in small batches every minute.
+    /// Default: keep everything.
+    #[arg(long)]
+    retention_days: Option<f64>,
 }
 
 #[tokio::main]
@@ -192,6 +196,10 @@ async fn main() -> Result<()> {
             cfg.public_rate = RateLimit::with_burst_factor("--public-rate", a.public_rate, 10.0)?;
             anyhow::ensure!(a.sqlite_wal_limit_mb > 0, "--sqlite-wal-limit-mb must be above 0");
             cfg.sqlite.wal_limit = a.sqlite_wal_limit_mb * 1024 * 1024;
+            if let Some(d) = a.retention_days {
+                anyhow::ensure!(d.is_finite() && d > 0.0, "--retention-days must be above 0");
+                cfg.retention = Some(std::time::Duration::from_secs_f64(d * 86_400.0));
+            }
             cfg.forward.webhook = a.forward_webhook;
             cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;
             if cfg.trusted_keys.is_empty() {

@@ -245,6 +245,11 @@ pub trait Store: Send + Sync + 'static {
     async fn policy_history(&self, group: &str) -> Result<Vec<PolicyRecord>>;
     async fn groups(&self) -> Result<Vec<GroupRow>>;
 
+    /// Retention: deletes at most `limit` events (with their tags) whose `time_ms` is before
+    /// `cutoff_ms`, oldest first, in one short transaction; returns how many went. Called in a
+    /// loop of small batches so ingest is never held up for long.
+    async fn delete_events_before(&self, cutoff_ms: i64, limit: i64) -> Result<u64>;
+
     async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>>;
     async fn count_events(&self) -> Result<i64>;
     async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats>;

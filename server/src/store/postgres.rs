@@ -429,6 +429,26 @@ impl Store for PgStore {
         Ok(rows.iter().map(|r| GroupRow { group: r.get(0), active_version: r.get(1), devices: r.get(2) }).collect())
     }
 
+    async fn delete_events_before(&self, cutoff_ms: i64, limit: i64) -> Result<u64> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // SKIP LOCKED: replicas running retention at once take different rows instead of waiting.
+        let rows = tx
+            .query(
+                "DELETE FROM events WHERE seq IN
+                   (SELECT seq FROM events WHERE time_ms < $1 ORDER BY time_ms LIMIT $2 FOR UPDATE SKIP LOCKED)
+                 RETURNING seq",
+                &[&cutoff_ms, &limit],
+            )
+            .await?;
+        let seqs: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        if !seqs.is_empty() {
+            tx.execute("DELETE FROM event_tags WHERE seq = ANY($1)", &[&seqs]).await?;
+        }
+        tx.commit().await?;
+        Ok(seqs.len() as u64)
+    }
+
     async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
         let (clause, params) = event_where(filter, &|n| format!("${n}"));
         let sql = format!(

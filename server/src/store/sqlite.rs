@@ -666,6 +666,22 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn delete_events_before(&self, cutoff_ms: i64, limit: i64) -> Result<u64> {
+        self.write(move |c| {
+            // The same subquery twice in one transaction names the same rows.
+            c.execute(
+                "DELETE FROM event_tags WHERE seq IN (SELECT seq FROM events WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
+                params![cutoff_ms, limit],
+            )?;
+            let n = c.execute(
+                "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
+                params![cutoff_ms, limit],
+            )?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
         let f = filter.clone();
         self.read(move |c| {
