@@ -16,12 +16,16 @@
 //! else `agent.sock` in the data directory. Windows: the named pipe in `pipe_windows.rs`
 //! (owner-only DACL; the host checks the pipe's owner before sending anything).
 
-use anyhow::{Context, Result};
+#[cfg(unix)]
+use anyhow::Context;
+use anyhow::Result;
 use clap::Args;
 use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
+#[cfg(unix)]
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,6 +45,7 @@ pub struct DaemonArgs {
     pub log_format: Option<LogFormat>,
 }
 
+#[cfg(unix)]
 pub use crate::local::socket_path;
 
 #[cfg(unix)]
@@ -177,9 +182,13 @@ pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, 
     }
 }
 
-/// A connection without a complete request for this long is closed.
+/// A connection without a complete request for this long is closed. (Unix only: the Windows
+/// pipe's handles have no read timeout, see `pipe_windows.rs`.)
+#[cfg(unix)]
 pub const IDLE: Duration = Duration::from_secs(60);
-/// At most this many connections are served at once.
+/// At most this many connections are served at once. (Unix only: the Windows pipe allows up to
+/// 255 instances and closes none.)
+#[cfg(unix)]
 pub const MAX_CONNECTIONS: usize = 128;
 
 /// The open connections, each with the time of its last complete request (ms since start), so

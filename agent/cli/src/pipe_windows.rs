@@ -2,10 +2,11 @@
 //! `\\.\pipe\promptwall-agent-<USERNAME>`, byte mode, local clients only.
 //!
 //! Who can talk to whom:
-//! - The daemon creates every pipe instance with an explicit DACL `D:P(A;;GA;;;OW)(A;;GA;;;SY)`:
-//!   full access for the pipe's owner (the user the daemon runs as) and SYSTEM, nobody else, no
-//!   inheritance. `PIPE_REJECT_REMOTE_CLIENTS` refuses SMB clients. The first instance is created
-//!   with `FILE_FLAG_FIRST_PIPE_INSTANCE`, so a daemon never joins a pipe another process made.
+//! - The daemon creates every pipe instance with an explicit owner and DACL
+//!   `O:<user SID>D:P(A;;GA;;;OW)(A;;GA;;;SY)`: owned by the user the daemon runs as (also when
+//!   elevated), full access for that owner and SYSTEM, nobody else, no inheritance.
+//!   `PIPE_REJECT_REMOTE_CLIENTS` refuses SMB clients. The first instance is created with
+//!   `FILE_FLAG_FIRST_PIPE_INSTANCE`, so a daemon never joins a pipe another process made.
 //! - Pipe names are global: another user could create ours first while our daemon is not
 //!   running. The host therefore checks, before sending anything, that the pipe's owner SID is
 //!   its own user's SID; otherwise it decides in-process, as when no daemon runs.
@@ -17,7 +18,8 @@
 //! and then hangs would hold the host's verdict (Unix: 2 s). Overlapped I/O would lift this.
 //!
 //! Raw Win32 declarations are kept here (a dozen functions) instead of a bindings crate. This
-//! file compiles only for Windows and is reviewed, not built, in this repository's CI.
+//! file compiles only for Windows: CI lints it for x86_64-pc-windows-gnu and runs the daemon and
+//! a relaying host under Wine (scripts/test-windows.sh); a second user needs real Windows.
 
 use std::ffi::c_void;
 use std::fs::File;
@@ -92,6 +94,7 @@ extern "system" {
         sd: *mut *mut c_void,
     ) -> u32;
     fn EqualSid(a: *mut c_void, b: *mut c_void) -> i32;
+    fn ConvertSidToStringSidW(sid: *mut c_void, string_sid: *mut *mut u16) -> i32;
 }
 
 fn wide(s: &str) -> Vec<u16> {
@@ -112,7 +115,12 @@ struct Descriptor(*mut c_void);
 
 impl Descriptor {
     fn new() -> io::Result<Descriptor> {
-        let sddl = wide("D:P(A;;GA;;;OW)(A;;GA;;;SY)");
+        // The owner is named (our user's SID), not left to the token's default owner: an
+        // elevated token's default owner is BUILTIN\Administrators (under Wine it is not the user
+        // either), and the hosts, which accept only a pipe owned by their own user, would never
+        // relay to such a daemon (seen under Wine: scripts/test-windows.sh).
+        let user = own_user_sid_string()?;
+        let sddl = wide(&format!("O:{user}D:P(A;;GA;;;OW)(A;;GA;;;SY)"));
         let mut sd: *mut c_void = std::ptr::null_mut();
         // SAFETY: `sddl` is NUL-terminated; on success `sd` receives a LocalAlloc'd descriptor.
         if unsafe { ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.as_ptr(), SDDL_REVISION_1, &mut sd, std::ptr::null_mut()) }
@@ -196,12 +204,12 @@ pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
     }
 }
 
-/// Whether `owner` is the user SID of this process's token.
-fn own_user_sid_matches(owner: *mut c_void) -> bool {
+/// Calls `f` with the user SID of this process's token (valid during the call only).
+fn with_own_user_sid<R>(f: impl FnOnce(*mut c_void) -> R) -> Option<R> {
     let mut token: Handle = std::ptr::null_mut();
     // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` receives a handle we close.
     if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
-        return false;
+        return None;
     }
     // u64s: the TOKEN_USER written at the start needs pointer alignment.
     let mut buf = vec![0u64; 64];
@@ -211,12 +219,40 @@ fn own_user_sid_matches(owner: *mut c_void) -> bool {
     // SAFETY: `token` is the handle OpenProcessToken gave us.
     unsafe { CloseHandle(token) };
     if !ok {
-        return false;
+        return None;
     }
     // SAFETY: on success `buf` starts with a TOKEN_USER whose SID points into `buf`, alive here.
     let user = unsafe { &*(buf.as_ptr() as *const TokenUser) };
+    Some(f(user.sid))
+}
+
+/// Whether `owner` is the user SID of this process's token.
+fn own_user_sid_matches(owner: *mut c_void) -> bool {
     // SAFETY: both are valid SIDs for the duration of the call.
-    unsafe { EqualSid(user.sid, owner) != 0 }
+    with_own_user_sid(|user| unsafe { EqualSid(user, owner) != 0 }).unwrap_or(false)
+}
+
+/// This process's user SID as a string (`S-1-5-21-…`), for an SDDL owner.
+fn own_user_sid_string() -> io::Result<String> {
+    with_own_user_sid(|user| {
+        let mut text: *mut u16 = std::ptr::null_mut();
+        // SAFETY: `user` is a valid SID; on success `text` is a LocalAlloc'd NUL-terminated string.
+        if unsafe { ConvertSidToStringSidW(user, &mut text) } == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut n = 0;
+        // SAFETY: `text` is NUL-terminated, read up to the NUL, then freed once.
+        let sid = unsafe {
+            while *text.add(n) != 0 {
+                n += 1;
+            }
+            let sid = String::from_utf16_lossy(std::slice::from_raw_parts(text, n));
+            LocalFree(text.cast());
+            sid
+        };
+        Ok(sid)
+    })
+    .unwrap_or_else(|| Err(io::Error::last_os_error()))
 }
 
 /// The host side: opens the daemon's pipe if it exists and is owned by this user.

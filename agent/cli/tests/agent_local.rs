@@ -320,6 +320,7 @@ impl Drop for Tmpfs {
     }
 }
 
+#[cfg(target_os = "linux")]
 fn daemon_events_line(d: &Path) -> String {
     let out = cmd(d).arg("status").output().unwrap();
     String::from_utf8_lossy(&out.stdout).lines().find(|l| l.starts_with("daemon:")).unwrap_or_default().to_string()

@@ -169,6 +169,7 @@ fn user_install_registers_every_browser_and_the_host_answers() {
     assert!(doc["hosts"].as_array().unwrap().iter().all(|h| h["status"] == "ok"), "{doc}");
 }
 
+#[cfg(unix)]
 #[test]
 fn install_is_idempotent_and_uninstall_leaves_only_what_was_there() {
     let home = dir("roundtrip");

@@ -3,6 +3,7 @@
 
 use promptwall_store::*;
 use std::collections::BTreeMap;
+#[cfg(unix)]
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
