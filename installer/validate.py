@@ -261,15 +261,15 @@ for f in [INST / "windows/promptwall-hosts.reg", INST / "windows/browser-policie
             ids.add(m.group(1))
             check_managed(vals, f"{rel(f)} {k}")
 
-NS = {"w": "http://wixtoolset.org/schemas/v4/wxs"}
+NS = {"w": "http://schemas.microsoft.com/wix/2006/wi"}
 groups, refs = set(), set()
 for f in sorted((INST / "windows").glob("*.wxs")):
     try:
         root = ET.parse(f).getroot()
     except ET.ParseError:
         continue  # reported above
-    if root.tag != "{http://wixtoolset.org/schemas/v4/wxs}Wix":
-        problem(rel(f), "root must be the WiX v4 <Wix> element")
+    if root.tag != "{http://schemas.microsoft.com/wix/2006/wi}Wix":
+        problem(rel(f), "root must be the WiX v3-schema <Wix> element (wixl builds it)")
     groups |= {g.get("Id") for g in root.iterfind(".//w:ComponentGroup", NS)}
     refs |= {g.get("Id") for g in root.iterfind(".//w:ComponentGroupRef", NS)}
     for file in root.iterfind(".//w:File", NS):
