@@ -19,5 +19,11 @@ bash scripts/test-browser.sh
 # 4. the installer: its sources validated, the .deb built, installed, checked and removed for real
 bash scripts/test-installer.sh
 
-# 5. the central server: SQLite and PostgreSQL (started by the script), load test, console in Chromium
+# 5. Windows from Linux: clippy and build for x86_64-pc-windows-gnu, the agent under Wine, the MSI
+#    built with wixl, inspected, installed and removed under Wine; macOS: clippy for both Mac
+#    targets (cargo-zigbuild), the LaunchAgent and profile through libplist, shellcheck
+bash scripts/test-windows.sh
+bash scripts/test-macos.sh
+
+# 6. the central server: SQLite and PostgreSQL (started by the script), load test, console in Chromium
 bash scripts/test-server.sh
