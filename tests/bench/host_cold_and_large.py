@@ -50,12 +50,18 @@ def ask(p, i, text):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="pw-bench-")
-    env = {**os.environ, "PROMPTWALL_DATA_DIR": tmp + "/data", "PROMPTWALL_RUNTIME_DIR": tmp + "/run", "PROMPTWALL_CONFIG": tmp + "/none.json"}
-    env.pop("PROMPTWALL_POLICY", None)
+    # A release build takes its folders from the standard XDG variables only (no PROMPTWALL_*).
+    os.makedirs(tmp + "/run", mode=0o700)
+    env = {**os.environ, "XDG_DATA_HOME": tmp + "/data", "XDG_RUNTIME_DIR": tmp + "/run"}
+    for k in ("PROMPTWALL_POLICY", "PROMPTWALL_DATA_DIR", "PROMPTWALL_RUNTIME_DIR", "PROMPTWALL_CONFIG"):
+        env.pop(k, None)
     daemon = None
     if DAEMON:
         daemon = subprocess.Popen([BIN, "daemon"], env=env, stderr=subprocess.DEVNULL)
-        while not os.path.exists(tmp + "/run/agent.sock"):
+        t0 = time.time()
+        while not os.path.exists(tmp + "/run/promptwall/agent.sock"):
+            if time.time() - t0 > 30:
+                raise SystemExit("the daemon did not start")
             time.sleep(0.02)
         time.sleep(1.0)  # the daemon preloads its models
     cold = {"blocked key": "deploy with aws_access_key_id = AKIAT4SYWB5WKH7DNSIP please", "names in prose": prose(800)}
