@@ -3,6 +3,7 @@
 //! account label.
 
 use super::keyed::KeyedSpec;
+use super::numbers::number_bounded;
 use super::{damp_negative, Candidate, RuleSpec};
 use crate::context::Ctx;
 use crate::document::Document;
@@ -31,31 +32,6 @@ const TEST_CARDS: &[&str] = &[
     "5454545454545454",
     "2223003122003222",
 ];
-
-/// A line with three or more commas is a CSV row: its commas separate cells, not thousands.
-fn csv_line(doc: &Document<'_>, pos: usize) -> bool {
-    doc.line_at(pos).bytes().filter(|&b| b == b',').count() >= 3
-}
-
-/// Digits glued to the span on either side (or `-`/`.` followed by a digit) mean it is part of a
-/// longer number.
-pub(crate) fn number_bounded(doc: &Document<'_>, start: usize, end: usize) -> bool {
-    let t = doc.text.as_bytes();
-    let digit_at = |i: usize| t.get(i).is_some_and(u8::is_ascii_digit);
-    // A comma continues a number only as a thousands separator (`1,234`), not between CSV cells.
-    let thousands_after = |i: usize| (0..3).all(|k| digit_at(i + k)) && !digit_at(i + 3);
-    let left_ok = start == 0 || {
-        let b = t[start - 1];
-        !(b.is_ascii_alphanumeric() || b == b'_') && !((b == b'-' || b == b'.' || b == b'/') && start >= 2 && digit_at(start - 2))
-    };
-    let right_ok = end >= t.len() || {
-        let b = t[end];
-        !(b.is_ascii_alphanumeric() || b == b'_')
-            && !((b == b'-' || b == b'.' || b == b'/') && digit_at(end + 1))
-            && !(b == b',' && !csv_line(doc, end) && t[end - 1].is_ascii_digit() && thousands_after(end + 1))
-    };
-    left_ok && right_ok
-}
 
 fn check_card(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
@@ -136,7 +112,7 @@ fn check_bank_account(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let d = digits(v);
     if !(6..=18).contains(&d.len())
-        || crate::detectors::pii::looks_like_date(v)
+        || super::numbers::looks_like_date(v)
         || all_same_digit(v)
         || is_sequential(v)
         || !number_bounded(doc, c.start, c.end)

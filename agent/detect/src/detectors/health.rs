@@ -16,7 +16,7 @@ pub static RULES: &[RuleSpec] = &[];
 fn check_mrn(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let nd = v.bytes().filter(u8::is_ascii_digit).count();
-    if nd < 5 || !doc.word_bounded(c.start, c.end) || crate::detectors::pii::looks_like_date(v) {
+    if nd < 5 || !doc.word_bounded(c.start, c.end) || super::numbers::looks_like_date(v) {
         return None;
     }
     Some(damp_negative(doc, c.start, 0.92))

@@ -15,6 +15,7 @@ pub mod custom;
 pub mod financial;
 pub mod health;
 pub mod keyed;
+mod numbers;
 pub mod person;
 pub mod pii;
 pub mod secret;

@@ -2,8 +2,8 @@
 //! checksums, IP addresses, and the keyed detectors for birth dates, passports and driving licences.
 //! Names and addresses live in [`super::person`] and [`super::address`].
 
-use super::financial::number_bounded;
 use super::keyed::KeyedSpec;
+use super::numbers::{looks_like_date, number_bounded};
 use super::{damp_negative, Candidate, Detector, RuleSpec};
 use crate::context::Ctx;
 use crate::document::Document;
@@ -350,21 +350,6 @@ fn country_code_len(d: &[u8]) -> Option<usize> {
         return Some(3);
     }
     None
-}
-
-/// `dd.mm.yyyy`, `yyyy-mm-dd`, `mm/dd/yy` and friends.
-pub(crate) fn looks_like_date(v: &str) -> bool {
-    let parts: Vec<&str> = v.split(['.', '-', '/', ' ']).filter(|p| !p.is_empty()).collect();
-    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
-        return false;
-    }
-    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-    let num = |i: usize| parts[i].parse::<u32>().unwrap_or(0);
-    match lens.as_slice() {
-        [4, 1..=2, 1..=2] => valid_date(num(0), num(1), num(2)),
-        [1..=2, 1..=2, 4] | [1..=2, 1..=2, 2] => valid_date(2000, num(1), num(0)) || valid_date(2000, num(0), num(1)),
-        _ => false,
-    }
 }
 
 fn check_phone(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
