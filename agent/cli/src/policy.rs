@@ -200,13 +200,8 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
         PolicyCommand::Test(a) => test(a),
         PolicyCommand::EdmHash { key_file, normalize } => {
             let hex = std::fs::read_to_string(&key_file).with_context(|| format!("{}: cannot read", key_file.display()))?;
-            let hex = hex.trim();
-            let key: Vec<u8> = (0..hex.len())
-                .step_by(2)
-                .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
-                .collect::<Option<Vec<u8>>>()
-                .filter(|k| k.len() == 32 && hex.len() == 64)
-                .context("the key file must hold 64 hex characters (the tenant key)")?;
+            let key =
+                promptwall_agent::credential::decode_key(&hex).context("the key file must hold 64 hex characters (the tenant key)")?;
             let normalize: promptwall_detect::Normalize = serde_json::from_value(Value::String(normalize.clone()))
                 .map_err(|_| anyhow::anyhow!("--normalize {normalize:?}: use email, digits or token"))?;
             use std::io::BufRead;

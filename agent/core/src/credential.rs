@@ -80,7 +80,8 @@ pub fn store_redaction_key(key_hex: &str, store_kind: &str, device_id: &str) -> 
     }
 }
 
-fn decode_key(hex: &str) -> Option<Vec<u8>> {
+/// A tenant key from its 64 hex characters (surrounding whitespace ignored); `None` otherwise.
+pub fn decode_key(hex: &str) -> Option<Vec<u8>> {
     let hex = hex.trim();
     if hex.len() != 64 {
         return None;
