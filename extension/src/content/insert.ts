@@ -42,15 +42,7 @@ export function onPaste(e: ClipboardEvent) {
     // Files in the clipboard: inspected by content, then handed to the page in a paste of its own.
     e.preventDefault();
     e.stopImmediatePropagation();
-    state.inFlight++;
-    void checkFiles(files, e.isTrusted, c).then((checked) => {
-      settleInFlight(checked ? 'inserted' : 'stopped');
-      if (!checked) return;
-      const out = new DataTransfer();
-      for (const f of checked) out.items.add(f);
-      state.bypass++;
-      try { (target as Element).dispatchEvent(new ClipboardEvent('paste', { clipboardData: out, bubbles: true, cancelable: true, composed: true })); } finally { state.bypass--; }
-    });
+    replayCheckedFiles(files, e.isTrusted, c, target, (out) => new ClipboardEvent('paste', { clipboardData: out, bubbles: true, cancelable: true, composed: true }));
     return;
   }
   const text = dt.getData('text/plain');
@@ -60,6 +52,20 @@ export function onPaste(e: ClipboardEvent) {
   e.stopImmediatePropagation();
   state.inFlight++;
   void inspectAndInsert(c, saveSelection(c), text, 'paste', t0, e.isTrusted);
+}
+
+/** Inspects files held back from a paste or drop by content, then hands what may go to the page
+ * in an event of the same kind (`make`), which this script lets through. */
+function replayCheckedFiles(files: File[], trusted: boolean, c: Element, target: EventTarget | null, make: (out: DataTransfer) => Event) {
+  state.inFlight++;
+  void checkFiles(files, trusted, c).then((checked) => {
+    settleInFlight(checked ? 'inserted' : 'stopped');
+    if (!checked) return;
+    const out = new DataTransfer();
+    for (const f of checked) out.items.add(f);
+    state.bypass++;
+    try { (target as Element).dispatchEvent(make(out)); } finally { state.bypass--; }
+  });
 }
 
 export const onDragStart = (e: DragEvent) => { state.dragFromComposer = !!composerFrom(innerTarget(e)); };
@@ -77,15 +83,7 @@ export function onDrop(e: DragEvent) {
     e.preventDefault();
     e.stopImmediatePropagation();
     const init = { clientX: e.clientX, clientY: e.clientY, bubbles: true, cancelable: true, composed: true };
-    state.inFlight++;
-    void checkFiles(files, e.isTrusted, c).then((checked) => {
-      settleInFlight(checked ? 'inserted' : 'stopped');
-      if (!checked) return;
-      const out = new DataTransfer();
-      for (const f of checked) out.items.add(f);
-      state.bypass++;
-      try { (target as Element).dispatchEvent(new DragEvent('drop', { ...init, dataTransfer: out })); } finally { state.bypass--; }
-    });
+    replayCheckedFiles(files, e.isTrusted, c, target, (out) => new DragEvent('drop', { ...init, dataTransfer: out }));
     return;
   }
   const text = dt.getData('text/plain');
