@@ -27,6 +27,16 @@ fn admin_flow_and_refusals() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("rules[0].match.types[0]") && s.contains("rules[0].message") && s.contains("2 problem(s)"), "{s}");
 
+    // edm-hash refuses a key file that is not a tenant key, and an unknown normalisation.
+    std::fs::write(d.join("short.key"), "abcd").unwrap();
+    let out = run(&["policy", "edm-hash", "--key-file", "short.key", "--normalize", "email"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("64 hex characters"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(d.join("tenant.key"), "ab".repeat(32)).unwrap();
+    let out = run(&["policy", "edm-hash", "--key-file", "tenant.key", "--normalize", "phonetic"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("email, digits or token"));
+
     assert!(run(&["policy", "keygen", "k1"]).status.success());
     assert!(run(&["policy", "keygen", "k2"]).status.success());
     assert!(run(&["policy", "sign", "p.json", "--key", "k1.key", "--key-id", "k1", "--version", "5", "--all-groups", "-o", "b.json"])
