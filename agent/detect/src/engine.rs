@@ -396,11 +396,15 @@ impl Engine {
             if meaning.ctx.is_empty() {
                 continue;
             }
-            // A word starts after a non-letter, or at a camelCase hump (`webhookSecret`, `ddApiKey`).
+            // A word starts after a non-letter, or at a camelCase hump (`webhookSecret`, `ddApiKey`),
+            // also after an acronym (`ETSYToken`, `AWSSecretKey`: upper, Upper, lower).
             let left_ok = m.start() == 0
                 || !bytes[m.start() - 1].is_ascii_alphabetic()
                 || !bytes[m.start()].is_ascii_alphabetic()
-                || (bytes[m.start() - 1].is_ascii_lowercase() && bytes[m.start()].is_ascii_uppercase());
+                || (bytes[m.start() - 1].is_ascii_lowercase() && bytes[m.start()].is_ascii_uppercase())
+                || (bytes[m.start() - 1].is_ascii_uppercase()
+                    && bytes[m.start()].is_ascii_uppercase()
+                    && bytes.get(m.start() + 1).is_some_and(|b| b.is_ascii_lowercase()));
             if !left_ok {
                 continue;
             }

@@ -44,6 +44,59 @@ fn word_continues(doc: &Document<'_>, end: usize) -> bool {
     true
 }
 
+/// A secret whose key ends its line and whose value is alone on the next one:
+///
+/// * an XML element written over three lines: `<apiToken>⏎    value⏎</apiToken>`;
+/// * a Kubernetes / Compose `env:` entry: `- name: API_TOKEN⏎  value: "…"` (also JSON's
+///   `"name": "API_TOKEN",⏎"value": "…"`).
+fn value_on_next_line(doc: &Document<'_>, hit_end: usize) -> Option<(usize, usize)> {
+    let text = doc.text;
+    let ls = doc.line_start(hit_end);
+    let le = doc.line_end(hit_end);
+    let before = text[ls..hit_end].trim_start();
+    let rest = &text[hit_end..le];
+    let key_tail = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let next_start = le + 1;
+    if next_start >= text.len() {
+        return None;
+    }
+    let next_end = doc.line_end(next_start);
+    let next = &text[next_start..next_end];
+    let lead = next.len() - next.trim_start().len();
+    let xml = before.starts_with('<') && !before.contains(['>', ' ']) && key_tail.trim_end() == ">";
+    if xml {
+        let value = next.trim();
+        let after = text.get(next_end + 1..).map(|t| t.trim_start()).unwrap_or("");
+        if value.is_empty() || value.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"')) || !after.starts_with("</") {
+            return None;
+        }
+        return Some((next_start + lead, next_start + lead + value.len()));
+    }
+    let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let head = head.trim_end_matches(['"', '\'']).trim_end();
+    let named = head.ends_with("name:") || head.ends_with("\"name\":") || head.ends_with("'name':");
+    let tail = key_tail.trim_end().trim_end_matches(',').trim_end_matches(['"', '\'']);
+    if !named || !tail.is_empty() {
+        return None;
+    }
+    let body = next.trim_start();
+    let body = body.strip_prefix("value:").or_else(|| body.strip_prefix("\"value\":"))?;
+    let vs = next_start + (next.len() - body.len());
+    let value = body.trim_start();
+    let vs = vs + (body.len() - value.len());
+    let (vs, value) = match value.as_bytes().first() {
+        Some(q @ (b'"' | b'\'')) => {
+            let inner = &value[1..];
+            (vs + 1, &inner[..inner.find(*q as char)?])
+        }
+        _ => (vs, value.trim_end().trim_end_matches(',')),
+    };
+    if value.is_empty() || value.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((vs, vs + value.len()))
+}
+
 pub struct KeyedRule {
     spec: &'static KeyedSpec,
     value: Regex,
@@ -82,7 +135,14 @@ impl Detector for KeyedRule {
             if hit.end < last_end || secret && word_continues(doc, hit.end) {
                 continue;
             }
-            if let Some((s, e)) = super::values_after(doc, hit.end, self.spec.window, &self.value) {
+            let found = super::values_after(doc, hit.end, self.spec.window, &self.value).or_else(|| {
+                if secret {
+                    value_on_next_line(doc, hit.end)
+                } else {
+                    None
+                }
+            });
+            if let Some((s, e)) = found {
                 last_end = e;
                 self.emit(doc, s, e, out);
             }

@@ -201,7 +201,13 @@ pub fn values_after<'t>(doc: &Document<'t>, hit_end: usize, window: usize, value
     let caps = value.captures(slice)?;
     // The value is the first group that took part in the match (patterns may offer alternatives).
     let m = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))?;
-    Some((hit_end + m.start(), hit_end + m.end()))
+    // Inside a JSON or C string an escaped newline ends the value (`"X_TOKEN=…\nNEXT=1"`).
+    let v = m.as_str();
+    let cut = ["\\n", "\\r", "\\t"].iter().filter_map(|e| v.find(e)).min().unwrap_or(v.len());
+    if cut == 0 {
+        return None;
+    }
+    Some((hit_end + m.start(), hit_end + m.start() + cut))
 }
 
 /// Lowers a score when test/example words sit right before the value on its line.

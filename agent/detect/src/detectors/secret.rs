@@ -885,21 +885,30 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     // Generic secrets are base64/hex/URL-safe: parentheses, `!`, or an `=` before the padding mean an
     // argument list or an expression (`token_num, cuda_graph_annotation):`, `parenthesized!(content`).
     let quoted = code::quoted_at(doc.text, c.start);
-    let expression = !quoted
-        && (v.contains(['(', ')', '!'])
-            || v.trim_end_matches('=').contains('=')
-            || v.starts_with('_')
-            || v.starts_with("/[")
-            || v.starts_with("/^"));
+    // An `=` inside an unquoted value is an expression (`a=b`, `x==y`) unless what comes before it
+    // is itself token-like (digits among the letters: `b_lj8ss8ne7le391w4=sr…`).
+    let inner_eq = v.trim_end_matches('=').find('=').is_some_and(|i| {
+        let head = &v[..i];
+        v.contains("==") || !head.bytes().any(|b| b.is_ascii_digit()) || head.len() < 8
+    });
+    let expression =
+        !quoted && (v.contains(['(', ')', '!']) || inner_eq || v.starts_with('_') || v.starts_with("/[") || v.starts_with("/^"));
     if expression || code::is_code(v, quoted) || code::identifier_words(v) || code::masked_or_encrypted(v) || code::published_example(v) {
         return None;
     }
     if v.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '-' || ch == '.') {
         return None;
     }
-    // UUIDs are identifiers, not secrets, unless a vendor uses them as keys (handled elsewhere).
+    // UUIDs are mostly identifiers; after a key that names a token or an API key (not an id) they
+    // are the key itself (Heroku, Snyk, HubSpot, Sendbird and others issue UUID keys).
     if looks_like_uuid(v) {
-        return None;
+        let token_key = ["token", "apikey", "api_key", "api-key", "secret", "accesskey", "access_key"].iter().any(|w| key.ends_with(w));
+        let uniform = v.bytes().filter(|b| b.is_ascii_alphabetic()).all(|b| b.is_ascii_lowercase())
+            || v.bytes().filter(|b| b.is_ascii_alphabetic()).all(|b| b.is_ascii_uppercase());
+        if !token_key || !uniform || is_placeholder(v) || shannon_entropy(v) < 3.0 {
+            return None;
+        }
+        return Some(damp_negative(doc, c.start, 0.7));
     }
     let random = if is_hex(v) {
         v.len() >= 24 && shannon_entropy(v) >= 3.0
@@ -977,6 +986,8 @@ pub static KEYED: &[KeyedSpec] = &[
             "variable \"db_password\" { default = \"Wint3r!2024xq\" }",
             "ENV DB_PASSWORD=Wint3r!2024xq",
             "$env:DB_PASSWORD = \"Wint3r!2024xq\"",
+            "        - name: DB_PASSWORD\n          value: Wint3r!2024xq",
+            "<password>\n  Wint3r!2024xq\n</password>",
         ],
         fp: &[
             "password: ${DB_PASSWORD}",
@@ -1026,6 +1037,13 @@ pub static KEYED: &[KeyedSpec] = &[
             "  api_token = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
             "$env:API_TOKEN = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
             "const apiToken: string = \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\";",
+            "{\"config.ini\": \"API_TOKEN=Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\\nBACKUP_ENABLED=true\"}",
+            "<apiToken>\n    Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\n</apiToken>",
+            "hubspotToken = \"3f2a9c1e-7b4d-4e8a-9c2f-1d5e6b7a8c90\"",
+            "ETSYToken=\"6z99xsxu45d8ukevop98cfv0\"",
+            "API_TOKEN=b7Xq2kLm9pR4tW8z=N3cY6hJ1sD5fG0a",
+            "env:\n  - name: API_TOKEN\n    value: \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
+            "\"env\": [{\"name\": \"API_TOKEN\",\n  \"value\": \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"}]",
         ],
         fp: &[
             "api_key: <YOUR_API_KEY>",
@@ -1052,6 +1070,14 @@ pub static KEYED: &[KeyedSpec] = &[
             "<apiToken>${API_TOKEN}</apiToken>",
             "<add key=\"ApiSecret\" value=\"\" />",
             "variable \"api_token\" { type = string }",
+            "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: api, key: token}",
+            "env:\n  - name: API_TOKEN\n    value: \"${API_TOKEN}\"",
+            "<apiToken>\n    ${API_TOKEN}\n</apiToken>",
+            "<apiToken>\n  <value>abc</value>\n</apiToken>",
+            "secret_name = \"3f2a9c1e-7b4d-4e8a-9c2f-1d5e6b7a8c90\"",
+            "api_token: \"00000000-0000-0000-0000-000000000000\"",
+            "TOKEN=--token-file=/run/secrets/token",
+            "secret=a==b",
         ],
     },
     KeyedSpec {
