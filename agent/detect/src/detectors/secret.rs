@@ -693,8 +693,10 @@ fn check_telegram_or_discord(doc: &Document<'_>, c: &mut Candidate) -> Option<f3
 /// Beyond `=`/`:`: a declared type between key and operator (Go `var xToken string = "…"`, TS/Kotlin
 /// `apiToken: String = "…"`, Rust `&str`), Makefile `?=` `::=` `:::=` `+=`, PHP `.=`, .NET
 /// appSettings `key="ApiSecret" value="…"`, a Terraform variable's `{ default = "…" }`, and XML
-/// element bodies `<password>…</password>` (group 2).
-const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?(?:\s*:?\s*(?:&'static\s+str|&str|\[\]byte|string|String|str)\b)?\s*(?:(?::::=|::=|:=|\?=|\+=|\.=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["']|value\s*=\s*["']|\{\s*default\s*=\s*["'])([^\s"'`,;<>]{6,200})|^[A-Za-z_\-]{0,24}>([^\s"'`<>]{6,200})</"#;
+/// element bodies `<password>…</password>` (group 2), also wrapped in braces after other words
+/// (`<secret>{name AQAAABAAA value}</secret>`, group 3). A `-` before a quote (`token - '…'`) is an
+/// operator too, and a quoted value may start with its scheme (`auth_token: "Bearer …"`).
+const KEYED_VALUE: &str = r#"^(?:[A-Za-z_\-]{0,24})["']?\s*\]?(?:\s*:?\s*(?:&'static\s+str|&str|\[\]byte|string|String|str)\b)?\s*(?:(?::::=|::=|:=|\?=|\+=|\.=|=>|=|:|\bis\b|\bwas\b|\bset to\b|\bto\b|,)\s*["'`]?|\s+["']|value\s*=\s*["']|\{\s*default\s*=\s*["']|-\s*["'])(?:(?i:bearer|token)\s+)?([^\s"'`,;<>]{6,200})|^[A-Za-z_\-]{0,24}>([^\s"'`<>]{6,200})</|^[A-Za-z_\-]{0,24}>\{(?:[^\s<>{}]+\s+){0,3}([^\s"'`<>{}]{6,200})\}</"#;
 
 fn strip_trailing_punct(doc: &Document<'_>, c: &mut Candidate) {
     while c.end > c.start {
@@ -1042,6 +1044,9 @@ pub static KEYED: &[KeyedSpec] = &[
             "hubspotToken = \"3f2a9c1e-7b4d-4e8a-9c2f-1d5e6b7a8c90\"",
             "ETSYToken=\"6z99xsxu45d8ukevop98cfv0\"",
             "API_TOKEN=b7Xq2kLm9pR4tW8z=N3cY6hJ1sD5fG0a",
+            "<secret>{billing AQAAABAAA Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE}</secret>",
+            "acme token - 'Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE'",
+            "  acme_auth_token: \"Bearer Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
             "env:\n  - name: API_TOKEN\n    value: \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"",
             "\"env\": [{\"name\": \"API_TOKEN\",\n  \"value\": \"Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aE\"}]",
         ],
@@ -1078,6 +1083,9 @@ pub static KEYED: &[KeyedSpec] = &[
             "api_token: \"00000000-0000-0000-0000-000000000000\"",
             "TOKEN=--token-file=/run/secrets/token",
             "secret=a==b",
+            "<secret>{AQAAABAAAAAQ}</secret>",
+            "the token - 'see below'",
+            "auth_token: \"Bearer ${TOKEN}\"",
         ],
     },
     KeyedSpec {
