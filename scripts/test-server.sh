@@ -40,9 +40,28 @@ start_postgres() {
   as_pg "$PGBIN/initdb" -D "$pg_pid_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # TLS on (plain connections still allowed): a throw-away test CA and a certificate for
+  # "localhost" only, so server/tests/tls_links.rs can check sslmode=verify-full against a real
+  # server (right name and CA accepted, 127.0.0.1 or another CA refused).
+  local tls="$pg_pid_dir/tls"
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+    -days 2 -subj "/CN=promptwall test CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tls/server.key" -out "$tls/server.csr" \
+    -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' >"$tls/ext.cnf"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -out "$tls/server.pem" \
+    -days 2 -extfile "$tls/ext.cnf" 2>/dev/null
+  rm -f "$tls/ca.key"
+  chmod 600 "$tls/server.key"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$tls"
   as_pg "$PGBIN/pg_ctl" -D "$pg_pid_dir/data" -l "$pg_pid_dir/log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_pid_dir -c max_connections=300 -c shared_buffers=128MB" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_pid_dir -c max_connections=300 -c shared_buffers=128MB -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null
   export PROMPTWALL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export PROMPTWALL_TEST_POSTGRES_TLS_CA="$tls/ca.pem"
+  # Started here with TLS: the TLS tests must run, not skip.
+  export PROMPTWALL_REQUIRE_POSTGRES_TLS=1
   echo "test-server: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 

@@ -1,12 +1,19 @@
 //! A small HTTP/1.1 client (hyper) for the webhook forwarder, the load test and the tests.
-//! Plain HTTP only.
+//! `http://` and `https://` (rustls; the roots and checks of [`crate::tls_client`], host name
+//! verified, HTTP/1.1 offered in ALPN).
 
+use crate::tls_client::{self, Check, Trust};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::HeaderMap;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper::Uri;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +44,90 @@ impl HttpResponse {
 
 #[derive(Clone)]
 pub struct HttpClient {
-    inner: Client<HttpConnector, Full<Bytes>>,
+    inner: Client<Connector, Full<Bytes>>,
     timeout: Duration,
+}
+
+/// Plain TCP for `http://`, TLS over it for `https://` (refused when the client has no TLS
+/// configuration).
+#[derive(Clone)]
+pub struct Connector {
+    http: HttpConnector,
+    tls: Option<tokio_rustls::TlsConnector>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A connection made by [`Connector`].
+pub enum MaybeTls {
+    Plain(TokioIo<tokio::net::TcpStream>),
+    Tls(Box<TokioIo<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>>),
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = MaybeTls;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<MaybeTls, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.http.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let https = uri.scheme_str() == Some("https");
+        let tls = self.tls.clone();
+        let host = uri.host().unwrap_or_default().to_string();
+        let connecting = self.http.call(uri);
+        Box::pin(async move {
+            let tcp = connecting.await?;
+            if !https {
+                return Ok(MaybeTls::Plain(tcp));
+            }
+            let tls = tls.ok_or("https:// needs a client with TLS (HttpClient::with_tls)")?;
+            let name = tls_client::server_name(&host)?;
+            let stream = tls.connect(name, tcp.into_inner()).await?;
+            Ok(MaybeTls::Tls(Box::new(TokioIo::new(stream))))
+        })
+    }
+}
+
+impl Connection for MaybeTls {
+    fn connected(&self) -> Connected {
+        match self {
+            MaybeTls::Plain(s) => s.connected(),
+            MaybeTls::Tls(s) => s.inner().get_ref().0.connected(),
+        }
+    }
+}
+
+impl hyper::rt::Read for MaybeTls {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: hyper::rt::ReadBufCursor<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            MaybeTls::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            MaybeTls::Tls(s) => Pin::new(&mut **s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl hyper::rt::Write for MaybeTls {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            MaybeTls::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            MaybeTls::Tls(s) => Pin::new(&mut **s).poll_write(cx, buf),
+        }
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            MaybeTls::Plain(s) => Pin::new(s).poll_flush(cx),
+            MaybeTls::Tls(s) => Pin::new(&mut **s).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            MaybeTls::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            MaybeTls::Tls(s) => Pin::new(&mut **s).poll_shutdown(cx),
+        }
+    }
 }
 
 impl Default for HttpClient {
@@ -48,11 +137,31 @@ impl Default for HttpClient {
 }
 
 impl HttpClient {
+    /// Plain `http://` only.
     pub fn new(timeout: Duration) -> HttpClient {
-        let mut conn = HttpConnector::new();
-        conn.set_nodelay(true);
-        conn.set_connect_timeout(Some(Duration::from_secs(10)));
-        let inner = Client::builder(TokioExecutor::new()).pool_idle_timeout(Duration::from_secs(30)).build(conn);
+        Self::build(timeout, None, Duration::from_secs(30))
+    }
+
+    /// `http://` and `https://`: the server's certificate must chain to `trust` and name the
+    /// URL's host.
+    pub fn with_tls(timeout: Duration, trust: &Trust) -> Result<HttpClient, tls_client::TlsConfigError> {
+        let cfg = tls_client::client_config(trust, Check::Full, &[b"http/1.1"])?;
+        Ok(Self::build(timeout, Some(cfg), Duration::from_secs(30)))
+    }
+
+    /// Plain `http://`, idle connections kept for `idle` (the load generator keeps each
+    /// simulated device's connection between its requests).
+    pub fn with_idle_timeout(timeout: Duration, idle: Duration) -> HttpClient {
+        Self::build(timeout, None, idle)
+    }
+
+    fn build(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>, idle: Duration) -> HttpClient {
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(Duration::from_secs(10)));
+        http.enforce_http(false);
+        let conn = Connector { http, tls: tls.map(tokio_rustls::TlsConnector::from) };
+        let inner = Client::builder(TokioExecutor::new()).pool_idle_timeout(idle).build(conn);
         HttpClient { inner, timeout }
     }
 
@@ -69,7 +178,8 @@ impl HttpClient {
         }
         let req = b.body(Full::new(body.into())).map_err(|e| HttpError::Build(e.to_string()))?;
         let fut = async {
-            let resp = self.inner.request(req).await.map_err(|e| HttpError::Send(format!("{e:?}")))?;
+            // The whole chain: a refused certificate shows as "…: invalid peer certificate: UnknownIssuer".
+            let resp = self.inner.request(req).await.map_err(|e| HttpError::Send(tls_client::error_chain(&e)))?;
             let (parts, body) = resp.into_parts();
             let body = body.collect().await.map_err(|e| HttpError::Send(e.to_string()))?.to_bytes();
             Ok(HttpResponse { status: parts.status.as_u16(), headers: parts.headers, body })

@@ -18,6 +18,7 @@ pub mod export;
 pub mod forward;
 pub mod http_client;
 pub mod store;
+pub mod tls_client;
 
 use anyhow::Context as _;
 use promptwall_policy::TrustedKey;
@@ -313,6 +314,8 @@ pub async fn start(cfg: ServerConfig) -> anyhow::Result<RunningServer> {
 }
 
 pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyhow::Result<RunningServer> {
+    // Checked before anything else starts: a bad webhook URL or CA file fails the start.
+    let forward_sinks = forward::sinks(&cfg.forward).context("forwarder")?;
     let (initial_admin_token, initial_admin_token_file) = if store.admin_token_count().await? == 0 {
         let token = auth::new_token(auth::ADMIN_PREFIX)?;
         // The file first: a token only in the database would be lost.
@@ -366,7 +369,7 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
     // Stable across restarts of this replica (so it takes its lease back at once) and distinct
     // between replicas (each has its own host or address).
     fwd.owner.get_or_insert_with(|| format!("{}/{addr}", forward::hostname()));
-    background.extend(forward::spawn(fwd, store.clone(), notify));
+    background.extend(forward::spawn(forward_sinks, fwd, store.clone(), notify));
     if let Some(age) = cfg.retention {
         background.push(spawn_retention(store.clone(), age, cfg.retention_interval));
     }

@@ -100,12 +100,17 @@ struct ServeArgs {
     /// Enrollments per second allowed per client address (burst: 15x).
     #[arg(long, default_value_t = 2.0)]
     enroll_rate: f64,
-    /// Forward every event as an OCSF-style record: POST JSON arrays to this http:// URL.
+    /// Forward every event as an OCSF-style record: POST JSON arrays to this http:// or https:// URL.
     #[arg(long)]
     forward_webhook: Option<String>,
-    /// Forward every event to syslog (RFC 5424): udp://HOST:PORT or tcp://HOST:PORT.
+    /// Forward every event to syslog (RFC 5424): udp://HOST:PORT, tcp://HOST:PORT or
+    /// syslog+tls://HOST:PORT (RFC 5425).
     #[arg(long)]
     forward_syslog: Option<String>,
+    /// A CA certificate file (PEM) trusted for the HTTPS webhook and syslog over TLS, besides the
+    /// compiled-in Mozilla roots.
+    #[arg(long)]
+    forward_ca: Option<PathBuf>,
     /// PostgreSQL connection pool size.
     #[arg(long, default_value_t = 16)]
     pg_pool: usize,
@@ -201,6 +206,7 @@ async fn main() -> Result<()> {
                 cfg.retention = Some(std::time::Duration::from_secs_f64(d * 86_400.0));
             }
             cfg.forward.webhook = a.forward_webhook;
+            cfg.forward.ca_file = a.forward_ca;
             cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;
             if cfg.trusted_keys.is_empty() {
                 tracing::warn!("no --trusted-key: policy uploads will be refused");

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use serde::Serialize;
 
+pub mod pg_tls;
 pub mod postgres;
 pub mod sqlite;
 

@@ -6,7 +6,7 @@
 use super::*;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::Row;
 
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms BIGINT NOT NULL);
@@ -44,8 +44,9 @@ pub struct PgStore {
     pool: Pool,
 }
 
-fn pool_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Pool(e.to_string())
+fn pool_err(e: impl std::error::Error + 'static) -> StoreError {
+    // With its causes: a refused TLS certificate says why ("…: invalid peer certificate: UnknownIssuer").
+    StoreError::Pool(crate::tls_client::error_chain(&e))
 }
 
 fn device_row(r: &Row) -> DeviceRow {
@@ -87,9 +88,9 @@ fn stored_event(r: &Row) -> StoredEvent {
 impl PgStore {
     /// Connects (pool of `max_conns`) and applies pending migrations.
     pub async fn connect(url: &str, max_conns: usize) -> Result<PgStore> {
-        let cfg: tokio_postgres::Config =
-            url.parse().map_err(|e: tokio_postgres::Error| StoreError::Config(format!("bad database URL: {e}")))?;
-        let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        // TLS as the URL's sslmode/sslrootcert say (libpq semantics, see pg_tls).
+        let (cfg, tls, _) = super::pg_tls::config(url)?;
+        let mgr = Manager::from_config(cfg, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(mgr).max_size(max_conns.max(1)).build().map_err(pool_err)?;
         let store = PgStore { pool };
         store.migrate().await?;
