@@ -47,7 +47,7 @@ pub fn status() -> Result<ExitCode> {
     let dir = crate::local::data_dir()?;
     let cfg = crate::config::AgentConfig::load();
     let cfg_line = match &cfg {
-        Ok(_) => format!("{}", crate::config::config_path().display()),
+        Ok(_) => crate::config::describe_sources(),
         Err(e) => format!("INVALID: {e:#}"),
     };
     let cfg = cfg.unwrap_or_default();
