@@ -14,7 +14,8 @@
 //!
 //! Socket: `$PROMPTWALL_RUNTIME_DIR/agent.sock` (development builds), else `$XDG_RUNTIME_DIR/promptwall/agent.sock`,
 //! else `agent.sock` in the data directory. Windows: the named pipe in `pipe_windows.rs`
-//! (owner-only DACL; the host checks the pipe's owner before sending anything).
+//! (owner-only DACL; the host checks the pipe's owner before sending anything), with the same
+//! idle limit and connection cap.
 
 #[cfg(unix)]
 use anyhow::Context;
@@ -173,22 +174,23 @@ impl Running {
     }
 }
 
-/// Serves one connection until its host closes it.
+/// Serves one connection until its host closes it; `touch` after each answered request.
 #[cfg_attr(unix, allow(dead_code))]
-pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, mut writer: impl std::io::Write) {
+pub(crate) fn serve_connection(shared: &Shared, mut reader: impl std::io::Read, mut writer: impl std::io::Write, touch: &dyn Fn()) {
     let mut host = Decider::new(shared, "daemon");
-    if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, &|| {}) {
+    if let Err(e) = serve(&mut host, &mut reader, &mut writer, promptwall_protocol::DEFAULT_MAX_INBOUND, touch) {
         tracing::debug!(error = %format!("{e:#}"), "connection ended");
     }
 }
 
-/// A connection without a complete request for this long is closed. (Unix only: the Windows
-/// pipe's handles have no read timeout, see `pipe_windows.rs`.)
-#[cfg(unix)]
+/// A connection without a complete request for this long is closed. (Unix: the socket's read
+/// and write timeouts; Windows: a watchdog disconnects a pipe instance whose read or write has
+/// been pending this long, see `pipe_windows.rs`.)
+#[cfg(any(unix, windows))]
 pub const IDLE: Duration = Duration::from_secs(60);
-/// At most this many connections are served at once. (Unix only: the Windows pipe allows up to
-/// 255 instances and closes none.)
-#[cfg(unix)]
+/// At most this many connections are served at once, on Unix and Windows alike (Windows: well
+/// under the pipe's 255 instances, so a new instance can always be created).
+#[cfg(any(unix, windows))]
 pub const MAX_CONNECTIONS: usize = 128;
 
 /// The open connections, each with the time of its last complete request (ms since start), so

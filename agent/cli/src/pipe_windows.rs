@@ -14,7 +14,16 @@
 //! One thread per connection, as on Unix. Stopping: the accept loop blocks in `ConnectNamedPipe`,
 //! so on stop a helper connects to the pipe once to wake it.
 //!
-//! Known limit: pipe handles opened by `std::fs` have no read timeout, so a daemon that accepts
+//! Bounded as on Unix (`daemon::IDLE`, `daemon::MAX_CONNECTIONS`): synchronous pipe handles have
+//! no timeouts, so each connection notes when its pending read or write began, and a watchdog
+//! thread disconnects (`DisconnectNamedPipe`, then `CancelIoEx`) an instance whose read or write
+//! has been pending for `IDLE` — what `SO_RCVTIMEO`/`SO_SNDTIMEO` do on Unix. At most
+//! `MAX_CONNECTIONS` are served; a new one first closes the connection whose last request is
+//! oldest. Disconnecting works on a duplicate of the instance's handle held in the table, so it
+//! never touches a handle the serving thread has already closed. An instance that cannot be
+//! created (all 255 busy) is retried instead of ending the daemon.
+//!
+//! Known limit: the host's pipe handle (`std::fs`) has no read timeout, so a daemon that accepts
 //! and then hangs would hold the host's verdict (Unix: 2 s). Overlapped I/O would lift this.
 //!
 //! Raw Win32 declarations are kept here (a dozen functions) instead of a bindings crate. This
@@ -26,7 +35,11 @@ use std::fs::File;
 use std::io;
 use std::os::windows::ffi::OsStrExt;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, RawHandle};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::daemon::{IDLE, MAX_CONNECTIONS};
 
 type Handle = *mut c_void;
 const INVALID_HANDLE_VALUE: Handle = -1isize as Handle;
@@ -73,6 +86,7 @@ extern "system" {
     ) -> Handle;
     fn ConnectNamedPipe(pipe: Handle, overlapped: *mut c_void) -> i32;
     fn DisconnectNamedPipe(pipe: Handle) -> i32;
+    fn CancelIoEx(handle: Handle, overlapped: *mut c_void) -> i32;
     fn CloseHandle(handle: Handle) -> i32;
     fn LocalFree(mem: *mut c_void) -> *mut c_void;
     fn GetCurrentProcess() -> Handle;
@@ -155,6 +169,129 @@ fn create_instance(name: &[u16], sd: &Descriptor, first: bool) -> io::Result<Han
     Ok(h)
 }
 
+/// Milliseconds since `t0`, never 0 (0 means "no I/O pending").
+fn ms_since(t0: Instant) -> u64 {
+    t0.elapsed().as_millis() as u64 + 1
+}
+
+/// One served connection as the table sees it.
+struct Open {
+    /// A duplicate of the instance's handle, to disconnect it from another thread.
+    handle: File,
+    /// When the last request was answered (or the connection admitted): the stalest goes first.
+    last_request: Arc<AtomicU64>,
+    /// When the read or write now pending began; 0 when none is.
+    io_since: Arc<AtomicU64>,
+}
+
+/// Disconnects a pipe instance: the serving thread's pending read or write fails at once, the
+/// client sees the pipe closed.
+fn disconnect(handle: &File) {
+    let h = handle.as_raw_handle() as Handle;
+    // SAFETY: `h` is a valid handle owned by `handle` for the duration of both calls.
+    unsafe {
+        DisconnectNamedPipe(h);
+        CancelIoEx(h, std::ptr::null_mut());
+    }
+}
+
+/// The open connections (see the module's doc).
+struct Connections {
+    t0: Instant,
+    idle: Duration,
+    next: AtomicU64,
+    open: Mutex<std::collections::HashMap<u64, Open>>,
+}
+
+impl Connections {
+    fn new(idle: Duration) -> Connections {
+        Connections { t0: Instant::now(), idle, next: AtomicU64::new(0), open: Mutex::new(std::collections::HashMap::new()) }
+    }
+
+    /// Registers a connection, closing the stalest first when the table is full.
+    fn admit(&self, file: &File) -> Option<(u64, Arc<AtomicU64>, Arc<AtomicU64>)> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if open.len() >= MAX_CONNECTIONS {
+            let stalest = open.iter().min_by_key(|(_, o)| o.last_request.load(Ordering::Relaxed)).map(|(k, _)| *k);
+            if let Some(o) = stalest.and_then(|k| open.remove(&k)) {
+                disconnect(&o.handle);
+                tracing::warn!(open = MAX_CONNECTIONS, "connection table full: closed the stalest connection");
+            }
+        }
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        let last_request = Arc::new(AtomicU64::new(ms_since(self.t0)));
+        let io_since = Arc::new(AtomicU64::new(0));
+        let handle = file.try_clone().ok()?;
+        open.insert(key, Open { handle, last_request: last_request.clone(), io_since: io_since.clone() });
+        Some((key, last_request, io_since))
+    }
+
+    fn remove(&self, key: u64) {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
+    }
+
+    /// Disconnects every connection whose read or write has been pending longer than the limit.
+    fn close_idle(&self) {
+        let now = ms_since(self.t0);
+        let limit = self.idle.as_millis() as u64;
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let idle: Vec<u64> = open
+            .iter()
+            .filter(|(_, o)| {
+                let since = o.io_since.load(Ordering::Relaxed);
+                since != 0 && now.saturating_sub(since) > limit
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        for k in idle {
+            if let Some(o) = open.remove(&k) {
+                disconnect(&o.handle);
+                tracing::debug!("closed an idle connection");
+            }
+        }
+    }
+}
+
+/// A pipe handle whose pending reads and writes are timed for the watchdog.
+struct Timed {
+    file: File,
+    io_since: Arc<AtomicU64>,
+    t0: Instant,
+}
+
+impl Timed {
+    fn timed<R>(&mut self, f: impl FnOnce(&mut File) -> R) -> R {
+        self.io_since.store(ms_since(self.t0), Ordering::Relaxed);
+        let r = f(&mut self.file);
+        self.io_since.store(0, Ordering::Relaxed);
+        r
+    }
+}
+
+impl io::Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.timed(|f| f.read(buf))
+    }
+}
+
+impl io::Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.timed(|f| f.write(buf))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.timed(|f| f.flush())
+    }
+}
+
+/// The idle limit: `daemon::IDLE`; development builds take `PROMPTWALL_DAEMON_IDLE_MS` (the Wine
+/// test uses a few seconds instead of a minute).
+fn idle_limit() -> Duration {
+    crate::local::dev_env("PROMPTWALL_DAEMON_IDLE_MS")
+        .and_then(|v| v.to_str().and_then(|v| v.parse::<u64>().ok()))
+        .map(Duration::from_millis)
+        .unwrap_or(IDLE)
+}
+
 /// The daemon's accept loop on Windows: one instance waits for a client at any time.
 pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
     let name = pipe_name();
@@ -162,15 +299,27 @@ pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
     let sd = Descriptor::new()?;
     let mut pipe = create_instance(&wname, &sd, true)
         .map_err(|e| anyhow::anyhow!("{name}: cannot create the pipe (is a daemon already serving?): {e}"))?;
-    tracing::info!(pipe = %name, "serving");
+    let conns = Arc::new(Connections::new(idle_limit()));
+    tracing::info!(pipe = %name, idle_s = conns.idle.as_secs_f64(), max_connections = MAX_CONNECTIONS, "serving");
     {
         // Wakes the blocking ConnectNamedPipe below once stop is set.
         let (stop, name) = (running.stop.clone(), name.clone());
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(100));
             }
             let _ = std::fs::OpenOptions::new().read(true).write(true).open(&name);
+        });
+    }
+    {
+        // The watchdog: closes connections idle (or stalled mid-frame) for longer than the limit.
+        let (stop, conns) = (running.stop.clone(), conns.clone());
+        let tick = (conns.idle / 10).clamp(Duration::from_millis(50), Duration::from_secs(1));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(tick);
+                conns.close_idle();
+            }
         });
     }
     loop {
@@ -186,19 +335,43 @@ pub fn serve(running: &crate::daemon::Running) -> anyhow::Result<()> {
             return Ok(());
         }
         // The next instance exists before this one is handed off, so clients never find no pipe.
-        let next = create_instance(&wname, &sd, false);
+        let mut next = create_instance(&wname, &sd, false);
         if ok {
             // SAFETY: `pipe` is a connected handle we own; File takes ownership and closes it.
             let file = unsafe { File::from_raw_handle(pipe as RawHandle) };
-            let shared = running.shared.clone();
-            std::thread::spawn(move || match file.try_clone() {
-                Ok(reader) => crate::daemon::serve_connection(&shared, io::BufReader::new(reader), file),
-                Err(e) => tracing::warn!(error = %e, "cannot duplicate the pipe handle"),
-            });
+            match (conns.admit(&file), file.try_clone()) {
+                (Some((key, last_request, io_since)), Ok(reader)) => {
+                    let (shared, conns) = (running.shared.clone(), conns.clone());
+                    std::thread::spawn(move || {
+                        let t0 = conns.t0;
+                        let reader = Timed { file: reader, io_since: io_since.clone(), t0 };
+                        let writer = Timed { file, io_since, t0 };
+                        let touch = || last_request.store(ms_since(t0), Ordering::Relaxed);
+                        crate::daemon::serve_connection(&shared, io::BufReader::new(reader), writer, &touch);
+                        conns.remove(key);
+                    });
+                }
+                (admitted, _) => {
+                    tracing::warn!("cannot duplicate the pipe handle; connection closed");
+                    if let Some((key, ..)) = admitted {
+                        conns.remove(key);
+                    }
+                }
+            }
         } else {
             tracing::warn!(error = %io::Error::last_os_error(), "pipe connect failed");
             // SAFETY: a handle we own, not used after this.
             unsafe { CloseHandle(pipe) };
+        }
+        // Every instance busy (or another transient failure): wait and retry rather than stop
+        // serving every host.
+        while let Err(e) = &next {
+            if running.stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            tracing::warn!(error = %e, "cannot create the next pipe instance; retrying");
+            std::thread::sleep(Duration::from_millis(200));
+            next = create_instance(&wname, &sd, false);
         }
         pipe = next?;
     }
