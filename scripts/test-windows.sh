@@ -4,9 +4,12 @@
 #      that have Windows-only code: the CLI with the named-pipe daemon, core with the Credential
 #      Manager store, the event store, the installer library);
 #   2. promptwall.exe built (debug: it takes PROMPTWALL_* locations, as every test here does);
+#   0. the ADMX/ADML templates (tests/windows/check_admx.py) and the Intune detection script
+#      (tests/windows/check_detect_ps1.sh);
 #   3. under Wine (tests/windows/wine_checks.py): scan, policy init/lint/keygen/sign/verify, the
 #      native host over stdin, the daemon on its named pipe with a host relaying to it, events in
-#      the SQLite store, the host falling back when the daemon is killed;
+#      the SQLite store, the pipe's connection cap and idle limit, the host falling back when the
+#      daemon is killed, the managed configuration from the registry policy (wine reg add);
 #   4. the MSI built from installer/windows/*.wxs with wixl (installer/windows/build-msi.sh),
 #      inspected table by table (msiinfo, msiextract), installed under Wine (msiexec /i /qn):
 #      files, 64-bit registry keys for the five browsers, the daemon's Run key, the installed
@@ -30,6 +33,19 @@ missing() {
   echo "test-windows.sh: NOTE: $1 is missing ($2): that part is NOT RUN" >&2
 }
 needs_windows() { echo "test-windows.sh: NOT RUN (needs Windows): $*"; }
+
+# 0. Intune/GPO material, no Wine needed: the ADMX/ADML templates against the PolicyDefinitions
+#    schema's rules and the agent's configuration schema (and the checker against broken copies);
+#    the Intune detection script parsed by a PowerShell grammar and its logic run.
+python3 tests/windows/check_admx.py --self-test
+# No PowerShell runs here: the detection script is parsed by the tree-sitter PowerShell grammar
+# (PyPI), installed here under CI when missing (pinned; small wheels).
+if ! python3 -c 'import tree_sitter, tree_sitter_powershell' 2>/dev/null && [ "$strict" = 1 ]; then
+  python3 -m pip install --quiet --break-system-packages tree-sitter==0.26.1 tree-sitter-powershell==0.26.4
+fi
+rc=0; python3 tests/windows/check_detect_ps1.py || rc=$?
+if [ "$rc" = 3 ]; then missing tree-sitter-powershell "pip install tree-sitter==0.26.1 tree-sitter-powershell==0.26.4"
+elif [ "$rc" != 0 ]; then fail "installer/windows/intune/detect.ps1 (above)"; fi
 
 rustup target list --installed 2>/dev/null | grep -qx "$T" || fail "rustup target add $T"
 command -v x86_64-w64-mingw32-gcc >/dev/null || fail "apt-get install gcc-mingw-w64-x86-64 (the linker for $T)"
@@ -71,11 +87,14 @@ if [ "$have_wine" = 1 ]; then
     echo "test-windows.sh: NOTE: $(wine --version) has no bcryptprimitives.dll (ProcessPrng: Rust's std needs it since 1.78; Windows 10+ ships it); a test-only stand-in, tests/windows/bcryptprimitives.c, is in the prefix's system32 (never in the MSI)"
   fi
   say "Wine $(wine --version 2>/dev/null) prefix ready ($((SECONDS - t0)) s so far)"
-  python3 tests/windows/wine_checks.py "$exe" "$work/agent"
+  # A test-only client that holds pipe connections open (the connection-limit checks).
+  x86_64-w64-mingw32-gcc -O2 -o "$work/pipe_clients.exe" tests/windows/pipe_clients.c
+  python3 tests/windows/wine_checks.py "$exe" "$work/agent" "$work/pipe_clients.exe"
   needs_windows "the Credential Manager store (keyring's Windows backend): only enrollment writes the credential, and that needs a server; the store has no Windows unit test yet"
   needs_windows "a second Windows user refused by the pipe's DACL O:<user>D:P(A;;GA;;;OW)(A;;GA;;;SY): a Wine prefix has one user (the Unix user), so there is no other account to connect as"
   needs_windows "the host's pipe-owner check against a pipe squatted by another user: same reason (one user per prefix)"
-  needs_windows "a daemon that accepts and then hangs: pipe handles from std::fs have no read timeout (documented limit in agent/cli/src/pipe_windows.rs), on Windows and Wine alike"
+  needs_windows "a host whose daemon accepts and then hangs: the host's pipe handle (std::fs) has no read timeout (documented limit in agent/cli/src/pipe_windows.rs), on Windows and Wine alike"
+  needs_windows "Group Policy or Intune writing HKLM\SOFTWARE\Policies\Promptwall from the ADMX: Wine has no Group Policy client; the same values are written with wine reg add"
 fi
 
 # 4. the MSI
@@ -165,6 +184,27 @@ PY
     wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v PromptwallDaemon 2>/dev/null | tr -d '\r' \
       | grep -qF 'conhost.exe --headless "C:\Program Files\Promptwall\promptwall.exe" daemon' || fail "the daemon's Run key"
     say "ok (Wine): msiexec /i /qn: files in Program Files and ProgramData, host keys for five browsers in the 64-bit view only, Run key"
+    # What installer/windows/intune/detect.ps1 looks for: the uninstall entry, 64-bit view.
+    version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)"
+    python3 - "$version" <<'PY' || fail "the MSI's uninstall entry is not what detect.ps1 looks for"
+import os, subprocess, sys
+out = subprocess.run(["wine", "reg", "query", r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall", "/s", "/reg:64"],
+                     capture_output=True, env=os.environ).stdout.decode("utf-8", "replace").replace("\r", "")
+entries, cur = [], None
+for line in out.splitlines():
+    if line.startswith("HKEY_"):
+        cur = {}
+        entries.append(cur)
+    elif cur is not None and line.strip():
+        parts = line.split(None, 2)
+        if len(parts) == 3:
+            cur[parts[0]] = parts[2]
+ours = [e for e in entries if e.get("DisplayName") == "Promptwall"]
+assert len(ours) == 1 and ours[0].get("Publisher") == "Promptwall" and ours[0].get("DisplayVersion") == sys.argv[1], ours
+print(f"test-windows.sh: ok (Wine): uninstall entry DisplayName=Promptwall Publisher=Promptwall DisplayVersion={sys.argv[1]} "
+      "in the 64-bit view, as installer/windows/intune/detect.ps1 looks for it")
+PY
+    needs_windows "installer/windows/intune/detect.ps1 run by PowerShell (none runs here or under Wine 8); its grammar, contract and the keys it reads are checked above"
     # The installed host as Chrome starts it on Windows: cmd.exe runs the manifest's .cmd wrapper
     # with the extension origin; the wrapper starts promptwall.exe beside it.
     python3 - "$pf" <<'PY' || fail "the installed host wrapper did not answer"
