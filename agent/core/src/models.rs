@@ -6,9 +6,10 @@
 use std::sync::{Arc, OnceLock};
 
 use promptwall_detect::{Category, CategoryModel, ContextModel, Engine, EngineBuilder, Finding};
-use promptwall_ml::{CategoryClassifier, ModelState, ModelStatus, Models, NerModel};
+use promptwall_ml::{CategoryClassifier, ModelState, ModelStatus, Models, NerModel, PiiModel, PiiTagger};
 
 struct Loaded {
+    tagger: Option<Arc<PiiTagger>>,
     ner: Option<Arc<NerModel>>,
     categories: Option<Arc<CategoryClassifier>>,
     status: Vec<ModelStatus>,
@@ -17,13 +18,14 @@ struct Loaded {
 static MODELS: OnceLock<Loaded> = OnceLock::new();
 static INTERACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Time budget of the PII model per verdict in the daemon and the native host: a paste is never
-/// held up by the model for longer (the structured detectors cover the rest of the text).
-/// `PROMPTWALL_MODEL_BUDGET_MS` overrides it.
+/// Time budget of the Rampart model (`PROMPTWALL_PII_MODEL=rampart`) per verdict in the daemon and
+/// the native host: a paste is never held up by it for longer (the structured detectors cover the
+/// rest of the text). `PROMPTWALL_MODEL_BUDGET_MS` overrides it. The default tagger runs on the
+/// whole of every paste with no budget: it costs microseconds per token.
 pub const INTERACTIVE_BUDGET_MS: u64 = 200;
 
-/// Marks this process as one that answers a waiting user (daemon, native host): the models get a
-/// time budget per text. Call before the first engine is built.
+/// Marks this process as one that answers a waiting user (daemon, native host): the Rampart model,
+/// when chosen, gets a time budget per text. Call before the first engine is built.
 pub fn set_interactive() {
     INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
 }
@@ -31,7 +33,7 @@ pub fn set_interactive() {
 fn loaded() -> &'static Loaded {
     MODELS.get_or_init(|| {
         let interactive = INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed);
-        let options = promptwall_ml::LoadOptions { budget_ms: interactive.then_some(INTERACTIVE_BUDGET_MS) };
+        let options = promptwall_ml::LoadOptions { budget_ms: interactive.then_some(INTERACTIVE_BUDGET_MS), pii_model: None };
         let m = promptwall_ml::load_with(None, &options);
         for s in &m.status {
             match &s.state {
@@ -42,7 +44,7 @@ fn loaded() -> &'static Loaded {
                 }
             }
         }
-        Loaded { ner: m.ner.map(Arc::new), categories: m.categories.map(Arc::new), status: m.status }
+        Loaded { tagger: m.tagger.map(Arc::new), ner: m.ner.map(Arc::new), categories: m.categories.map(Arc::new), status: m.status }
     })
 }
 
@@ -62,15 +64,20 @@ pub fn preload() {
     let _ = loaded();
 }
 
-/// The PII model, loaded on first use; absent or broken, it finds nothing.
+/// The names-and-addresses model (the tagger, or Rampart when chosen), loaded on first use;
+/// absent or broken, it finds nothing.
 struct LazyNer;
 
 impl ContextModel for LazyNer {
     fn id(&self) -> &str {
-        promptwall_ml::ner::NER_ID
+        PiiModel::from_env().detector_id()
     }
     fn detect(&self, text: &str, structured: &[Finding]) -> Vec<Finding> {
-        loaded().ner.as_ref().map(|m| m.detect(text, structured)).unwrap_or_default()
+        let l = loaded();
+        if let Some(m) = &l.tagger {
+            return m.detect(text, structured);
+        }
+        l.ner.as_ref().map(|m| m.detect(text, structured)).unwrap_or_default()
     }
 }
 
@@ -100,7 +107,7 @@ pub fn summary() -> String {
 pub fn engine_builder(enabled: bool) -> (EngineBuilder, Vec<ModelStatus>) {
     if !enabled {
         let off = |name| ModelStatus { name, state: ModelState::Disabled("--no-models".into()) };
-        return (Engine::builder(), vec![off("pii-ner"), off("categories")]);
+        return (Engine::builder(), vec![off("pii-tagger"), off("pii-ner"), off("categories")]);
     }
     (attach(Engine::builder()), status())
 }

@@ -2,8 +2,10 @@
 //!
 //! Promptwall's local models, run with ONNX Runtime through the `ort` crate, behind the detection
 //! engine's traits ([`promptwall_detect::ContextModel`], [`promptwall_detect::CategoryModel`]):
-//! - [`ner::NerModel`]: a PII token classifier (names, street addresses) used where the structured
-//!   detectors found nothing;
+//! - [`tagger::PiiTagger`]: our own names-and-addresses tagger (a linear-chain model in pure Rust,
+//!   no ONNX Runtime needed), the default, used where the structured detectors found nothing;
+//! - [`ner::NerModel`]: the Rampart PII token classifier, an optional mode
+//!   (`PROMPTWALL_PII_MODEL=rampart`);
 //! - [`categories::CategoryClassifier`]: the document-category classifier of our own.
 //!
 //! Everything is optional at run time. [`load`] looks for a model directory (see [`model_dir`]),
@@ -14,6 +16,7 @@
 //! Layout of a model directory (made by `models/fetch.py`):
 //! ```text
 //! runtime/manifest.json, runtime/libonnxruntime.so.1.31.1
+//! pii-tagger/manifest.json, pii-tagger/tagger.bin
 //! pii-ner/manifest.json, pii-ner/model.int8.onnx, pii-ner/tokenizer.json, pii-ner/LICENSE
 //! categories/manifest.json, categories/model.onnx
 //! ```
@@ -25,6 +28,7 @@ pub mod manifest;
 pub mod ner;
 pub mod runtime;
 pub mod spans;
+pub mod tagger;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,6 +38,7 @@ use promptwall_detect::EngineBuilder;
 pub use categories::CategoryClassifier;
 pub use error::MlError;
 pub use ner::NerModel;
+pub use tagger::PiiTagger;
 
 /// Environment variable naming the model directory.
 pub const MODEL_DIR_ENV: &str = "PROMPTWALL_MODEL_DIR";
@@ -44,12 +49,46 @@ pub const THREADS_ENV: &str = "PROMPTWALL_MODEL_THREADS";
 /// Time budget of the PII model per interactive verdict, in milliseconds (see [`LoadOptions`]).
 pub const BUDGET_ENV: &str = "PROMPTWALL_MODEL_BUDGET_MS";
 
+/// Which model finds names and addresses: `tagger` (default) or `rampart`.
+pub const PII_MODEL_ENV: &str = "PROMPTWALL_PII_MODEL";
+
+/// The model that finds names and addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PiiModel {
+    /// `pii-tagger`, ours: microseconds per token, no time budget needed.
+    #[default]
+    Tagger,
+    /// `pii-ner`, Rampart through ONNX Runtime (slower; a time budget applies in interactive use).
+    Rampart,
+}
+
+impl PiiModel {
+    /// From `PROMPTWALL_PII_MODEL` (`tagger`, `rampart`); anything else is the default.
+    pub fn from_env() -> PiiModel {
+        match std::env::var(PII_MODEL_ENV).map(|v| v.to_ascii_lowercase()) {
+            Ok(v) if v == "rampart" || v == "pii-ner" => PiiModel::Rampart,
+            _ => PiiModel::Tagger,
+        }
+    }
+
+    /// The detector id its findings carry.
+    pub fn detector_id(self) -> &'static str {
+        match self {
+            PiiModel::Tagger => tagger::TAGGER_ID,
+            PiiModel::Rampart => ner::NER_ID,
+        }
+    }
+}
+
 /// How the models are run in this process.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Stop starting new model batches on a text after this long (interactive verdicts); `None`
-    /// for batch scans, whose results must not depend on timing.
+    /// Rampart only: stop starting new model batches on a text after this long (interactive
+    /// verdicts); `None` for batch scans, whose results must not depend on timing. The tagger
+    /// needs no budget.
     pub budget_ms: Option<u64>,
+    /// Which names-and-addresses model to load (`None`: [`PiiModel::from_env`]).
+    pub pii_model: Option<PiiModel>,
 }
 
 /// Where the models are: `$PROMPTWALL_MODEL_DIR`, else `share/promptwall/models` beside the
@@ -67,7 +106,10 @@ pub fn model_dir() -> Option<PathBuf> {
         candidates.push(bin.join("../../../models/dist"));
     }
     candidates.push(PathBuf::from("/usr/lib/promptwall/models"));
-    candidates.into_iter().find(|c| c.join("runtime/manifest.json").is_file()).and_then(|c| c.canonicalize().ok())
+    candidates
+        .into_iter()
+        .find(|c| c.join("runtime/manifest.json").is_file() || c.join("pii-tagger/manifest.json").is_file())
+        .and_then(|c| c.canonicalize().ok())
 }
 
 /// What happened to one model at load.
@@ -97,6 +139,7 @@ impl ModelStatus {
 /// The models that loaded, and a status line for each.
 #[derive(Default)]
 pub struct Models {
+    pub tagger: Option<PiiTagger>,
     pub ner: Option<NerModel>,
     pub categories: Option<CategoryClassifier>,
     pub status: Vec<ModelStatus>,
@@ -105,7 +148,9 @@ pub struct Models {
 impl Models {
     /// Hands the loaded models to an engine builder.
     pub fn attach(self, mut builder: EngineBuilder) -> (EngineBuilder, Vec<ModelStatus>) {
-        if let Some(m) = self.ner {
+        if let Some(m) = self.tagger {
+            builder = builder.context_model(Box::new(m));
+        } else if let Some(m) = self.ner {
             builder = builder.context_model(Box::new(m));
         }
         if let Some(m) = self.categories {
@@ -133,7 +178,7 @@ pub fn load(dir: Option<&Path>) -> Models {
 
 /// [`load`] with options.
 pub fn load_with(dir: Option<&Path>, options: &LoadOptions) -> Models {
-    let names = ["pii-ner", "categories"];
+    let names = ["pii-tagger", "pii-ner", "categories"];
     let all = |state: ModelState| Models {
         status: names.iter().map(|n| ModelStatus { name: n, state: state.clone() }).collect(),
         ..Models::default()
@@ -145,21 +190,49 @@ pub fn load_with(dir: Option<&Path>, options: &LoadOptions) -> Models {
         Some(d) => d,
         None => return all(ModelState::Unavailable(MlError::NoModelDir.to_string())),
     };
+    let pii = options.pii_model.unwrap_or_else(PiiModel::from_env);
+    let mut models = Models::default();
+    // The tagger needs no ONNX Runtime.
+    if pii == PiiModel::Tagger {
+        let t = Instant::now();
+        match PiiTagger::load(&dir.join("pii-tagger")) {
+            Ok(m) => {
+                let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
+                models.status.push(ModelStatus { name: "pii-tagger", state });
+                models.tagger = Some(m);
+            }
+            Err(e) => models.status.push(ModelStatus { name: "pii-tagger", state: ModelState::Unavailable(e.to_string()) }),
+        }
+    } else {
+        models.status.push(ModelStatus { name: "pii-tagger", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=rampart")) });
+    }
     let env = match runtime_library(&dir).and_then(|lib| runtime::environment(&lib)) {
         Ok(env) => env,
-        Err(e) => return all(ModelState::Unavailable(e.to_string())),
-    };
-    let threads = std::env::var(THREADS_ENV).ok().and_then(|t| t.parse().ok());
-    let mut models = Models::default();
-    let t = Instant::now();
-    let budget = std::env::var(BUDGET_ENV).ok().and_then(|b| b.parse().ok()).or(options.budget_ms);
-    match NerModel::load(env, &dir.join("pii-ner"), threads, budget) {
-        Ok(m) => {
-            let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
-            models.status.push(ModelStatus { name: "pii-ner", state });
-            models.ner = Some(m);
+        Err(e) => {
+            let why = e.to_string();
+            if pii == PiiModel::Rampart {
+                models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Unavailable(why.clone()) });
+            } else {
+                models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=tagger")) });
+            }
+            models.status.push(ModelStatus { name: "categories", state: ModelState::Unavailable(why) });
+            return models;
         }
-        Err(e) => models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Unavailable(e.to_string()) }),
+    };
+    if pii == PiiModel::Rampart {
+        let threads = std::env::var(THREADS_ENV).ok().and_then(|t| t.parse().ok());
+        let t = Instant::now();
+        let budget = std::env::var(BUDGET_ENV).ok().and_then(|b| b.parse().ok()).or(options.budget_ms);
+        match NerModel::load(env, &dir.join("pii-ner"), threads, budget) {
+            Ok(m) => {
+                let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
+                models.status.push(ModelStatus { name: "pii-ner", state });
+                models.ner = Some(m);
+            }
+            Err(e) => models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Unavailable(e.to_string()) }),
+        }
+    } else {
+        models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=tagger")) });
     }
     let t = Instant::now();
     match CategoryClassifier::load(env, &dir.join("categories")) {

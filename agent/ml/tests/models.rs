@@ -3,20 +3,60 @@
 mod support;
 
 use promptwall_detect::{Category, Engine, EntityType};
-use promptwall_ml::{load, ModelState};
+use promptwall_ml::{load, load_with, LoadOptions, ModelState, PiiModel};
 
-fn engine(dir: &std::path::Path) -> Engine {
-    let models = load(Some(dir));
+fn engine_with(dir: &std::path::Path, pii: PiiModel) -> Engine {
+    let models = load_with(Some(dir), &LoadOptions { pii_model: Some(pii), ..LoadOptions::default() });
+    let wanted = match pii {
+        PiiModel::Tagger => ["pii-tagger", "categories"],
+        PiiModel::Rampart => ["pii-ner", "categories"],
+    };
     for s in &models.status {
-        assert!(matches!(s.state, ModelState::Loaded { .. }), "{}", s.line());
+        if wanted.contains(&s.name) {
+            assert!(matches!(s.state, ModelState::Loaded { .. }), "{}", s.line());
+        } else {
+            assert!(matches!(s.state, ModelState::Disabled(_)), "{}", s.line());
+        }
     }
     models.attach(Engine::builder()).0.build().expect("engine")
+}
+
+fn engine(dir: &std::path::Path) -> Engine {
+    engine_with(dir, PiiModel::Tagger)
 }
 
 #[test]
 fn the_model_finds_names_and_addresses_that_rules_miss() {
     let Some(dir) = support::models_or_skip("the_model_finds_names_and_addresses_that_rules_miss") else { return };
+    for pii in [PiiModel::Tagger, PiiModel::Rampart] {
+        finds_names_and_addresses(&engine_with(&dir, pii));
+    }
+}
+
+#[test]
+fn the_tagger_is_the_default_and_rampart_a_switch() {
+    let Some(dir) = support::models_or_skip("the_tagger_is_the_default_and_rampart_a_switch") else { return };
+    let tagger = engine_with(&dir, PiiModel::Tagger);
+    assert_eq!(tagger.model_ids()[0], promptwall_ml::tagger::TAGGER_ID);
+    let rampart = engine_with(&dir, PiiModel::Rampart);
+    assert_eq!(rampart.model_ids()[0], promptwall_ml::ner::NER_ID);
+}
+
+#[test]
+fn type_names_in_code_are_not_people() {
+    let Some(dir) = support::models_or_skip("type_names_in_code_are_not_people") else { return };
     let engine = engine(&dir);
+    for text in [
+        "use std::sync::Arc;\nuse std::marker::PhantomData;\npub struct Grid<T> { dims: Dim, cells: Arc<Vec<T>>, _p: PhantomData<T> }\n",
+        "impl Display for Matrix {\n    fn fmt(&self, f: &mut Formatter<'_>) -> Result { write!(f, \"{}\", self.Rows) }\n}\n",
+        "class UserService(BaseService):\n    def get_account(self, AccountId: int) -> Account:\n        return Account.objects.get(pk=AccountId)\n",
+    ] {
+        let found = engine.findings(text);
+        assert!(found.iter().all(|f| f.entity != EntityType::Person), "{text:?}: {found:?}");
+    }
+}
+
+fn finds_names_and_addresses(engine: &Engine) {
     let text = "Quick one: can you draft a reply to Anneliese Vanderberg about the delivery to 221B Baker Street, London NW1 6XE? Her email is anneliese.v@gmail.com.";
     let found = engine.scan(text).findings;
     let kinds: Vec<(EntityType, &str)> = found.iter().map(|f| (f.entity, &text[f.start..f.end])).collect();
@@ -73,16 +113,21 @@ fn a_corrupt_or_swapped_model_file_is_refused_by_hash() {
     let tmp = std::env::temp_dir().join(format!("pw-ml-corrupt-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     support::copy_dir(&dir, &tmp);
-    let model = tmp.join("pii-ner/model.int8.onnx");
-    let mut bytes = std::fs::read(&model).expect("read");
-    let mid = bytes.len() / 2;
-    bytes[mid] ^= 0xff;
-    std::fs::write(&model, bytes).expect("write");
+    for model in [tmp.join("pii-ner/model.int8.onnx"), tmp.join("pii-tagger/tagger.bin")] {
+        let mut bytes = std::fs::read(&model).expect("read");
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0xff;
+        std::fs::write(&model, bytes).expect("write");
+    }
     std::fs::write(tmp.join("categories/manifest.json"), r#"{"format": 99}"#).expect("write");
-    let models = load(Some(&tmp));
-    let line = |name: &str| models.status.iter().find(|s| s.name == name).map(|s| s.line()).unwrap_or_default();
-    assert!(models.ner.is_none() && models.categories.is_none());
+    let rampart = load_with(Some(&tmp), &LoadOptions { pii_model: Some(PiiModel::Rampart), ..LoadOptions::default() });
+    let line = |name: &str| rampart.status.iter().find(|s| s.name == name).map(|s| s.line()).unwrap_or_default();
+    assert!(rampart.ner.is_none());
     assert!(line("pii-ner").contains("does not match the manifest"), "{}", line("pii-ner"));
+    let models = load_with(Some(&tmp), &LoadOptions { pii_model: Some(PiiModel::Tagger), ..LoadOptions::default() });
+    let line = |name: &str| models.status.iter().find(|s| s.name == name).map(|s| s.line()).unwrap_or_default();
+    assert!(models.tagger.is_none() && models.categories.is_none());
+    assert!(line("pii-tagger").contains("does not match the manifest"), "{}", line("pii-tagger"));
     assert!(line("categories").contains("invalid manifest") || line("categories").contains("newer"), "{}", line("categories"));
     // The engine still works, with the structured detectors alone.
     let (builder, _) = models.attach(Engine::builder());

@@ -1,0 +1,1048 @@
+//! `pii-tagger`: our own fast PERSON/ADDRESS tagger, a linear-chain model in pure Rust.
+//!
+//! - **Tokens:** runs of letters and digits (an apostrophe between letters stays inside a word),
+//!   every CJK/kana/Hangul character on its own, every other non-space character on its own.
+//! - **Segments:** only runs of consecutive lines holding an upper-case letter or CJK text are
+//!   tagged; lower-case prose, numbers and blank lines are skipped (the model never saw a name
+//!   there in training either: training applies the same segmentation).
+//! - **Features** (about 30 per token, hashed with FNV-1a into `buckets` rows): the lower-cased
+//!   word, its shape, prefix and suffixes, its neighbours ±2 and their shapes, word bigrams,
+//!   dictionary hits (the structured detectors' given names and surnames, their not-a-name and
+//!   company words, street words, CJK surnames and address characters), and the line's layout:
+//!   whether it looks like code, the key before a `:`/`=` on the line (`name: …`), the CSV/TSV
+//!   column header above the token, whether the token touches its neighbours (`foo.Bar`, `Arc<`).
+//! - **Model:** an averaged structured perceptron over BIO tags (`O`, `PER`, `ADDR`, and `ORG`, a
+//!   negative class for organisations), decoded by Viterbi with BIO constraints; weights quantised
+//!   to i16 with one scale, scores summed in integers.
+//!
+//! The file format (`tagger.bin`, little endian): `PWTG`, format u32, buckets u32, labels u32,
+//! scale f32, `labels × labels` start+transition i32 rows (row 0 = start), then `buckets ×
+//! labels` i16 weights. Its sha256 is in the manifest and checked before loading.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use promptwall_detect::detectors::person::NameLexicon;
+use promptwall_detect::{ContextModel, EntityType, Finding};
+
+use crate::error::MlError;
+use crate::manifest::Manifest;
+
+/// Detector id reported with every finding of this model.
+pub const TAGGER_ID: &str = "model.pii_tagger";
+/// Tag set, in weight order.
+pub const LABELS: [&str; 7] = ["O", "B-PER", "I-PER", "B-ADDR", "I-ADDR", "B-ORG", "I-ORG"];
+pub const NL: usize = LABELS.len();
+const MAGIC: &[u8; 4] = b"PWTG";
+const FORMAT: u32 = 1;
+
+/// Entity class of a label (0 = O, 1 = PER, 2 = ADDR, 3 = ORG).
+pub fn class_of(label: usize) -> usize {
+    label.div_ceil(2)
+}
+fn is_inside(label: usize) -> bool {
+    label != 0 && label % 2 == 0
+}
+/// Whether `to` may follow `from` (`None`: sentence start) under BIO.
+pub fn allowed(from: Option<usize>, to: usize) -> bool {
+    !is_inside(to) || from.is_some_and(|f| f != 0 && class_of(f) == class_of(to))
+}
+
+/// CJK ideographs, kana and Hangul: scripts without capitals or spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x3005)
+}
+
+/// One token: byte range and whether a line break / a space precedes it.
+#[derive(Debug, Clone)]
+pub struct Tok {
+    pub start: usize,
+    pub end: usize,
+    pub nl_before: bool,
+    pub space_before: bool,
+    /// A tab (a column break) precedes it.
+    pub tab_before: bool,
+}
+
+/// Tokens of `text[from..to]` (offsets into `text`).
+pub fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let s = &text[from..to];
+    let mut it = s.char_indices().peekable();
+    let (mut nl, mut sp, mut tab) = (true, true, false);
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            if c == '\n' {
+                nl = true;
+            }
+            if c == '\t' {
+                tab = true;
+            }
+            sp = true;
+            continue;
+        }
+        let start = from + i;
+        let mut end = start + c.len_utf8();
+        if c.is_alphanumeric() && !is_cjk(c) {
+            while let Some(&(j, d)) = it.peek() {
+                if d.is_alphanumeric() && !is_cjk(d) {
+                    end = from + j + d.len_utf8();
+                    it.next();
+                } else if matches!(d, '\'' | '’') {
+                    // An apostrophe between letters (`O'Brien`, `d'Arc`) stays in the word.
+                    let mut look = it.clone();
+                    look.next();
+                    match look.peek() {
+                        Some(&(_, e)) if e.is_alphabetic() && !is_cjk(e) => {
+                            it.next();
+                        }
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        toks.push(Tok { start, end, nl_before: nl, space_before: sp, tab_before: tab });
+        nl = false;
+        sp = false;
+        tab = false;
+    }
+    toks
+}
+
+/// Byte ranges worth tagging: runs of consecutive lines that hold an upper-case letter or CJK text.
+pub fn segments(text: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let end = at + line.len();
+        if line.chars().any(|c| c.is_uppercase() || is_cjk(c)) {
+            match out.last_mut() {
+                Some(last) if last.1 == at => last.1 = end,
+                _ => out.push((at, end)),
+            }
+        }
+        at = end;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dictionaries
+
+const STREET_WORDS: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "court",
+    "ct",
+    "way",
+    "place",
+    "pl",
+    "terrace",
+    "close",
+    "crescent",
+    "square",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "circle",
+    "trail",
+    "row",
+    "grove",
+    "mews",
+    "suite",
+    "apt",
+    "unit",
+    "floor",
+    "straße",
+    "strasse",
+    "str",
+    "weg",
+    "platz",
+    "allee",
+    "gasse",
+    "ring",
+    "damm",
+    "rue",
+    "chemin",
+    "allée",
+    "impasse",
+    "quai",
+    "calle",
+    "avenida",
+    "avda",
+    "plaza",
+    "paseo",
+    "camino",
+    "via",
+    "viale",
+    "piazza",
+    "corso",
+    "largo",
+    "rua",
+    "travessa",
+    "praça",
+    "alameda",
+    "straat",
+    "laan",
+    "plein",
+    "gracht",
+    "kade",
+    "marg",
+    "nagar",
+    "road",
+    "cedex",
+    "po",
+    "box",
+    "bis",
+    "piso",
+    "andar",
+    "bloco",
+    "sala",
+    "wing",
+    "flat",
+    "house",
+];
+const CJK_SURNAMES: &str = "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤佐藤鈴木橋渡辺山本中村小加伊斎斉藤松井清水森池阿部吉野岡崎坂原福西太宮内長谷川김이박최정강조윤장임한오서신권황안송류홍";
+const CJK_ADDRESS: &str = "市区區省县縣路街号號楼樓室丁目番地都道府県町村巷弄栋棟单單元层層郡洞동구시로길읍면리층호〒";
+
+/// Word lists consulted by the features (bit flags per word).
+pub struct Gazetteer {
+    lexicon: NameLexicon,
+    street: HashSet<&'static str>,
+    cjk_surname: HashSet<char>,
+    cjk_address: HashSet<char>,
+}
+
+impl Default for Gazetteer {
+    fn default() -> Self {
+        Gazetteer {
+            lexicon: NameLexicon::default(),
+            street: STREET_WORDS.iter().copied().collect(),
+            cjk_surname: CJK_SURNAMES.chars().collect(),
+            cjk_address: CJK_ADDRESS.chars().collect(),
+        }
+    }
+}
+
+impl Gazetteer {
+    /// Bit flags: 1 known name, 2 not-a-name word, 4 company word, 8 street word, 16 CJK surname
+    /// character, 32 CJK address character.
+    fn flags(&self, word: &str, lower: &str) -> u8 {
+        let mut f = 0;
+        let mut cs = word.chars();
+        let Some(first) = cs.next() else { return 0 };
+        if is_cjk(first) {
+            if self.cjk_surname.contains(&first) {
+                f |= 16;
+            }
+            if self.cjk_address.contains(&first) {
+                f |= 32;
+            }
+            return f;
+        }
+        let cap: String = first.to_uppercase().chain(lower.chars().skip(1)).collect();
+        if self.lexicon.is_known_name(&cap) {
+            f |= 1;
+        }
+        if self.lexicon.is_not_name(word) || self.lexicon.is_not_name(&cap) {
+            f |= 2;
+        }
+        if self.lexicon.is_company_word(word) || self.lexicon.is_company_word(&cap) {
+            f |= 4;
+        }
+        if self.street.contains(lower) {
+            f |= 8;
+        }
+        f
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features
+
+/// FNV-1a over a template number and bytes.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+impl Fnv {
+    fn new(template: u8) -> Fnv {
+        Fnv((0xcbf2_9ce4_8422_2325u64 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3))
+    }
+    fn bytes(mut self, b: &[u8]) -> Fnv {
+        for &x in b {
+            self.0 = (self.0 ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+    fn sep(self) -> Fnv {
+        self.bytes(&[0xff])
+    }
+    fn finish(self) -> u64 {
+        // Final avalanche so that the low bits used for the bucket are well mixed.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+/// Per-token facts the features combine.
+struct TokInfo {
+    lower: String,
+    shape: String,
+    /// 0 lower, 1 capitalised, 2 all caps, 3 camel/mixed, 4 digits, 5 alnum mixed, 6 CJK, 7 punct.
+    kind: u8,
+    gaz: u8,
+}
+
+fn shape_of(word: &str) -> (String, u8) {
+    let mut shape = String::new();
+    let mut last = ' ';
+    let mut count = 0;
+    let (mut up, mut low, mut dig, mut cjk, mut other) = (0, 0, 0, 0, 0);
+    let mut camel = false;
+    let mut prev_low = false;
+    for c in word.chars() {
+        let k = if is_cjk(c) {
+            cjk += 1;
+            'C'
+        } else if c.is_uppercase() {
+            up += 1;
+            if prev_low {
+                camel = true;
+            }
+            'X'
+        } else if c.is_lowercase() {
+            low += 1;
+            'x'
+        } else if c.is_numeric() {
+            dig += 1;
+            'd'
+        } else if c.is_alphabetic() {
+            low += 1;
+            'a'
+        } else {
+            other += 1;
+            c
+        };
+        prev_low = c.is_lowercase();
+        if k == last {
+            count += 1;
+            if count > 2 {
+                continue;
+            }
+        } else {
+            count = 1;
+        }
+        last = k;
+        if shape.len() < 8 {
+            shape.push(k);
+        }
+    }
+    let kind = if cjk > 0 {
+        6
+    } else if up + low + dig == 0 {
+        let _ = other;
+        7
+    } else if dig > 0 && up + low == 0 {
+        4
+    } else if dig > 0 {
+        5
+    } else if camel {
+        3
+    } else if up > 0 && low == 0 {
+        2
+    } else if word.chars().next().is_some_and(char::is_uppercase) {
+        1
+    } else {
+        0
+    };
+    (shape, kind)
+}
+
+/// Layout facts about each line of a text: whether it looks like code, where its `key:` ends,
+/// and the text's CSV header.
+struct Layout<'a> {
+    text: &'a str,
+    header: Option<(u8, Vec<String>)>,
+}
+
+fn looks_like_code(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    const MARKS: &[&str] = &[
+        "::", "->", "=>", "();", "{", "}", "fn ", "def ", "class ", "import ", "#include", "let ", "const ", "var ", "pub ", "return ",
+        "impl ", "struct ", "public ", "private ", "func ", "new ", "self.", "this.", "</", "/>", "&&", "||", "#[", "@param", "@return",
+        "typedef", "static ", "void ", "elif ", "lambda",
+    ];
+    t.ends_with(';') || t.ends_with('{') || t.ends_with(')') || MARKS.iter().any(|m| t.contains(m))
+}
+
+impl<'a> Layout<'a> {
+    fn new(text: &'a str) -> Layout<'a> {
+        // A header: the first non-empty line, if it holds one of the separators at least once and
+        // no digit.
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let header = [b'\t', b',', b';', b'|']
+            .into_iter()
+            .find(|&s| first.bytes().filter(|&b| b == s).count() >= 1)
+            .filter(|_| !first.bytes().any(|b| b.is_ascii_digit()) && first.len() < 400)
+            .map(|s| {
+                let cells = first
+                    .split(s as char)
+                    .map(|c| {
+                        let c = c.trim().trim_matches(['"', '\'']).to_lowercase();
+                        c.chars().take(24).collect()
+                    })
+                    .collect();
+                (s, cells)
+            });
+        Layout { text, header }
+    }
+}
+
+/// Facts about the line around a token, computed once per line.
+#[derive(Default, Clone)]
+struct LineFacts {
+    start: usize,
+    end: usize,
+    code: bool,
+    /// Byte offset where the value after `key:`/`key=` begins, and the key, lower-cased.
+    key: Option<(usize, String)>,
+    /// Column separators count on the line when the text has a header with that separator.
+    columns: bool,
+}
+
+fn line_facts(layout: &Layout<'_>, start: usize) -> LineFacts {
+    let text = layout.text;
+    let end = text[start..].find('\n').map_or(text.len(), |k| start + k);
+    let line = &text[start..end];
+    let code = looks_like_code(line);
+    let mut key = None;
+    let lead = line.len() - line.trim_start().len();
+    if let Some(k) = line.find([':', '=', '：']) {
+        let after = &line[k..];
+        if !after.starts_with("://") && k >= lead {
+            let raw = line[lead..k].trim().trim_matches(['"', '\'', '-', '*', ' ', '<', '>', '[', ']']);
+            if !raw.is_empty() && raw.len() <= 40 && raw.chars().all(|c| c.is_alphanumeric() || " _-.".contains(c)) {
+                let sep_len = after.chars().next().map_or(1, char::len_utf8);
+                key = Some((start + k + sep_len, raw.to_lowercase().chars().take(24).collect()));
+            }
+        }
+    }
+    let columns = layout.header.as_ref().is_some_and(|(s, cells)| {
+        let n = line.bytes().filter(|b| b == s).count();
+        n >= 1 && n + 1 == cells.len()
+    });
+    LineFacts { start, end, code, key, columns }
+}
+
+fn tail_word(key: &str) -> &str {
+    key.rsplit(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or(key)
+}
+
+/// Hashed feature buckets of every token of `toks`, `per` buckets apart (flattened).
+pub struct FeatureSet {
+    pub per_token: Vec<u32>,
+    pub offsets: Vec<usize>,
+}
+
+/// The feature extractor: dictionaries plus the bucket count.
+pub struct Featurizer {
+    gaz: Gazetteer,
+    buckets: u32,
+}
+
+impl Featurizer {
+    pub fn new(buckets: u32) -> Featurizer {
+        Featurizer { gaz: Gazetteer::default(), buckets: buckets.max(1) }
+    }
+
+    /// Feature buckets for tokens `toks` of `text`.
+    pub fn features(&self, text: &str, toks: &[Tok], layout_text: Option<&str>) -> FeatureSet {
+        let layout = Layout::new(layout_text.unwrap_or(text));
+        let info: Vec<TokInfo> = toks
+            .iter()
+            .map(|t| {
+                let w = &text[t.start..t.end];
+                let lower: String = w.chars().take(24).flat_map(char::to_lowercase).collect();
+                let (shape, kind) = shape_of(w);
+                let gaz = self.gaz.flags(w, &lower);
+                TokInfo { lower, shape, kind, gaz }
+            })
+            .collect();
+        let mut out = FeatureSet { per_token: Vec::with_capacity(toks.len() * 32), offsets: Vec::with_capacity(toks.len() + 1) };
+        let mut line = LineFacts { start: usize::MAX, end: 0, ..LineFacts::default() };
+        let mut pos_in_line = 0usize;
+        const BOS: &str = "<s>";
+        const EOS: &str = "</s>";
+        for (i, t) in toks.iter().enumerate() {
+            out.offsets.push(out.per_token.len());
+            if t.start >= line.end || line.start == usize::MAX {
+                let ls = text[..t.start].rfind('\n').map_or(0, |k| k + 1);
+                line = line_facts(&layout, ls);
+                pos_in_line = 0;
+            } else {
+                pos_in_line += 1;
+            }
+            let me = &info[i];
+            let word = |k: isize| -> (&str, &str, u8, u8) {
+                let j = i as isize + k;
+                if j < 0 {
+                    (BOS, "", 8, 0)
+                } else if j as usize >= toks.len() {
+                    (EOS, "", 8, 0)
+                } else {
+                    let x = &info[j as usize];
+                    (&x.lower, &x.shape, x.kind, x.gaz)
+                }
+            };
+            let (pw, ps, pk, pg) = word(-1);
+            let (nw, ns, nk, ng) = word(1);
+            let (pw2, _, pk2, _) = word(-2);
+            let (nw2, _, nk2, _) = word(2);
+            let nl_next = toks.get(i + 1).is_none_or(|n| n.nl_before);
+            let mut push = |h: Fnv| out.per_token.push((h.finish() % u64::from(self.buckets)) as u32);
+            let lw = me.lower.as_bytes();
+            push(Fnv::new(0));
+            push(Fnv::new(1).bytes(lw));
+            push(Fnv::new(2).bytes(me.shape.as_bytes()));
+            let chars: Vec<char> = me.lower.chars().collect();
+            if chars.len() > 3 && me.kind != 6 {
+                let pre: String = chars[..3].iter().collect();
+                let suf3: String = chars[chars.len() - 3..].iter().collect();
+                let suf2: String = chars[chars.len() - 2..].iter().collect();
+                push(Fnv::new(3).bytes(pre.as_bytes()));
+                push(Fnv::new(4).bytes(suf3.as_bytes()));
+                push(Fnv::new(5).bytes(suf2.as_bytes()));
+            }
+            push(Fnv::new(6).bytes(&[me.kind, me.gaz, (chars.len().min(12) / 3) as u8]));
+            push(Fnv::new(7).bytes(pw.as_bytes()));
+            push(Fnv::new(8).bytes(nw.as_bytes()));
+            push(Fnv::new(9).bytes(pw2.as_bytes()));
+            push(Fnv::new(10).bytes(nw2.as_bytes()));
+            push(Fnv::new(11).bytes(ps.as_bytes()).sep().bytes(me.shape.as_bytes()));
+            push(Fnv::new(12).bytes(me.shape.as_bytes()).sep().bytes(ns.as_bytes()));
+            push(Fnv::new(13).bytes(pw.as_bytes()).sep().bytes(lw));
+            push(Fnv::new(14).bytes(lw).sep().bytes(nw.as_bytes()));
+            push(Fnv::new(15).bytes(&[me.gaz, pg, ng]));
+            push(Fnv::new(16).bytes(&[pk2, pk, me.kind, nk, nk2]));
+            push(Fnv::new(17).bytes(&[me.gaz, me.kind]).bytes(pw.as_bytes()));
+            push(Fnv::new(18).bytes(&[me.gaz, me.kind]).bytes(nw.as_bytes()));
+            push(Fnv::new(19).bytes(&[t.nl_before as u8, nl_next as u8, me.kind, pos_in_line.min(4) as u8]));
+            let tab_next = toks.get(i + 1).is_some_and(|n| n.tab_before);
+            push(Fnv::new(29).bytes(&[t.tab_before as u8, tab_next as u8, me.kind]));
+            push(Fnv::new(20).bytes(&[line.code as u8, me.kind, pk, nk]));
+            if line.code {
+                push(Fnv::new(21).bytes(lw));
+            }
+            // Touching neighbours: `foo.Bar`, `Arc<T>`, `Name(`, `@user`.
+            let prev_touch = if t.space_before || i == 0 { b' ' } else { text.as_bytes()[t.start - 1] };
+            let next_touch = match toks.get(i + 1) {
+                Some(n) if !n.space_before && n.start == t.end => text.as_bytes()[t.end],
+                _ => b' ',
+            };
+            push(Fnv::new(22).bytes(&[prev_touch, next_touch, me.kind]));
+            match &line.key {
+                Some((value_at, key)) if t.start >= *value_at => {
+                    push(Fnv::new(23).bytes(key.as_bytes()));
+                    push(Fnv::new(24).bytes(tail_word(key).as_bytes()).sep().bytes(&[me.kind]));
+                }
+                Some(_) => push(Fnv::new(25).bytes(&[me.kind])),
+                None => {}
+            }
+            if line.columns {
+                if let Some((sep, cells)) = &layout.header {
+                    let col = text[line.start..t.start].bytes().filter(|b| b == sep).count();
+                    if let Some(h) = cells.get(col) {
+                        push(Fnv::new(26).bytes(h.as_bytes()));
+                        push(Fnv::new(27).bytes(tail_word(h).as_bytes()).sep().bytes(&[me.kind]));
+                    }
+                }
+            }
+            if me.kind == 6 {
+                // CJK: the character pair and triple around it.
+                push(Fnv::new(28).bytes(pw.as_bytes()).sep().bytes(lw).sep().bytes(nw.as_bytes()));
+            }
+        }
+        out.offsets.push(out.per_token.len());
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights and decoding
+
+/// Quantised weights.
+#[derive(Clone)]
+pub struct Weights {
+    pub buckets: u32,
+    pub scale: f32,
+    /// `(NL + 1) × NL`: row 0 start, row `1 + from` transitions.
+    pub trans: Vec<i32>,
+    pub w: Vec<i16>,
+}
+
+impl Weights {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(24 + self.trans.len() * 4 + self.w.len() * 2);
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&FORMAT.to_le_bytes());
+        b.extend_from_slice(&self.buckets.to_le_bytes());
+        b.extend_from_slice(&(NL as u32).to_le_bytes());
+        b.extend_from_slice(&self.scale.to_le_bytes());
+        for t in &self.trans {
+            b.extend_from_slice(&t.to_le_bytes());
+        }
+        for w in &self.w {
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+        b
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Weights, String> {
+        let u32_at = |i: usize| b.get(i..i + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
+        if b.get(..4) != Some(MAGIC.as_slice()) {
+            return Err("not a pii-tagger weight file".into());
+        }
+        let format = u32_at(4).ok_or("truncated")?;
+        if format != FORMAT {
+            return Err(format!("weight format {format}, this agent reads {FORMAT}"));
+        }
+        let buckets = u32_at(8).ok_or("truncated")?;
+        let labels = u32_at(12).ok_or("truncated")? as usize;
+        if labels != NL || buckets == 0 || buckets > 1 << 24 {
+            return Err(format!("{labels} labels / {buckets} buckets do not fit this agent"));
+        }
+        let scale = f32::from_bits(u32_at(16).ok_or("truncated")?);
+        let nt = (NL + 1) * NL;
+        let need = 20 + nt * 4 + buckets as usize * NL * 2;
+        if b.len() != need {
+            return Err(format!("{} bytes, expected {need}", b.len()));
+        }
+        let trans = (0..nt).map(|k| u32_at(20 + 4 * k).map_or(0, |v| v as i32)).collect();
+        let base = 20 + nt * 4;
+        let w = b[base..].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        Ok(Weights { buckets, scale, trans, w })
+    }
+
+    /// Emission scores `T × NL` for a feature set (i64: path sums over a huge paste never overflow).
+    pub fn emissions(&self, f: &FeatureSet) -> Vec<i64> {
+        let t = f.offsets.len().saturating_sub(1);
+        let mut out = vec![0i64; t * NL];
+        for k in 0..t {
+            let row = &mut out[k * NL..(k + 1) * NL];
+            for &b in &f.per_token[f.offsets[k]..f.offsets[k + 1]] {
+                let at = b as usize * NL;
+                if let Some(ws) = self.w.get(at..at + NL) {
+                    for (r, &w) in row.iter_mut().zip(ws) {
+                        *r += i64::from(w);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Best BIO-valid label sequence for emission scores `em` (`T × NL`) and transitions `trans`.
+pub fn viterbi<S>(em: &[S], trans: &[S], t: usize) -> Vec<usize>
+where
+    S: Copy + PartialOrd + std::ops::Add<Output = S>,
+{
+    if t == 0 {
+        return Vec::new();
+    }
+    let mut score: Vec<Option<S>> = (0..NL).map(|l| allowed(None, l).then(|| trans[l] + em[l])).collect();
+    let mut back = vec![0u8; t * NL];
+    for k in 1..t {
+        let mut next: Vec<Option<S>> = vec![None; NL];
+        for to in 0..NL {
+            let mut best: Option<(S, usize)> = None;
+            for (from, s) in score.iter().enumerate() {
+                let Some(s) = *s else { continue };
+                if !allowed(Some(from), to) {
+                    continue;
+                }
+                let v = s + trans[(1 + from) * NL + to];
+                if best.is_none_or(|(b, _)| v > b) {
+                    best = Some((v, from));
+                }
+            }
+            if let Some((v, from)) = best {
+                next[to] = Some(v + em[k * NL + to]);
+                back[k * NL + to] = from as u8;
+            }
+        }
+        score = next;
+    }
+    let mut last = 0;
+    let mut best: Option<S> = None;
+    for (l, s) in score.iter().enumerate() {
+        if let Some(s) = *s {
+            if best.is_none_or(|b| s > b) {
+                best = Some(s);
+                last = l;
+            }
+        }
+    }
+    let mut path = vec![0usize; t];
+    path[t - 1] = last;
+    for k in (1..t).rev() {
+        path[k - 1] = back[k * NL + path[k]] as usize;
+    }
+    path
+}
+
+/// Spans `(class, first token, last token)` of a label path.
+pub fn spans_of(path: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, &l) in path.iter().enumerate() {
+        if l == 0 {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if is_inside(l) && last.2 + 1 == k && last.0 == class_of(l) => last.2 = k,
+            _ => out.push((class_of(l), k, k)),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+pub struct PiiTagger {
+    weights: Weights,
+    trans: Vec<i64>,
+    feats: Featurizer,
+    version: String,
+    lexicon: NameLexicon,
+}
+
+impl std::fmt::Debug for PiiTagger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PiiTagger").field("version", &self.version).field("buckets", &self.weights.buckets).finish()
+    }
+}
+
+impl PiiTagger {
+    /// Loads `dir/manifest.json` and the weight file it names, after checking its sha256.
+    pub fn load(dir: &Path) -> Result<PiiTagger, MlError> {
+        let manifest = Manifest::load(dir)?;
+        let path = manifest.verified_file(dir, "model")?;
+        let bytes = std::fs::read(&path).map_err(|source| MlError::Read { path: path.clone(), source })?;
+        let weights = Weights::from_bytes(&bytes).map_err(|reason| MlError::Shape { model: manifest.name.clone(), reason })?;
+        if manifest.labels.iter().map(String::as_str).ne(LABELS.iter().copied()) {
+            return Err(MlError::Shape { model: manifest.name.clone(), reason: "labels differ from this agent's".into() });
+        }
+        Ok(PiiTagger::from_weights(weights, manifest.version))
+    }
+
+    pub fn from_weights(weights: Weights, version: String) -> PiiTagger {
+        let feats = Featurizer::new(weights.buckets);
+        let trans = weights.trans.iter().map(|&t| i64::from(t)).collect();
+        PiiTagger { weights, trans, feats, version, lexicon: NameLexicon::default() }
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Raw tagged spans `(class, start, end, margin)` of `text` before the post-filter.
+    pub fn tag(&self, text: &str) -> Vec<(usize, usize, usize, f32)> {
+        let mut out = Vec::new();
+        for (s, e) in segments(text) {
+            let toks = tokenize(text, s, e);
+            if toks.is_empty() {
+                continue;
+            }
+            let f = self.feats.features(text, &toks, None);
+            let em = self.weights.emissions(&f);
+            let path = viterbi(&em, &self.trans, toks.len());
+            let mut spans = Vec::new();
+            for (class, a, b) in spans_of(&path) {
+                // A name does not run across a tab (a column break).
+                let mut first = a;
+                for k in a + 1..=b {
+                    if class == 1 && toks[k].tab_before {
+                        spans.push((class, first, k - 1));
+                        first = k;
+                    }
+                }
+                spans.push((class, first, b));
+            }
+            for (class, a, b) in spans {
+                // Confidence: the smallest per-token margin of the chosen label over `O`.
+                let margin = (a..=b).map(|k| em[k * NL + path[k]] - em[k * NL]).min().unwrap_or(0);
+                out.push((class, toks[a].start, toks[b].end, margin as f32 * self.weights.scale));
+            }
+        }
+        out
+    }
+
+    fn plausible(&self, text: &str, class: usize, start: usize, end: usize) -> bool {
+        let span = &text[start..end];
+        match class {
+            2 => span.chars().any(|c| c.is_numeric()) && span.chars().filter(|c| c.is_alphabetic()).count() >= 2,
+            1 => {
+                if span.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+                    return false;
+                }
+                let before = text[..start].chars().next_back();
+                let mut after = text[end..].chars();
+                let (next, next2) = (after.next(), after.next());
+                if before.is_some_and(|c| c.is_alphanumeric() || "@_/\\#$".contains(c))
+                    || next.is_some_and(|c| c.is_alphanumeric() || "@_/\\(<".contains(c))
+                    || matches!((before, text[..start].chars().rev().nth(1)), (Some('.'), Some(c)) if c.is_alphanumeric())
+                    || matches!((next, next2), (Some('.' | '-' | ':'), Some(c)) if c.is_alphanumeric())
+                {
+                    return false;
+                }
+                if span.chars().any(is_cjk) {
+                    return true;
+                }
+                let words: Vec<&str> = span.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+                let name_like = |w: &str| {
+                    let mut cs = w.chars();
+                    cs.next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
+                };
+                let upper = |w: &str| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+                !words.iter().any(|w| self.lexicon.is_company_word(w))
+                    && (words.iter().all(|w| name_like(w) || w.len() <= 3) || (words.len() >= 2 && words.iter().all(|w| upper(w))))
+            }
+            _ => false,
+        }
+    }
+
+    /// Findings (PERSON, ADDRESS) in `text`.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.tag(text)
+            .into_iter()
+            .filter(|&(class, s, e, _)| self.plausible(text, class, s, e))
+            .map(|(class, s, e, margin)| {
+                let ty = if class == 1 { EntityType::Person } else { EntityType::Address };
+                let score = 0.6 + 0.39 * (margin / 4.0).tanh().max(0.0);
+                Finding::new(ty, s, e, score, TAGGER_ID)
+            })
+            .collect()
+    }
+}
+
+impl ContextModel for PiiTagger {
+    fn id(&self) -> &str {
+        TAGGER_ID
+    }
+    fn detect(&self, text: &str, _structured: &[Finding]) -> Vec<Finding> {
+        self.findings(text)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+/// One training document: text and gold spans `(start, end, class)` with class 1 PER, 2 ADDR, 3 ORG.
+pub struct Example {
+    pub text: String,
+    pub spans: Vec<(usize, usize, usize)>,
+}
+
+/// Gold labels of the tokens of a segment.
+pub fn gold_labels(toks: &[Tok], spans: &[(usize, usize, usize)]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut prev_span: Option<usize> = None;
+    for t in toks {
+        let hit = spans.iter().position(|&(s, e, _)| t.start >= s && t.start < e);
+        let l = match hit {
+            None => 0,
+            Some(k) => {
+                let class = spans[k].2;
+                if prev_span == Some(k) {
+                    class * 2
+                } else {
+                    class * 2 - 1
+                }
+            }
+        };
+        prev_span = hit;
+        out.push(l);
+    }
+    out
+}
+
+/// A tiny deterministic generator (xorshift64*), for shuffling.
+pub struct Rng(u64);
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// Averaged structured perceptron over pre-extracted segments.
+pub fn train(examples: &[Example], buckets: u32, epochs: usize, seed: u64, log: &mut dyn FnMut(String)) -> Weights {
+    let feats = Featurizer::new(buckets);
+    struct Seq {
+        f: FeatureSet,
+        gold: Vec<usize>,
+    }
+    let mut seqs = Vec::new();
+    for ex in examples {
+        for (s, e) in segments(&ex.text) {
+            let toks = tokenize(&ex.text, s, e);
+            if toks.is_empty() {
+                continue;
+            }
+            let gold = gold_labels(&toks, &ex.spans);
+            let f = feats.features(&ex.text, &toks, None);
+            seqs.push(Seq { f, gold });
+        }
+    }
+    let n = buckets as usize * NL;
+    let nt = (NL + 1) * NL;
+    let mut w = vec![0f32; n];
+    let mut wa = vec![0f32; n];
+    let mut tr = vec![0f32; nt];
+    let mut tra = vec![0f32; nt];
+    let mut c = 1f32;
+    let mut order: Vec<usize> = (0..seqs.len()).collect();
+    let mut rng = Rng::new(seed);
+    let tokens: usize = seqs.iter().map(|s| s.gold.len()).sum();
+    log(format!("{} segments, {tokens} tokens", seqs.len()));
+    for epoch in 0..epochs {
+        for k in (1..order.len()).rev() {
+            let j = (rng.next() % (k as u64 + 1)) as usize;
+            order.swap(k, j);
+        }
+        let mut errors = 0usize;
+        for &q in &order {
+            let seq = &seqs[q];
+            let t = seq.gold.len();
+            let mut em = vec![0f32; t * NL];
+            for k in 0..t {
+                for &b in &seq.f.per_token[seq.f.offsets[k]..seq.f.offsets[k + 1]] {
+                    let at = b as usize * NL;
+                    for l in 0..NL {
+                        em[k * NL + l] += w[at + l];
+                    }
+                }
+            }
+            let pred = viterbi(&em, &tr, t);
+            if pred == seq.gold {
+                c += 1.0;
+                continue;
+            }
+            for k in 0..t {
+                let (g, p) = (seq.gold[k], pred[k]);
+                if g != p {
+                    errors += 1;
+                    for &b in &seq.f.per_token[seq.f.offsets[k]..seq.f.offsets[k + 1]] {
+                        let at = b as usize * NL;
+                        w[at + g] += 1.0;
+                        wa[at + g] += c;
+                        w[at + p] -= 1.0;
+                        wa[at + p] -= c;
+                    }
+                }
+                let (gf, pf) = if k == 0 { (0, 0) } else { (1 + seq.gold[k - 1], 1 + pred[k - 1]) };
+                if (gf, g) != (pf, p) {
+                    tr[gf * NL + g] += 1.0;
+                    tra[gf * NL + g] += c;
+                    tr[pf * NL + p] -= 1.0;
+                    tra[pf * NL + p] -= c;
+                }
+            }
+            c += 1.0;
+        }
+        log(format!("epoch {}: {errors} token errors ({:.3} %)", epoch + 1, 100.0 * errors as f64 / tokens.max(1) as f64));
+    }
+    let avg: Vec<f32> = w.iter().zip(&wa).map(|(a, b)| a - b / c).collect();
+    let avg_t: Vec<f32> = tr.iter().zip(&tra).map(|(a, b)| a - b / c).collect();
+    let max = avg.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-6);
+    let scale = max / 32000.0;
+    let q = avg.iter().map(|v| (v / scale).round().clamp(-32767.0, 32767.0) as i16).collect();
+    let qt = avg_t.iter().map(|v| (v / scale).round() as i32).collect();
+    Weights { buckets, scale, trans: qt, w: q }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_apostrophes_and_split_cjk() {
+        let text = "Dear O'Brien,\n佐藤 花子 lives at 12 Rue d'Arc.";
+        let toks: Vec<&str> = tokenize(text, 0, text.len()).iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(toks, ["Dear", "O'Brien", ",", "佐", "藤", "花", "子", "lives", "at", "12", "Rue", "d'Arc", "."]);
+        let t = tokenize(text, 0, text.len());
+        assert!(t[3].nl_before && !t[4].space_before && t[5].space_before);
+    }
+
+    #[test]
+    fn segments_are_lines_with_capitals_or_cjk() {
+        let text = "lower only\nAnna Berg\n12 Main St\n\nfoo\n王伟\n";
+        let segs: Vec<&str> = segments(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(segs, ["Anna Berg\n12 Main St\n", "王伟\n"]);
+    }
+
+    #[test]
+    fn viterbi_respects_bio() {
+        // Emissions prefer I-PER at the start, which BIO forbids.
+        let mut em = vec![0i32; 2 * NL];
+        em[2] = 10;
+        em[NL + 2] = 10;
+        let trans = vec![0i32; (NL + 1) * NL];
+        let path = viterbi(&em, &trans, 2);
+        assert!(allowed(None, path[0]));
+        assert!(allowed(Some(path[0]), path[1]));
+        assert_eq!(spans_of(&[0, 1, 2, 0, 3, 4, 4, 1, 1]), vec![(1, 1, 2), (2, 4, 6), (1, 7, 7), (1, 8, 8)]);
+    }
+
+    #[test]
+    fn weights_round_trip_and_reject_garbage() {
+        let w = Weights { buckets: 4, scale: 0.5, trans: (0..(NL as i32 + 1) * NL as i32).collect(), w: (0..4 * NL as i16).collect() };
+        let back = Weights::from_bytes(&w.to_bytes()).expect("round trip");
+        assert_eq!(back.w, w.w);
+        assert_eq!(back.trans, w.trans);
+        assert!(Weights::from_bytes(b"PWTG").is_err());
+        assert!(Weights::from_bytes(&w.to_bytes()[..30]).is_err());
+        assert!(Weights::from_bytes(b"nope nope nope nope nope").is_err());
+    }
+
+    #[test]
+    fn learns_names_from_a_tiny_set() {
+        let mut ex = Vec::new();
+        let names = ["Anna Berg", "Lukas Meyer", "Chiara Conti", "Omar Haddad", "Ines Duarte", "Pavel Novak"];
+        let nots = ["PhantomData", "Arc", "HashMap", "Vec"];
+        for (i, n) in names.iter().enumerate() {
+            let text = format!("Please call {n} today.\nlet x: {}<u8> = Default::default();\n", nots[i % nots.len()]);
+            ex.push(Example { spans: vec![(12, 12 + n.len(), 1)], text });
+        }
+        let w = train(&ex, 1 << 12, 8, 7, &mut |_| {});
+        let m = PiiTagger::from_weights(w, "test".into());
+        let text = "Please call Ines Duarte today.\nlet y: Arc<u8> = Default::default();\n";
+        let f = m.findings(text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(&text[f[0].start..f[0].end], "Ines Duarte");
+    }
+}
