@@ -957,6 +957,7 @@ def topic_clean_text(rng, t):
             t.add(f"2026-0{rng.randrange(1, 9)}-1{rng.randrange(0, 9)} 0{rng.randrange(0, 9)}:{rng.randrange(10, 59)}:{rng.randrange(10, 59)} "
                   f"INFO scheduler job={rng.choice(['nightly-export', 'reindex', 'gc'])} took={rng.randrange(10, 9000)}ms "
                   f"version=3.{rng.randrange(0, 20)}.{rng.randrange(0, 9)} host=127.0.0.1\n")
+        return {"source_code"}  # logs count as source_code (docs/taxonomy.md, as generate.py labels them)
     else:
         t.add("\n\n".join(picks) + "\n")
     return {"none"}
