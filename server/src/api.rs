@@ -28,9 +28,10 @@ pub const POLICY_BODY: usize = promptwall_policy::bundle::MAX_BUNDLE_BYTES + 64 
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub trusted: Arc<Vec<TrustedKey>>,
-    device_rl: Arc<RateLimiter>,
-    admin_rl: Arc<RateLimiter>,
-    enroll_rl: Arc<RateLimiter>,
+    // issue 19: in memory, or shared through the database (--shared-rate-limits).
+    device_rl: Arc<crate::ratelimit::Limiter>,
+    admin_rl: Arc<crate::ratelimit::Limiter>,
+    enroll_rl: Arc<crate::ratelimit::Limiter>,
     /// Per client address: routes without a credential.
     public_rl: Arc<RateLimiter>,
     body_timeout: std::time::Duration,
@@ -41,12 +42,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cfg: &ServerConfig, notify: Arc<tokio::sync::Notify>) -> AppState {
+        use crate::ratelimit::Limiter;
+        let limiter = |limit, prefix| {
+            Arc::new(if cfg.shared_rate_limits { Limiter::shared(limit, store.clone(), prefix) } else { Limiter::local(limit) })
+        };
         AppState {
+            device_rl: limiter(cfg.device_rate, "d"),
+            admin_rl: limiter(cfg.admin_rate, "a"),
+            enroll_rl: limiter(cfg.enroll_rate, "e"),
             store,
             trusted: Arc::new(cfg.trusted_keys.clone()),
-            device_rl: Arc::new(RateLimiter::new(cfg.device_rate)),
-            admin_rl: Arc::new(RateLimiter::new(cfg.admin_rate)),
-            enroll_rl: Arc::new(RateLimiter::new(cfg.enroll_rate)),
             public_rl: Arc::new(RateLimiter::new(cfg.public_rate)),
             body_timeout: cfg.body_timeout,
             redaction_key: Arc::new(String::new()),
@@ -142,10 +147,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError { status, code, message: message.into(), retry_after: None }
     }
-    fn bad(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
     fn unauthorized(message: impl Into<String>) -> ApiError {
@@ -188,7 +193,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -206,7 +211,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/devices/{id}/allow-reenroll", post(allow_reenroll))
         .route("/admin/events", get(query_events))
         .route("/admin/events.csv", get(events_csv))
-        .route("/admin/stats", get(stats));
+        .route("/admin/stats", get(stats))
+        // issue 19: trusted signing keys managed through the API.
+        .route("/admin/keys", get(crate::keys::list_keys).post(crate::keys::add_key))
+        .route("/admin/keys/{id}/retire", post(crate::keys::retire_key));
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
@@ -217,7 +225,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, guard))
 }
 
-fn parse_json(body: &[u8]) -> ApiResult<Value> {
+pub(crate) fn parse_json(body: &[u8]) -> ApiResult<Value> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad(format!("body is not valid JSON: {e}")))
 }
 
@@ -228,21 +236,23 @@ fn token_of(headers: &HeaderMap) -> ApiResult<String> {
 
 async fn device(state: &AppState, headers: &HeaderMap) -> ApiResult<DeviceAuth> {
     let h = token_of(headers)?;
-    state.device_rl.check(&h).map_err(ApiError::rate_limited)?;
+    state.device_rl.check(&h).await.map_err(ApiError::rate_limited)?;
     state.store.device_auth(&h).await?.ok_or_else(|| ApiError::unauthorized("unknown or revoked device token"))
 }
 
-async fn admin(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+/// Checks the admin token; returns its id (the first 16 hex digits of its hash), which names the
+/// admin in what it changes.
+pub(crate) async fn admin(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     let h = token_of(headers)?;
-    state.admin_rl.check(&h).map_err(ApiError::rate_limited)?;
+    state.admin_rl.check(&h).await.map_err(ApiError::rate_limited)?;
     if state.store.is_admin_token(&h).await? {
-        Ok(())
+        Ok(h[..store::ADMIN_TOKEN_ID_LEN].to_string())
     } else {
         Err(ApiError::unauthorized("unknown admin token"))
     }
 }
 
-fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, max: usize, required: bool) -> ApiResult<Option<&'a str>> {
+pub(crate) fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, max: usize, required: bool) -> ApiResult<Option<&'a str>> {
     match obj.get(key) {
         None | Some(Value::Null) if !required => Ok(None),
         Some(Value::String(s)) if s.chars().count() <= max && !s.chars().any(char::is_control) => Ok(Some(s)),
@@ -280,7 +290,7 @@ async fn enroll(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    st.enroll_rl.check(&peer.ip().to_string()).map_err(ApiError::rate_limited)?;
+    st.enroll_rl.check(&peer.ip().to_string()).await.map_err(ApiError::rate_limited)?;
     let v = parse_json(&body?)?;
     let obj = v.as_object().ok_or_else(|| ApiError::bad("body must be a JSON object"))?;
     let token = str_field(obj, "token", 256, true)?.unwrap_or_default();
@@ -466,7 +476,7 @@ async fn publish_policy(
     Path(group): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    admin(&st, &headers).await?;
+    let admin_id = admin(&st, &headers).await?;
     if !valid_name(&group) {
         return Err(ApiError::bad("group must be 1 to 128 characters of A-Z a-z 0-9 . _ -"));
     }
@@ -474,15 +484,18 @@ async fn publish_policy(
     if body.len() > promptwall_policy::bundle::MAX_BUNDLE_BYTES {
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "bundle over the 4 MiB limit"));
     }
-    if st.trusted.is_empty() {
+    // issue 19: the --trusted-key flags plus the API's current keys, read on every upload so a
+    // rotation on any replica counts at once.
+    let trusted = crate::keys::effective(&st.trusted, &st.store.signing_keys().await?, now_ms());
+    if trusted.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad_bundle",
-            "the server has no trusted keys (start it with --trusted-key)",
+            "the server has no trusted keys (start it with --trusted-key or add one with POST /api/v1/admin/keys)",
         ));
     }
     let now_s = (now_ms() / 1000) as u64;
-    let vb = promptwall_policy::verify(&body, &st.trusted, None, now_s)
+    let vb = promptwall_policy::verify(&body, &trusted, None, now_s)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle", e.to_string()))?;
     // The audience is signed by the admin: a bundle for group A is never published to group B.
     vb.check_audience(Some(&group)).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bundle_audience", e.to_string()))?;
@@ -498,6 +511,7 @@ async fn publish_policy(
         policy_name: vb.policy.policy.name.clone(),
         uploaded_ms: now_ms(),
         size: body.len() as i64,
+        uploaded_by: Some(admin_id),
         body: body.to_vec(),
     };
     match st.store.publish_policy(rec.clone()).await? {
@@ -711,6 +725,8 @@ async fn stats(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<H
     if since >= until {
         return Err(ApiError::bad("`since` must be before `until`"));
     }
+    // issue 19: counted from hourly rollups, so over whole hours; the answer names the window.
+    let (since, until) = crate::stats::snap_window(since, until);
     let s = st.store.stats(since, until, bucket_ms).await?;
     let mut v = serde_json::to_value(&s).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     if let Some(o) = v.as_object_mut() {

@@ -17,6 +17,10 @@ pub mod event;
 pub mod export;
 pub mod forward;
 pub mod http_client;
+// issue 19: API-managed signing keys, shared rate limits, statistics rollups.
+pub mod keys;
+pub mod ratelimit;
+pub mod stats;
 pub mod store;
 pub mod tls_client;
 
@@ -86,6 +90,9 @@ pub struct ServerConfig {
     pub retention: Option<std::time::Duration>,
     /// How often retention runs (default a minute).
     pub retention_interval: std::time::Duration,
+    /// issue 19: device, admin and enrollment rate limits kept in the database, so every replica
+    /// draws from the same buckets (see [`ratelimit`]).
+    pub shared_rate_limits: bool,
 }
 
 /// Events deleted per retention transaction.
@@ -142,6 +149,7 @@ impl ServerConfig {
             sqlite: store::sqlite::SqliteOptions::default(),
             retention: None,
             retention_interval: std::time::Duration::from_secs(60),
+            shared_rate_limits: false,
         }
     }
 }
@@ -372,6 +380,15 @@ pub async fn start_with_store(cfg: ServerConfig, store: Arc<dyn Store>) -> anyho
     background.extend(forward::spawn(forward_sinks, fwd, store.clone(), notify));
     if let Some(age) = cfg.retention {
         background.push(spawn_retention(store.clone(), age, cfg.retention_interval));
+    }
+    // issue 19: fold the statistics' rollup log (PostgreSQL; a no-op on SQLite), forget idle
+    // shared rate-limit buckets.
+    if store.backend() == "postgres" {
+        background.push(stats::spawn_compaction(store.clone(), std::time::Duration::from_secs(2)));
+    }
+    if cfg.shared_rate_limits {
+        let longest = [&cfg.device_rate, &cfg.admin_rate, &cfg.enroll_rate].into_iter().map(ratelimit::refill_ms).max().unwrap_or(0);
+        background.push(ratelimit::spawn_prune(store.clone(), longest));
     }
     tracing::info!(%addr, backend = store.backend(), tls = cfg.tls.is_some(), max_connections, max_connections_per_ip = cfg.max_connections_per_ip, "promptwall-server listening");
     Ok(RunningServer {

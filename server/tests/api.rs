@@ -384,6 +384,8 @@ fn openapi_documents_every_route() {
         "/api/v1/admin/events",
         "/api/v1/admin/events.csv",
         "/api/v1/admin/stats",
+        "/api/v1/admin/keys",
+        "/api/v1/admin/keys/{id}/retire",
     ];
     let mut a: Vec<&str> = documented.clone();
     a.sort();

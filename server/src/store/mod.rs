@@ -117,6 +117,9 @@ pub struct PolicyRecord {
     pub policy_name: String,
     pub uploaded_ms: i64,
     pub size: i64,
+    /// Id of the admin token that uploaded it (first 16 hex digits of its hash); `None` for
+    /// bundles stored before this was kept.
+    pub uploaded_by: Option<String>,
     #[serde(skip)]
     pub body: Vec<u8>,
 }
@@ -266,6 +269,41 @@ pub trait Store: Send + Sync + 'static {
     /// Moves the cursor forward to `to` if `owner` still holds its lease (`false` otherwise, and
     /// then the batch is sent again by the new holder: at-least-once).
     async fn advance_cursor(&self, name: &str, owner: &str, to: ForwardPosition) -> Result<bool>;
+
+    // ---- issue 19: statistics rollups (crate::stats), signing keys (crate::keys), shared rate
+    // limits (crate::ratelimit).
+    /// Folds up to `limit` rows of the rollup log into the rollups (PostgreSQL); how many it folded.
+    async fn compact_rollups(&self, _limit: i64) -> Result<u64> {
+        Ok(0)
+    }
+    /// Adds a trusted signing key; `false` when a key with that id exists (retired or not).
+    async fn add_signing_key(&self, key: &SigningKeyRow) -> Result<bool>;
+    /// Every signing key added through the API, retired ones included, oldest first.
+    async fn signing_keys(&self) -> Result<Vec<SigningKeyRow>>;
+    /// Retires a key (uploads signed with it are refused from now on); `false` when there is no
+    /// such key or it is retired already.
+    async fn retire_signing_key(&self, key_id: &str, now_ms: i64) -> Result<bool>;
+    /// Takes one token from the shared bucket `name` (refilled at `per_s`, at most `burst`):
+    /// `Ok(())` to go ahead or `Err(seconds to wait)`, atomically for every replica.
+    async fn rate_take(&self, name: &str, per_s: f64, burst: f64, now_ms: i64) -> Result<std::result::Result<(), u64>>;
+    /// Forgets shared buckets untouched since `before_ms` (full again by then); how many went.
+    async fn rate_prune(&self, before_ms: i64) -> Result<u64>;
+}
+
+/// A trusted signing key managed through the API (`signing_keys`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SigningKeyRow {
+    pub key_id: String,
+    /// Base64 of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    /// Uploads signed with it are accepted from this time (Unix ms); `None`: at once.
+    pub not_before_ms: Option<i64>,
+    /// ... and until this time; `None`: until retired.
+    pub not_after_ms: Option<i64>,
+    pub added_ms: i64,
+    /// Id of the admin token that added it.
+    pub added_by: String,
+    pub retired_ms: Option<i64>,
 }
 
 /// Where a forwarder cursor stands: the last delivered event's (transaction id, seq). On

@@ -37,6 +37,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX events_xid_seq ON events (xid, seq);
      ALTER TABLE forward_cursors ADD COLUMN xid BIGINT NOT NULL DEFAULT 0, ADD COLUMN lease_owner TEXT,
          ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;",
+    // issue 19: statistics rollups (backfilled) and their log, signing keys, uploaded_by, shared
+    // rate limits.
+    crate::stats::PG_MIGRATION,
 ];
 
 #[derive(Clone)]
@@ -64,7 +67,8 @@ fn device_row(r: &Row) -> DeviceRow {
     }
 }
 
-const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, octet_length(body)::bigint";
+const POLICY_COLS: &str =
+    "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, octet_length(body)::bigint, uploaded_by";
 
 fn policy_row(r: &Row) -> PolicyRecord {
     PolicyRecord {
@@ -77,6 +81,7 @@ fn policy_row(r: &Row) -> PolicyRecord {
         policy_name: r.get(6),
         uploaded_ms: r.get(7),
         size: r.get(8),
+        uploaded_by: r.get(9),
         body: Vec::new(),
     }
 }
@@ -124,18 +129,6 @@ impl PgStore {
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(pool_err)
-    }
-
-    async fn series(&self, sql: &str, since: i64, until: i64, bucket: i64) -> Result<Vec<SeriesPoint>> {
-        let c = self.client().await?;
-        let rows = c.query(sql, &[&since, &until, &bucket]).await?;
-        Ok(rows.iter().map(|r| SeriesPoint { t: r.get(0), key: r.get(1), count: r.get(2) }).collect())
-    }
-
-    async fn tops(&self, sql: &str, since: i64, until: i64) -> Result<Vec<KeyCount>> {
-        let c = self.client().await?;
-        let rows = c.query(sql, &[&since, &until]).await?;
-        Ok(rows.iter().map(|r| KeyCount { key: r.get(0), count: r.get(1) }).collect())
     }
 }
 
@@ -343,9 +336,11 @@ impl Store for PgStore {
         let inserted: std::collections::HashMap<String, i64> = rows.iter().map(|r| (r.get::<_, String>(1), r.get::<_, i64>(0))).collect();
         let (mut t_seq, mut t_kind, mut t_value, mut t_time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut out = IngestResult::default();
+        let mut rollup = crate::stats::Deltas::new();
         for e in events {
             match inserted.get(&e.event_id) {
                 Some(&seq) => {
+                    crate::stats::add_event(&mut rollup, &e);
                     for (kind, value) in e.tags {
                         t_seq.push(seq);
                         t_kind.push(kind.to_string());
@@ -366,6 +361,8 @@ impl Store for PgStore {
                 .await?;
             tx.execute(&tags, &[&t_seq, &t_kind, &t_value, &t_time]).await?;
         }
+        // issue 19: the statistics' deltas, in the events' transaction (append-only, no waits).
+        crate::stats::pg_log(&tx, &rollup).await?;
         tx.execute("UPDATE devices SET last_seen_ms = $2 WHERE device_id = $1", &[&device.device_id, &now_ms]).await?;
         tx.commit().await?;
         Ok(out)
@@ -382,8 +379,8 @@ impl Store for PgStore {
             }
         }
         tx.execute(
-            "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body,
+               uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
                 &rec.group,
                 &rec.version,
@@ -394,6 +391,7 @@ impl Store for PgStore {
                 &rec.policy_name,
                 &rec.uploaded_ms,
                 &rec.body,
+                &rec.uploaded_by,
             ],
         )
         .await?;
@@ -406,7 +404,7 @@ impl Store for PgStore {
         let row = self.client().await?.query_opt(&sql, &[&group]).await?;
         Ok(row.map(|r| {
             let mut p = policy_row(&r);
-            p.body = r.get(9);
+            p.body = r.get(10);
             p
         }))
     }
@@ -431,23 +429,10 @@ impl Store for PgStore {
     }
 
     async fn delete_events_before(&self, cutoff_ms: i64, limit: i64) -> Result<u64> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await?;
-        // SKIP LOCKED: replicas running retention at once take different rows instead of waiting.
-        let rows = tx
-            .query(
-                "DELETE FROM events WHERE seq IN
-                   (SELECT seq FROM events WHERE time_ms < $1 ORDER BY time_ms LIMIT $2 FOR UPDATE SKIP LOCKED)
-                 RETURNING seq",
-                &[&cutoff_ms, &limit],
-            )
-            .await?;
-        let seqs: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
-        if !seqs.is_empty() {
-            tx.execute("DELETE FROM event_tags WHERE seq = ANY($1)", &[&seqs]).await?;
-        }
-        tx.commit().await?;
-        Ok(seqs.len() as u64)
+        // One statement: events (SKIP LOCKED, so replicas running retention at once take
+        // different rows), their tags, and the rollup deltas they take back (issue 19).
+        let n: i64 = self.client().await?.query_one(crate::stats::PG_DELETE_EVENTS_BEFORE, &[&cutoff_ms, &limit]).await?.get(0);
+        Ok(n as u64)
     }
 
     async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
@@ -475,22 +460,9 @@ impl Store for PgStore {
     }
 
     async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats> {
-        let b = bucket_ms.max(1);
-        let total = self
-            .client()
-            .await?
-            .query_one("SELECT count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2", &[&since, &until])
-            .await?
-            .get(0);
-        Ok(Stats {
-            total,
-            by_action: self.series("SELECT (time_ms / $3) * $3 AS t, action, count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
-            by_site: self.series("SELECT (time_ms / $3) * $3 AS t, site, count(*) FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
-            by_category: self.series("SELECT (time_ms / $3) * $3 AS t, value, count(*) FROM event_tags WHERE kind = 'category' AND time_ms >= $1 AND time_ms < $2 GROUP BY 1, 2 ORDER BY 1, 2", since, until, b).await?,
-            top_detectors: self.tops("SELECT value, count(*) AS n FROM event_tags WHERE kind = 'entity' AND time_ms >= $1 AND time_ms < $2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until).await?,
-            top_rules: self.tops("SELECT value, count(*) AS n FROM event_tags WHERE kind = 'rule' AND time_ms >= $1 AND time_ms < $2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until).await?,
-            top_sites: self.tops("SELECT site, count(*) AS n FROM events WHERE time_ms >= $1 AND time_ms < $2 GROUP BY site ORDER BY n DESC, site LIMIT 10", since, until).await?,
-        })
+        // issue 19: from the hourly rollups plus the log not yet folded, never the events table.
+        let mut c = self.client().await?;
+        Ok(crate::stats::pg_stats(&mut c, since, until, bucket_ms).await?)
     }
 
     async fn claim_cursor(&self, name: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<ForwardPosition>> {
@@ -538,5 +510,69 @@ impl Store for PgStore {
             )
             .await?
             == 1)
+    }
+
+    // ---- issue 19: rollup log, signing keys (crate::keys), shared rate limits (crate::ratelimit).
+    async fn compact_rollups(&self, limit: i64) -> Result<u64> {
+        let mut c = self.client().await?;
+        Ok(crate::stats::compact_pg(&mut c, limit).await?)
+    }
+
+    async fn add_signing_key(&self, key: &SigningKeyRow) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "INSERT INTO signing_keys (key_id, public_key, not_before_ms, not_after_ms, added_ms, added_by)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key_id) DO NOTHING",
+                &[&key.key_id, &key.public_key, &key.not_before_ms, &key.not_after_ms, &key.added_ms, &key.added_by],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<SigningKeyRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT key_id, public_key, not_before_ms, not_after_ms, added_ms, added_by, retired_ms FROM signing_keys
+                 ORDER BY added_ms, key_id",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SigningKeyRow {
+                key_id: r.get(0),
+                public_key: r.get(1),
+                not_before_ms: r.get(2),
+                not_after_ms: r.get(3),
+                added_ms: r.get(4),
+                added_by: r.get(5),
+                retired_ms: r.get(6),
+            })
+            .collect())
+    }
+
+    async fn retire_signing_key(&self, key_id: &str, now_ms: i64) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute("UPDATE signing_keys SET retired_ms = $2 WHERE key_id = $1 AND retired_ms IS NULL", &[&key_id, &now_ms])
+            .await?
+            == 1)
+    }
+
+    async fn rate_take(&self, name: &str, per_s: f64, burst: f64, now_ms: i64) -> Result<std::result::Result<(), u64>> {
+        let c = self.client().await?;
+        let stmt = c.prepare_cached(crate::ratelimit::TAKE_PG).await?;
+        let per_ms = per_s / 1000.0;
+        let row = c.query_one(&stmt, &[&name, &per_ms, &burst, &now_ms]).await?;
+        Ok(crate::ratelimit::verdict(row.get(0), row.get(1), per_s))
+    }
+
+    async fn rate_prune(&self, before_ms: i64) -> Result<u64> {
+        Ok(self.client().await?.execute("DELETE FROM rate_buckets WHERE updated_ms < $1", &[&before_ms]).await?)
     }
 }

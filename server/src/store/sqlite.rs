@@ -34,6 +34,8 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE forward_cursors ADD COLUMN xid INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE forward_cursors ADD COLUMN lease_owner TEXT;
      ALTER TABLE forward_cursors ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;",
+    // issue 19: statistics rollups (backfilled), signing keys, uploaded_by, shared rate limits.
+    crate::stats::SQLITE_MIGRATION,
 ];
 
 /// Makes the database file (created empty when missing) and its `-wal`, `-shm` and `-journal`
@@ -226,7 +228,7 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
     })
 }
 
-const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, length(body)";
+const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, length(body), uploaded_by";
 
 fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PolicyRecord> {
     Ok(PolicyRecord {
@@ -239,6 +241,7 @@ fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PolicyRecord> {
         policy_name: r.get(6)?,
         uploaded_ms: r.get(7)?,
         size: r.get(8)?,
+        uploaded_by: r.get(9)?,
         body: Vec::new(),
     })
 }
@@ -252,18 +255,6 @@ fn to_sql(p: &Param) -> rusqlite::types::Value {
         Param::I64(v) => rusqlite::types::Value::Integer(*v),
         Param::Str(s) => rusqlite::types::Value::Text(s.clone()),
     }
-}
-
-fn series(conn: &Connection, sql: &str, since: i64, until: i64, bucket: i64) -> rusqlite::Result<Vec<SeriesPoint>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![since, until, bucket], |r| Ok(SeriesPoint { t: r.get(0)?, key: r.get(1)?, count: r.get(2)? }))?;
-    rows.collect()
-}
-
-fn tops(conn: &Connection, sql: &str, since: i64, until: i64) -> rusqlite::Result<Vec<KeyCount>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![since, until], |r| Ok(KeyCount { key: r.get(0)?, count: r.get(1)? }))?;
-    rows.collect()
 }
 
 impl SqliteStore {
@@ -558,6 +549,7 @@ impl Store for SqliteStore {
         self.write(move |c| {
             let tx = c;
             let mut out = IngestResult::default();
+            let mut rollup = crate::stats::Deltas::new();
             {
                 let mut ins = tx.prepare_cached(
                     "INSERT OR IGNORE INTO events (device_id, event_id, group_name, time_ms, received_ms, user_name, site,
@@ -583,12 +575,15 @@ impl Store for SqliteStore {
                         for (kind, value) in &e.tags {
                             tag.execute(params![seq, kind, value, e.time_ms])?;
                         }
+                        crate::stats::add_event(&mut rollup, &e);
                         out.accepted.push(e.event_id);
                     } else {
                         out.duplicates.push(e.event_id);
                     }
                 }
             }
+            // Same transaction as the events: the statistics never drift from them.
+            crate::stats::sqlite_apply(tx, &rollup)?;
             tx.execute("UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1", params![device.device_id, now_ms])?;
             Ok(out)
         })
@@ -606,8 +601,8 @@ impl Store for SqliteStore {
                 }
             }
             tx.execute(
-                "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body,
+                   uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     rec.group,
                     rec.version,
@@ -617,7 +612,8 @@ impl Store for SqliteStore {
                     rec.expires,
                     rec.policy_name,
                     rec.uploaded_ms,
-                    rec.body
+                    rec.body,
+                    rec.uploaded_by
                 ],
             )?;
             Ok(Publish::Published)
@@ -632,7 +628,7 @@ impl Store for SqliteStore {
             Ok(c.prepare_cached(&sql)?
                 .query_row([g], |r| {
                     let mut p = policy_row(r)?;
-                    p.body = r.get(9)?;
+                    p.body = r.get(10)?;
                     Ok(p)
                 })
                 .optional()?)
@@ -667,19 +663,8 @@ impl Store for SqliteStore {
     }
 
     async fn delete_events_before(&self, cutoff_ms: i64, limit: i64) -> Result<u64> {
-        self.write(move |c| {
-            // The same subquery twice in one transaction names the same rows.
-            c.execute(
-                "DELETE FROM event_tags WHERE seq IN (SELECT seq FROM events WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
-                params![cutoff_ms, limit],
-            )?;
-            let n = c.execute(
-                "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
-                params![cutoff_ms, limit],
-            )?;
-            Ok(n as u64)
-        })
-        .await
+        // issue 19: the rollups lose what the deleted events counted, in the same transaction.
+        self.write(move |c| Ok(crate::stats::sqlite_delete_events_before(c, cutoff_ms, limit)?)).await
     }
 
     async fn query_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>> {
@@ -702,20 +687,8 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self, since: i64, until: i64, bucket_ms: i64) -> Result<Stats> {
-        self.read(move |c| {
-            let b = bucket_ms.max(1);
-            let total = c.query_row("SELECT count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2", params![since, until], |r| r.get(0))?;
-            Ok(Stats {
-                total,
-                by_action: series(c, "SELECT (time_ms / ?3) * ?3 AS t, action, count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY t, action ORDER BY t, action", since, until, b)?,
-                by_site: series(c, "SELECT (time_ms / ?3) * ?3 AS t, site, count(*) FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY t, site ORDER BY t, site", since, until, b)?,
-                by_category: series(c, "SELECT (time_ms / ?3) * ?3 AS t, value, count(*) FROM event_tags WHERE kind = 'category' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY t, value ORDER BY t, value", since, until, b)?,
-                top_detectors: tops(c, "SELECT value, count(*) AS n FROM event_tags WHERE kind = 'entity' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until)?,
-                top_rules: tops(c, "SELECT value, count(*) AS n FROM event_tags WHERE kind = 'rule' AND time_ms >= ?1 AND time_ms < ?2 GROUP BY value ORDER BY n DESC, value LIMIT 10", since, until)?,
-                top_sites: tops(c, "SELECT site, count(*) AS n FROM events WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY site ORDER BY n DESC, site LIMIT 10", since, until)?,
-            })
-        })
-        .await
+        // issue 19: from the hourly rollups, never the events table.
+        self.read(move |c| Ok(crate::stats::sqlite_stats(c, since, until, bucket_ms)?)).await
     }
 
     async fn claim_cursor(&self, name: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<ForwardPosition>> {
@@ -758,6 +731,66 @@ impl Store for SqliteStore {
             )? == 1)
         })
         .await
+    }
+
+    // ---- issue 19: signing keys (crate::keys) and shared rate limits (crate::ratelimit).
+    async fn add_signing_key(&self, key: &SigningKeyRow) -> Result<bool> {
+        let k = key.clone();
+        self.write(move |c| {
+            Ok(c.execute(
+                "INSERT INTO signing_keys (key_id, public_key, not_before_ms, not_after_ms, added_ms, added_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key_id) DO NOTHING",
+                params![k.key_id, k.public_key, k.not_before_ms, k.not_after_ms, k.added_ms, k.added_by],
+            )? == 1)
+        })
+        .await
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<SigningKeyRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT key_id, public_key, not_before_ms, not_after_ms, added_ms, added_by, retired_ms FROM signing_keys
+                 ORDER BY added_ms, key_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(SigningKeyRow {
+                        key_id: r.get(0)?,
+                        public_key: r.get(1)?,
+                        not_before_ms: r.get(2)?,
+                        not_after_ms: r.get(3)?,
+                        added_ms: r.get(4)?,
+                        added_by: r.get(5)?,
+                        retired_ms: r.get(6)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn retire_signing_key(&self, key_id: &str, now_ms: i64) -> Result<bool> {
+        let id = key_id.to_string();
+        self.write(move |c| {
+            Ok(c.execute("UPDATE signing_keys SET retired_ms = ?2 WHERE key_id = ?1 AND retired_ms IS NULL", params![id, now_ms])? == 1)
+        })
+        .await
+    }
+
+    async fn rate_take(&self, name: &str, per_s: f64, burst: f64, now_ms: i64) -> Result<std::result::Result<(), u64>> {
+        let n = name.to_string();
+        self.write(move |c| {
+            let (tokens, ok): (f64, bool) = c
+                .prepare_cached(crate::ratelimit::TAKE_SQLITE)?
+                .query_row(params![n, per_s / 1000.0, burst, now_ms], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
+            Ok(crate::ratelimit::verdict(tokens, ok, per_s))
+        })
+        .await
+    }
+
+    async fn rate_prune(&self, before_ms: i64) -> Result<u64> {
+        self.write(move |c| Ok(c.execute("DELETE FROM rate_buckets WHERE updated_ms < ?1", [before_ms])? as u64)).await
     }
 }
 
