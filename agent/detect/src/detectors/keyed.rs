@@ -135,7 +135,10 @@ impl Detector for KeyedRule {
             if hit.end < last_end || secret && word_continues(doc, hit.end) {
                 continue;
             }
-            let found = super::values_after(doc, hit.end, self.spec.window, &self.value).or_else(|| {
+            // A context word that takes its operator with it (`key=`, `key:`) leaves it to the value
+            // pattern, which expects one.
+            let from = if matches!(doc.byte_before(hit.end), Some(b'=' | b':')) { hit.end - 1 } else { hit.end };
+            let found = super::values_after(doc, from, self.spec.window, &self.value).or_else(|| {
                 if secret {
                     value_on_next_line(doc, hit.end)
                 } else {

@@ -797,6 +797,16 @@ fn check_password(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if code::is_code(v, quoted) || code::masked_or_encrypted(v) || code::published_example(v) || !quoted && v.starts_with('_') {
         return None;
     }
+    // A type in an annotation (`credentials: Credentials | null`); an unquoted word of letters
+    // alone is prose or a name (`before pass P`, `Executions`), not a password; nor is a path of
+    // lower-case words (`"kadmin/passwd", "kadmin/server"`).
+    let after = doc.text.get(c.end..doc.line_end(c.end)).unwrap_or("");
+    if !quoted && (code::type_annotation(v, after) || v.bytes().all(|b| b.is_ascii_alphabetic())) {
+        return None;
+    }
+    if v.contains('/') && v.bytes().all(|b| b.is_ascii_lowercase() || matches!(b, b'/' | b'_' | b'-' | b'.')) {
+        return None;
+    }
     if looks_like_call(v)
         || v.contains("::")
         || v.starts_with("self.")
@@ -895,7 +905,14 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     });
     let expression =
         !quoted && (v.contains(['(', ')', '!']) || inner_eq || v.starts_with('_') || v.starts_with("/[") || v.starts_with("/^"));
-    if expression || code::is_code(v, quoted) || code::identifier_words(v) || code::masked_or_encrypted(v) || code::published_example(v) {
+    let after = doc.text.get(c.end..doc.line_end(c.end)).unwrap_or("");
+    if expression
+        || code::is_code(v, quoted)
+        || code::identifier_words(v)
+        || code::masked_or_encrypted(v)
+        || code::published_example(v)
+        || !quoted && code::type_annotation(v, after)
+    {
         return None;
     }
     if v.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '-' || ch == '.') {
@@ -1013,6 +1030,11 @@ pub static KEYED: &[KeyedSpec] = &[
             "5. Your branch may be merged once all configured checks pass, including:",
             "export interface Login { password: string; }",
             "DB_PASSWORD_FILE=/run/secrets/db_password",
+            "authenticate(credentials: Credentials | null): Promise<void>;",
+            "SEC_ERROR_INVALID_PASSWORD = (SEC_ERROR_BASE + 101),",
+            "/// Return true if -debug-pass=Executions",
+            "\"kadmin/dbutil\", \"kadmin/passwd\", \"kadmin/server\"",
+            "warnings.warn(msg, FutureWarning, stacklevel=3)",
         ],
     },
     KeyedSpec {
@@ -1086,6 +1108,10 @@ pub static KEYED: &[KeyedSpec] = &[
             "<secret>{AQAAABAAAAAQ}</secret>",
             "the token - 'see below'",
             "auth_token: \"Bearer ${TOKEN}\"",
+            "fn from(key: PrivatePkcs1KeyDer<'a>) -> Self {",
+            "def pack(self, token_offset: str, cumulative_sequence_length: str) -> None:",
+            "self._insert_node([padding_input, token_offset], [last_layernorm_node.output[0]])",
+            "user\\-defined\\-key: user\\-defined\\-value",
         ],
     },
     KeyedSpec {

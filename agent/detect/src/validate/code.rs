@@ -97,7 +97,35 @@ pub fn is_code(v: &str, quoted: bool) -> bool {
     if quoted {
         return false;
     }
+    // Unquoted: a bracketed expression (`(SEC_ERROR_BASE + 56)`, `[a, b]`), a key of its own
+    // (`cumulative_sequence_length: str`), a keyword argument (`stacklevel=3`), groff escapes
+    // (`user\-defined\-value`, a line ending `\e`).
+    if v.starts_with(['(', '[', '{']) || v.ends_with(':') || v.contains("\\-") || v.ends_with("\\e") || keyword_argument(v) {
+        return true;
+    }
     dotted_path(v) || identifier_words(v) || constant_name(v)
+}
+
+/// `name=value` where the name is a lower-case identifier: an assignment or keyword argument.
+fn keyword_argument(v: &str) -> bool {
+    match v.find('=') {
+        Some(i) if i >= 4 => {
+            let name = &v.as_bytes()[..i];
+            name.iter().all(|&b| b.is_ascii_lowercase() || b == b'_')
+        }
+        _ => false,
+    }
+}
+
+/// A type in an annotation rather than a value: an unquoted capitalised identifier followed by
+/// generics, a union or an array (`key: PrivatePkcs1KeyDer<'a>`, `credentials: Credentials | null`).
+pub fn type_annotation(v: &str, after: &str) -> bool {
+    let b = v.as_bytes();
+    if b.is_empty() || !b[0].is_ascii_uppercase() || !b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_') {
+        return false;
+    }
+    let after = after.trim_start_matches(' ');
+    after.starts_with(['<', '|', '>', '&']) && !after.starts_with("</") || after.starts_with("[]") || after.starts_with('?')
 }
 
 /// Values that are not the secret itself: masked (`****`, `•••`, `xoxp-…-####`), encrypted
