@@ -3,9 +3,9 @@
 
 /**
  * The protocol version the schema describes (Promptwall native-messaging messages (protocol
- * version 2)).
+ * version 3)).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Protocol version of the envelope (`v`). Requests may carry any version from 1 to the agent's;
@@ -86,6 +86,26 @@ export interface UserDecisionRequest {
   justification?: string | null;
 }
 
+/**
+ * Protocol 3: "Not sensitive?" on a warn or redact verdict whose `reportable` is true. The agent
+ * records a `false_alarm_report` event from the findings it still holds for that decision (types,
+ * detectors, keyed hashes of the values; never values) and the reason; answered with
+ * `false_alarm_ok`, or `invalid_request` for an unknown or already reported event id or when the
+ * policy takes no reports.
+ */
+export interface ReportFalseAlarmRequest {
+  v: ProtocolVersion;
+  id: RequestId;
+  type: 'report_false_alarm';
+  /** The reported verdict's `event_id`. */
+  event_id: string;
+  /**
+   * The employee's optional reason; at most 500 characters are kept, and values the detectors find
+   * in it are replaced by their type.
+   */
+  reason?: string | null;
+}
+
 /** Asks for the agent's status; answered with `status`. */
 export interface StatusRequest {
   v: ProtocolVersion;
@@ -131,7 +151,7 @@ export interface InspectFileRequest {
 }
 
 /** A request from the extension (or from the host to the daemon). */
-export type Request = HelloRequest | InspectRequest | UserDecisionRequest | StatusRequest | UninspectableRequest | InspectFileRequest;
+export type Request = HelloRequest | InspectRequest | UserDecisionRequest | StatusRequest | UninspectableRequest | InspectFileRequest | ReportFalseAlarmRequest;
 
 /**
  * The answer to `hello`. `ai_sites`, `max_request_bytes` and `uninspectable` are sent by every
@@ -240,6 +260,11 @@ export interface Verdict {
   policy_version: number;
   decided_by: DecidedBy;
   /**
+   * Protocol 3: the employee may report this decision as a false alarm (`report_false_alarm`): a
+   * warn or redact under a policy with `false_alarm_reports.enabled`. Absent when false.
+   */
+  reportable?: boolean;
+  /**
    * Only for a `redact` with `pseudonym`-style values (policy `redaction`): which placeholder in
    * `redacted_text` stands for which value of the inspected text, so the extension can put the
    * values back in the display of the AI's answer (in memory, per tab and conversation). Absent
@@ -263,6 +288,18 @@ export interface Ack {
   v: ProtocolVersion;
   id: ReplyId;
   type: 'ack';
+}
+
+/**
+ * Protocol 3: the answer to `report_false_alarm`. `let_through`: the policy
+ * (`false_alarm_reports.let_through`) lets the reported warning's paste through now, and the
+ * report counts as the warning's decision; otherwise the verdict stands.
+ */
+export interface FalseAlarmOk {
+  v: ProtocolVersion;
+  id: ReplyId;
+  type: 'false_alarm_ok';
+  let_through: boolean;
 }
 
 /** The answer to `status`. */
@@ -293,4 +330,4 @@ export interface ErrorResponse {
 }
 
 /** A reply from the agent. */
-export type Response = HelloOk | Verdict | VerdictPart | Ack | StatusResponse | ErrorResponse;
+export type Response = HelloOk | Verdict | VerdictPart | Ack | FalseAlarmOk | StatusResponse | ErrorResponse;

@@ -28,6 +28,8 @@ export type ToWorker =
   | { kind: 'inspect_file'; trigger: Trigger; url: string; /** the file's bytes, base64 */ data: string; size: number; name?: string | undefined; conversation_id?: string; trusted?: boolean }
   | { kind: 'failmode' }
   | { kind: 'decision'; event_id: string; choice: Choice; justification?: string | undefined; action: Action; host: string; trigger: Trigger }
+  /** "Not sensitive?" on a reportable warn/redact verdict: the agent records a false-alarm report. */
+  | { kind: 'report'; event_id: string; reason?: string; action: Action; host: string; trigger: Trigger }
   | { kind: 'recent' }
   | { kind: 'status' }
   | { kind: 'reconnect' };
@@ -47,6 +49,8 @@ export interface RecentDecision {
   message?: string;
   link?: string | null;
   policy?: string;
+  /** The user reported this decision as a false alarm ("Not sensitive?"). */
+  reported?: boolean;
   /** The agent's event id, so the user's choice joins its decision. */
   event_id?: string;
 }

@@ -214,7 +214,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/stats", get(stats))
         // issue 19: trusted signing keys managed through the API.
         .route("/admin/keys", get(crate::keys::list_keys).post(crate::keys::add_key))
-        .route("/admin/keys/{id}/retire", post(crate::keys::retire_key));
+        .route("/admin/keys/{id}/retire", post(crate::keys::retire_key))
+        // issue 18: the false-alarm review queue and its exceptions.
+        .merge(crate::reports::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)

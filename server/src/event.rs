@@ -37,11 +37,14 @@ pub const EVENT_FIELDS: &[&str] = &[
     "justification",
     "fingerprints",
     "categories",
+    "false_alarm",
+    "exceptions_applied",
 ];
 
 /// The enumerations are the agent's own (`promptwall-protocol`), so the two cannot drift apart.
 pub use promptwall_protocol::event::{Action, EventTrigger as Trigger};
 pub use promptwall_protocol::messages::Choice;
+pub use promptwall_protocol::{FalseAlarm, ReportedFinding};
 
 /// One event as a device uploads it (format 1). Field for field the agent's
 /// `promptwall_protocol::Event` (a test checks that every such event passes through unchanged),
@@ -71,6 +74,11 @@ pub struct UploadedEvent {
     pub fingerprints: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
+    /// A false-alarm report (trigger `false_alarm_report`): types, detectors, keyed value hashes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_alarm: Option<FalseAlarm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions_applied: Vec<String>,
 }
 
 /// Why an event was refused. `event_id` is empty when the event had no usable id.
@@ -191,6 +199,8 @@ impl UploadedEvent {
         if let Some(c) = &self.categories {
             check_list("categories", c.iter(), MAX_CATEGORIES, 64)?;
         }
+        check_list("exceptions_applied", self.exceptions_applied.iter(), MAX_LIST, 64)?;
+        crate::reports::check_false_alarm(self.trigger, self.false_alarm.as_mut())?;
         if i64::try_from(self.policy_version).is_err() {
             return Err("`policy_version` is out of range".into());
         }
@@ -300,7 +310,7 @@ mod tests {
             device_id: "dev-1".into(),
             user: "alice".into(),
             site: "chatgpt.com".into(),
-            trigger: Trigger::UserDecision,
+            trigger: Trigger::FalseAlarmReport,
             action: Action::Warn,
             rule_ids: vec!["warn-pii".into()],
             entity_counts: [("EMAIL".to_string(), 2u32)].into_iter().collect(),
@@ -308,6 +318,13 @@ mod tests {
             choice: Some(Choice::ProceedWithJustification),
             justification: Some("ticket 42".into()),
             fingerprints: vec!["a1b2c3".into()],
+            false_alarm: Some(FalseAlarm {
+                reported_event_id: "9e1d".into(),
+                findings: vec![ReportedFinding { type_name: "EMAIL".into(), detector: "pii.email".into(), value_hash: "ab".repeat(32) }],
+                reason: Some("test data".into()),
+                let_through: false,
+            }),
+            exceptions_applied: vec!["fa-1".into()],
         };
         let sent = serde_json::to_value(&agent).unwrap();
         let mut e = check(sent.clone()).unwrap();

@@ -17,6 +17,7 @@ pub mod event;
 pub mod export;
 pub mod forward;
 pub mod http_client;
+pub mod reports;
 // issue 19: API-managed signing keys, shared rate limits, statistics rollups.
 pub mod keys;
 pub mod ratelimit;

@@ -58,7 +58,7 @@ REQUEST = validator(SCHEMA, "Request")
 RESPONSE = validator(STRICT, "Response")
 BY_TYPE = {
     "hello_ok": "HelloOk", "verdict": "Verdict", "verdict_part": "VerdictPart", "ack": "Ack",
-    "status": "StatusResponse", "error": "ErrorResponse",
+    "status": "StatusResponse", "error": "ErrorResponse", "false_alarm_ok": "FalseAlarmOk",
 }
 CODES = {"bad_frame": 1, "frame_too_large": 2, "bad_json": 3, "unsupported_version": 4, "unknown_type": 5,
          "invalid_request": 6, "internal": 7, "agent_unavailable": 8, "result_too_large": 9}
@@ -144,6 +144,13 @@ def main():
         if warn.get("action") == "warn" and warn.get("event_id"):
             h.ask("user_decision", {"v": 2, "id": "d", "type": "user_decision", "event_id": warn["event_id"],
                                     "choice": "proceed_with_justification", "justification": "customer asked"})
+            # Protocol 3: "Not sensitive?" on the warning (the default policy takes reports).
+            if warn.get("reportable") is not True:
+                problems.append("inspect warn: expected `reportable: true` under the default policy")
+            [fa] = h.ask("report_false_alarm", {"v": 3, "id": "fa", "type": "report_false_alarm", "event_id": warn["event_id"],
+                                                "reason": "synthetic test record"})
+            if fa.get("type") != "false_alarm_ok" or fa.get("let_through") is not False:
+                problems.append(f"report_false_alarm: expected false_alarm_ok without let_through, got {fa}")
         else:
             problems.append(f"inspect warn: expected a warn verdict with an event id, got {warn.get('action')}")
         h.ask("user_decision unknown", {"v": 2, "id": "d2", "type": "user_decision", "event_id": "nope", "choice": "cancel"})

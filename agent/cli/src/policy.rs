@@ -65,6 +65,11 @@ pub struct SignArgs {
     /// The bundle is for every group (instead of `--group`).
     #[arg(long, conflicts_with = "groups")]
     pub all_groups: bool,
+    /// Approved false-alarm exceptions to sign in (the file `promptwall-server` exports:
+    /// `GET /api/v1/admin/exceptions?group=G`): merged into `exceptions.findings` by id, the
+    /// expired ones left out. Only what is signed reaches devices.
+    #[arg(long)]
+    pub exceptions: Option<PathBuf>,
     #[arg(long, short)]
     pub out: PathBuf,
 }
@@ -154,7 +159,17 @@ pub fn run(cmd: PolicyCommand) -> Result<ExitCode> {
         }
         PolicyCommand::Sign(a) => {
             load_policy(&a.policy)?;
-            let policy: Value = serde_json::from_str(&std::fs::read_to_string(&a.policy)?)?;
+            let mut policy: Value = serde_json::from_str(&std::fs::read_to_string(&a.policy)?)?;
+            if let Some(file) = &a.exceptions {
+                let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+                let n =
+                    pol::merge_exceptions_file(&mut policy, &text, now() as i64).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                if let Err(problems) = pol::parse_policy(&policy.to_string()) {
+                    let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                    anyhow::bail!("the policy with {} does not validate:\n  {}", file.display(), list.join("\n  "));
+                }
+                println!("{n} finding exception(s) in the policy");
+            }
             let sk = std::fs::read_to_string(&a.key).with_context(|| format!("{}: cannot read key", a.key.display()))?;
             let nb = a.not_before.unwrap_or_else(now);
             let audience = if a.all_groups { vec!["*".to_string()] } else { a.groups.clone() };

@@ -79,7 +79,7 @@ fn conversation_with_verdicts_and_errors() {
     assert_eq!(code, 0, "exits cleanly at end of input: {err}");
     assert_eq!(r.len(), 13, "{r:#?}");
     assert_eq!(r[0]["type"], "hello_ok");
-    assert_eq!(r[0]["protocol"], 2);
+    assert_eq!(r[0]["protocol"], 3);
     assert_eq!(r[0]["max_request_bytes"], 4096, "the host announces its cap");
     assert_eq!(r[0]["uninspectable"], "warn");
     assert_eq!((r[1]["id"].clone(), r[1]["action"].clone()), (json!("key"), json!("block")));

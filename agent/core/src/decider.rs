@@ -15,7 +15,7 @@ use promptwall_protocol::messages::{
     error, parse_request, request_id_from_head, response_json, utf16_offsets, ErrorCode, Pseudonym, Request, Response, UninspectableReason,
     Verdict, WireFinding,
 };
-use promptwall_protocol::{EventTrigger, PROTOCOL_VERSION};
+use promptwall_protocol::{EventTrigger, FalseAlarm, ReportedFinding, PROTOCOL_VERSION};
 use promptwall_store::{Event, EventStore, StoreConfig};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -34,6 +34,8 @@ pub struct Shared {
     pub cell: Arc<PolicyCell>,
     pub store: Option<Arc<Mutex<EventStore>>>,
     recent: Arc<Mutex<HashMap<String, Event>>>,
+    /// Recent warn/redact decisions that may still be reported as false alarms, with their findings.
+    reportable: Arc<Mutex<HashMap<String, Reportable>>>,
     device: String,
     user: String,
     /// The device's group from enrollment: group-scoped rules apply with it.
@@ -60,6 +62,7 @@ impl Shared {
             cell,
             store,
             recent: Arc::new(Mutex::new(HashMap::new())),
+            reportable: Arc::new(Mutex::new(HashMap::new())),
             device,
             user: crate::paths::user(),
             groups: Arc::new(groups),
@@ -81,6 +84,7 @@ impl Shared {
             cell: Arc::new(cell),
             store: store.map(|s| Arc::new(Mutex::new(s))),
             recent: Arc::new(Mutex::new(HashMap::new())),
+            reportable: Arc::new(Mutex::new(HashMap::new())),
             device: device.to_string(),
             user: user.to_string(),
             groups: Arc::new(groups),
@@ -101,6 +105,7 @@ pub struct Decider {
     /// Recent non-allow decisions by event id (shared by the process's connections), so a user
     /// decision can be recorded with them.
     recent: Arc<Mutex<HashMap<String, Event>>>,
+    reportable: Arc<Mutex<HashMap<String, Reportable>>>,
     groups: Arc<Vec<String>>,
     redaction_key: Arc<Vec<u8>>,
     recording: Arc<Mutex<Option<(i64, String)>>>,
@@ -118,6 +123,7 @@ impl Decider {
             device: shared.device.clone(),
             user: shared.user.clone(),
             recent: shared.recent.clone(),
+            reportable: shared.reportable.clone(),
             groups: shared.groups.clone(),
             redaction_key: shared.redaction_key.clone(),
             recording: shared.recording.clone(),
@@ -158,6 +164,29 @@ impl Decider {
     }
 }
 
+/// A decision the employee may still report as a false alarm: its event and what it found (types,
+/// detectors, keyed value hashes; never values). Kept in memory only, like `recent`: a decision
+/// made before a restart of the deciding process can no longer be reported.
+#[derive(Debug, Clone)]
+struct Reportable {
+    event: Event,
+    findings: Vec<ReportedFinding>,
+}
+
+/// The employee's reason as recorded: control characters removed, at most
+/// [`promptwall_protocol::event::MAX_REPORT_REASON`] characters, and anything in it the structured
+/// detectors find replaced by its type tag (someone may well type the value they report).
+fn clean_reason(reason: Option<String>, engine: &promptwall_detect::Engine) -> Option<String> {
+    let r: String =
+        reason?.chars().map(|c| if c.is_control() { ' ' } else { c }).take(promptwall_protocol::event::MAX_REPORT_REASON).collect();
+    let r = r.trim();
+    if r.is_empty() {
+        return None;
+    }
+    let scan = engine.scan_structured(r);
+    Some(promptwall_detect::redact::redact(r, &scan.findings, promptwall_detect::RedactStyle::Tag, &[]))
+}
+
 /// The store's record that a warning was answered (a decision per warning, whichever process).
 fn decided_key(event_id: &str) -> String {
     format!("decided:{event_id}")
@@ -185,9 +214,17 @@ impl Decider {
             Request::Hello { .. } => vec![Response::HelloOk {
                 protocol: PROTOCOL_VERSION,
                 agent_version: env!("CARGO_PKG_VERSION").to_string(),
-                capabilities: ["inspect", "user_decision", "status", "chunked_results", "uninspectable", "inspect_file"]
-                    .map(String::from)
-                    .to_vec(),
+                capabilities: [
+                    "inspect",
+                    "user_decision",
+                    "status",
+                    "chunked_results",
+                    "uninspectable",
+                    "inspect_file",
+                    "report_false_alarm",
+                ]
+                .map(String::from)
+                .to_vec(),
                 policy_name: current.policy.policy.name.clone(),
                 policy_version: current.version,
                 fail_mode: format!("{:?}", current.policy.policy.fail_mode).to_lowercase(),
@@ -217,6 +254,7 @@ impl Decider {
                 }
                 Err(why) => vec![error(ErrorCode::InvalidRequest, why)],
             },
+            Request::ReportFalseAlarm { event_id, reason } => self.report_false_alarm(&current, &event_id, reason),
             Request::Uninspectable { url, trigger, reason, size, name: _, conversation_id: _ } => {
                 self.uninspectable(&current, &url, trigger.into(), reason, size)
             }
@@ -281,7 +319,8 @@ impl Decider {
         action: Action,
         rule_ids: Vec<String>,
         counts: std::collections::BTreeMap<String, u32>,
-    ) {
+        exceptions_applied: Vec<String>,
+    ) -> Event {
         let e = Event {
             format: promptwall_store::EVENT_FORMAT,
             event_id: id.to_string(),
@@ -297,14 +336,50 @@ impl Decider {
             choice: None,
             justification: None,
             fingerprints: Vec::new(),
+            false_alarm: None,
+            exceptions_applied,
         };
         self.record(&e);
-        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        if recent.len() >= RECENT {
-            // Older decisions are still found in the store while they wait for upload.
-            recent.clear();
+        if action != Action::Allow {
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            if recent.len() >= RECENT {
+                // Older decisions are still found in the store while they wait for upload.
+                recent.clear();
+            }
+            recent.insert(id.to_string(), e.clone());
         }
-        recent.insert(id.to_string(), e);
+        e
+    }
+
+    /// "Not sensitive?": records a report event for a recent warn/redact decision of this process
+    /// (its findings' types, detectors and keyed value hashes, and the cleaned reason), once per
+    /// decision. Under `false_alarm_reports.let_through` a reported warning is let through (and
+    /// counts as its user decision); otherwise the verdict stands.
+    fn report_false_alarm(&mut self, current: &Loaded, event_id: &str, reason: Option<String>) -> Vec<Response> {
+        let settings = current.policy.policy.false_alarm_reports;
+        if !settings.enabled {
+            return vec![error(ErrorCode::InvalidRequest, "the policy does not take false-alarm reports")];
+        }
+        let Some(r) = self.reportable.lock().unwrap_or_else(|p| p.into_inner()).remove(event_id) else {
+            return vec![error(ErrorCode::InvalidRequest, "unknown event_id (not a recent warn or redact decision, or already reported)")];
+        };
+        let let_through = settings.let_through && r.event.action == Action::Warn && self.take_warning(event_id).is_ok();
+        let mut e = r.event;
+        e.event_id = self::event_id();
+        e.time_ms = now_ms();
+        e.trigger = EventTrigger::FalseAlarmReport;
+        e.choice = let_through.then_some(promptwall_protocol::messages::Choice::Proceed);
+        e.justification = None;
+        e.exceptions_applied = Vec::new();
+        e.false_alarm = Some(FalseAlarm {
+            reported_event_id: event_id.to_string(),
+            findings: r.findings,
+            reason: clean_reason(reason, &current.engine),
+            let_through,
+        });
+        self.record(&e);
+        tracing::info!(event_id = %e.event_id, reported = %event_id, let_through, "false-alarm report recorded");
+        vec![Response::FalseAlarmOk { let_through }]
     }
 
     /// Content the extension could not send for inspection: the policy's `uninspectable` action
@@ -337,7 +412,7 @@ impl Decider {
         let rule = format!("uninspectable:{}", reason.as_str());
         let event_id = (action != Action::Allow).then(event_id);
         if let Some(id) = &event_id {
-            self.record_decision(current, id, &host, trigger, action, vec![rule.clone()], Default::default());
+            self.record_decision(current, id, &host, trigger, action, vec![rule.clone()], Default::default(), Vec::new());
         }
         vec![Response::Verdict(Verdict {
             action,
@@ -359,6 +434,7 @@ impl Decider {
             policy_version: current.version,
             decided_by: self.decided_by.into(),
             pseudonyms: None,
+            reportable: false,
         })]
     }
 
@@ -397,19 +473,27 @@ impl Decider {
     ) -> Vec<Response> {
         let host = host_of(url);
         let ctx = pol::Context { host: &host, user: &self.user, groups: &self.groups };
+        // Findings covered by an approved false-alarm exception of the signed policy are dropped
+        // before the policy sees them; the event names the exceptions that did so.
+        let now_s = now_ms() / 1000;
+        let key = self.redaction_key.clone();
+        let except = |scan: promptwall_detect::ScanResult| pol::apply_exceptions(&current.policy, text, &scan, &key, &ctx, now_s);
         // Before this process has loaded its models (a native host deciding alone), a paste that
         // the structured detectors already block is decided without them: no model load for it.
-        let scan = if crate::models::ready() {
-            current.engine.scan(text)
+        let (scan, excepted) = if crate::models::ready() {
+            except(current.engine.scan(text))
         } else {
-            let first = current.engine.scan_structured(text);
-            if evaluate(&current.policy, text, &first, &ctx).action == Action::Block {
+            let first = except(current.engine.scan_structured(text));
+            if evaluate(&current.policy, text, &first.0, &ctx).action == Action::Block {
                 first
             } else {
-                current.engine.scan(text)
+                except(current.engine.scan(text))
             }
         };
         let mut d = evaluate(&current.policy, text, &scan, &ctx);
+        for id in &excepted {
+            d.reasons.push(format!("exception_applied: {id}"));
+        }
         if file && d.action == Action::Redact {
             d.action = Action::Block;
             d.override_allowed = false;
@@ -470,13 +554,39 @@ impl Decider {
             policy_version: current.version,
             decided_by: self.decided_by.into(),
             pseudonyms,
+            reportable: false,
         };
-        if let Some(id) = &verdict.event_id {
+        // An allow that an exception made is recorded too, so the console can see why it passed.
+        let record_id = verdict.event_id.clone().or_else(|| (!excepted.is_empty()).then(event_id));
+        if let Some(id) = &record_id {
             let mut counts = std::collections::BTreeMap::new();
             for f in &scan.findings {
                 *counts.entry(f.rule_id.clone().unwrap_or_else(|| f.entity.as_str().to_string())).or_insert(0u32) += 1;
             }
-            self.record_decision(current, id, &host, trigger, verdict.action, d.rule_ids.clone(), counts);
+            let e = self.record_decision(current, id, &host, trigger, verdict.action, d.rule_ids.clone(), counts, excepted);
+            if matches!(verdict.action, Action::Warn | Action::Redact) && current.policy.policy.false_alarm_reports.enabled {
+                // A redaction reports the values it replaced; a warning every finding.
+                let redacted = |f: &promptwall_detect::Finding| {
+                    verdict.action == Action::Warn || d.redactions.iter().any(|r| r.start == f.start && r.end == f.end)
+                };
+                let findings = scan
+                    .findings
+                    .iter()
+                    .filter(|f| redacted(f))
+                    .take(promptwall_protocol::event::MAX_REPORTED_FINDINGS)
+                    .map(|f| ReportedFinding {
+                        type_name: f.entity.as_str().to_string(),
+                        detector: pol::detector_id(f).to_string(),
+                        value_hash: pol::false_alarm_hash(&self.redaction_key, text.get(f.start..f.end).unwrap_or("")),
+                    })
+                    .collect();
+                let mut map = self.reportable.lock().unwrap_or_else(|p| p.into_inner());
+                if map.len() >= RECENT {
+                    map.clear();
+                }
+                map.insert(id.clone(), Reportable { event: e, findings });
+                verdict.reportable = true;
+            }
         }
         // Over the browser's limit: send the redacted text in parts first, never truncated.
         let size = serde_json::to_string(&verdict).map(|s| s.len()).unwrap_or(usize::MAX);
@@ -768,6 +878,84 @@ mod tests {
         let expected =
             promptwall_detect::redact::replacement("4539 1488 0343 6467", "CREDIT_CARD", promptwall_detect::RedactStyle::Hash, &[9; 32]);
         assert_eq!(v.redacted_text.as_deref(), Some(format!("card {expected}").as_str()));
+    }
+
+    fn queued(d: &Decider) -> Vec<Event> {
+        d.store.as_ref().unwrap().lock().unwrap().pending(100).unwrap()
+    }
+
+    #[test]
+    fn a_false_alarm_report_carries_keyed_hashes_and_a_scrubbed_reason_never_values() {
+        let mut d = decider("report", |_| {}, "alice", &[]);
+        let warn = inspect(&mut d, EMAILS);
+        assert!(warn.reportable && warn.action == Action::Warn);
+        let id = warn.event_id.clone().unwrap();
+        let report = |d: &mut Decider, reason: &str| {
+            d.handle(Request::ReportFalseAlarm { event_id: id.clone(), reason: Some(reason.into()) }).remove(0)
+        };
+        let r = report(&mut d, "test data\u{0} from alice.lindgren@northwind.io's sandbox");
+        assert_eq!(r, Response::FalseAlarmOk { let_through: false });
+        assert!(matches!(report(&mut d, "again"), Response::Error { code: ErrorCode::InvalidRequest, .. }), "once per decision");
+        let events = queued(&d);
+        let e = events.iter().find(|e| e.trigger == EventTrigger::FalseAlarmReport).expect("a report event");
+        let fa = e.false_alarm.as_ref().unwrap();
+        assert_eq!(fa.reported_event_id, id);
+        assert_eq!(fa.findings.len(), 2);
+        assert_eq!(fa.findings[0].type_name, "EMAIL");
+        assert_eq!(fa.findings[0].value_hash, pol::false_alarm_hash(&[9; 32], "alice.lindgren@northwind.io"));
+        assert_eq!(fa.reason.as_deref(), Some("test data  from [EMAIL]'s sandbox"));
+        let json = serde_json::to_string(&events).unwrap();
+        assert!(!json.contains("northwind.io"), "no value in any event: {json}");
+        // The verdict stands: the warning still takes its user decision.
+        let ok = d.handle(Request::UserDecision { event_id: id, choice: Choice::Cancel, justification: None });
+        assert!(matches!(ok[0], Response::Ack {}));
+        // A block is not reportable; neither is anything when the policy turns reports off.
+        assert!(!inspect(&mut d, "key AKIAT4SYWB5WKH7DNSIP").reportable);
+        let mut off = decider("report-off", |p| p["false_alarm_reports"] = serde_json::json!({"enabled": false}), "alice", &[]);
+        let v = inspect(&mut off, EMAILS);
+        assert!(!v.reportable);
+        let r = off.handle(Request::ReportFalseAlarm { event_id: v.event_id.unwrap(), reason: None });
+        assert!(matches!(r[0], Response::Error { .. }));
+    }
+
+    #[test]
+    fn let_through_answers_the_warning() {
+        let mut d = decider("let-through", |p| p["false_alarm_reports"] = serde_json::json!({"let_through": true}), "alice", &[]);
+        let id = inspect(&mut d, EMAILS).event_id.unwrap();
+        let r = d.handle(Request::ReportFalseAlarm { event_id: id.clone(), reason: None });
+        assert_eq!(r[0], Response::FalseAlarmOk { let_through: true });
+        let again = d.handle(Request::UserDecision { event_id: id, choice: Choice::Proceed, justification: None });
+        assert!(matches!(again[0], Response::Error { .. }), "the report was the warning's decision");
+        let e = queued(&d).into_iter().find(|e| e.trigger == EventTrigger::FalseAlarmReport).unwrap();
+        assert_eq!(e.choice, Some(Choice::Proceed));
+    }
+
+    #[test]
+    fn exceptions_drop_their_findings_and_the_event_says_which() {
+        let hash = pol::false_alarm_hash(&[9; 32], "alice.lindgren@northwind.io");
+        let other = pol::false_alarm_hash(&[9; 32], "bruno.keller@northwind.io");
+        let both = move |p: &mut Value| {
+            p["rules"][2]["match"]["min_count"] = 1.into();
+            p["exceptions"] = serde_json::json!({"findings": [
+                {"id": "fa-1", "detector": "pii.email", "value_hash": hash},
+                {"id": "fa-2", "detector": "pii.email", "value_hash": other, "groups": ["support"]},
+            ]})
+        };
+        // Only one of the two addresses is excepted for a device outside `support`: still a warning.
+        let mut d = decider("exc-one", both.clone(), "alice", &["eng"]);
+        let v = inspect(&mut d, EMAILS);
+        assert_eq!(v.action, Action::Warn);
+        assert_eq!(v.findings.len(), 1);
+        assert!(v.reasons.contains(&"exception_applied: fa-1".to_string()));
+        // In `support` both are: the paste passes, and an event records why.
+        let mut d = decider("exc-both", both, "alice", &["support"]);
+        let v = inspect(&mut d, EMAILS);
+        assert_eq!((v.action, v.event_id.is_none()), (Action::Allow, true));
+        let e = queued(&d).pop().expect("an event for the excepted allow");
+        assert_eq!((e.action, e.exceptions_applied.clone()), (Action::Allow, vec!["fa-1".to_string(), "fa-2".to_string()]));
+        // Expired: flagged again.
+        let expired = |p: &mut Value| p["exceptions"] = serde_json::json!({"findings": [{"id": "fa-old", "detector": "pii.email", "pattern": ".*@northwind\\.io", "expires": 1_000_000_000}]});
+        assert_eq!(inspect(&mut decider("exc-exp", expired, "alice", &[]), EMAILS).action, Action::Warn);
     }
 
     #[test]

@@ -50,6 +50,29 @@ pub struct Policy {
     pub uninspectable: UninspectableAction,
     #[serde(default)]
     pub exceptions: Exceptions,
+    /// "Not sensitive?" reports from employees (docs/policy.md, "False alarms").
+    #[serde(default)]
+    pub false_alarm_reports: FalseAlarmReports,
+}
+
+/// Whether employees may report a warning or redaction as a false alarm, and whether a report lets
+/// a warned paste through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FalseAlarmReports {
+    /// The notices offer "Not sensitive?" (default on).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// A report on a warning lets the paste through (default off: reported, the verdict stands).
+    /// Never for a block; a redaction stays a redaction.
+    #[serde(default)]
+    pub let_through: bool,
+}
+
+impl Default for FalseAlarmReports {
+    fn default() -> Self {
+        FalseAlarmReports { enabled: true, let_through: false }
+    }
 }
 
 /// The policy's answer to content that cannot be inspected.
@@ -248,6 +271,40 @@ pub struct Exceptions {
     /// Host patterns where everything is allowed.
     #[serde(default)]
     pub sites: Vec<String>,
+    /// Findings not to flag: approved false-alarm reports (`promptwall policy sign --exceptions`).
+    #[serde(default)]
+    pub findings: Vec<FindingException>,
+}
+
+/// One approved false alarm: findings of `detector` are dropped when their value's keyed hash is
+/// `value_hash`, or their value matches `pattern` (whole value), or — with neither — on the
+/// exception's `sites`; only within its scope (`sites`, `groups`, `users`: empty means all) and
+/// before `expires`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingException {
+    /// Stable id, named in the events of the decisions it changes (`exceptions_applied`).
+    pub id: String,
+    /// The detector id (`pii.email`) or a custom detector's id.
+    pub detector: String,
+    /// HMAC-SHA256 of the value under the tenant key (64 lowercase hex; `false_alarm_hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_hash: Option<String>,
+    /// A regular expression the whole value must match (Rust `regex` syntax, at most 512 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+    /// Unix seconds after which devices ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<i64>,
+    /// Why it was approved (shown to admins; never a value).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// One problem in a policy, with the JSON path it belongs to (`rules[2].match.types[0]`).
@@ -279,6 +336,8 @@ pub struct CompiledPolicy {
     pub policy: Policy,
     pub rules: Vec<CompiledRule>,
     pub ai_sites: Vec<String>,
+    /// `exceptions.findings` with their patterns compiled, in policy order.
+    pub finding_exceptions: Vec<crate::exceptions::CompiledException>,
 }
 
 /// Well-known AI chat sites, on by default (`sites.builtin`).
@@ -315,7 +374,7 @@ fn family_from(name: &str) -> Option<Family> {
     })
 }
 
-fn valid_host_pattern(p: &str) -> bool {
+pub(crate) fn valid_host_pattern(p: &str) -> bool {
     p == "*" || {
         let host = p.strip_prefix("*.").unwrap_or(p);
         !host.is_empty() && host.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
@@ -400,6 +459,7 @@ impl Policy {
                 p(format!("exceptions.sites[{i}]"), "must be a host, `*.domain` or `*`");
             }
         }
+        crate::exceptions::validate(&self.exceptions.findings, &mut p);
         let custom_ids: HashSet<&str> = self.custom_detectors.iter().map(|c| c.id()).collect();
         for (i, c) in self.custom_detectors.iter().enumerate() {
             if let Err(errs) = c.compile() {
@@ -493,7 +553,8 @@ impl Policy {
         for a in &self.sites.adapters {
             ai_sites.extend(a.hosts.iter().filter(|h| !ai_sites.contains(h)).cloned().collect::<Vec<_>>());
         }
-        Ok(CompiledPolicy { policy: self, rules, ai_sites })
+        let finding_exceptions = crate::exceptions::compile(&self.exceptions.findings);
+        Ok(CompiledPolicy { policy: self, rules, ai_sites, finding_exceptions })
     }
 }
 

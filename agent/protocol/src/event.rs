@@ -46,6 +46,8 @@ pub enum EventTrigger {
     Submit,
     File,
     UserDecision,
+    /// The employee said a warning or redaction was a false alarm ("Not sensitive?").
+    FalseAlarmReport,
 }
 
 impl EventTrigger {
@@ -56,6 +58,7 @@ impl EventTrigger {
             EventTrigger::Submit => "submit",
             EventTrigger::File => "file",
             EventTrigger::UserDecision => "user_decision",
+            EventTrigger::FalseAlarmReport => "false_alarm_report",
         }
     }
 }
@@ -125,4 +128,45 @@ pub struct Event {
     /// Keyed fingerprints of matched values, only when the policy asks for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fingerprints: Vec<String>,
+    /// For a `false_alarm_report`: what the employee reported (never a value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_alarm: Option<FalseAlarm>,
+    /// Ids of the signed policy's finding exceptions (`exceptions.findings`) that dropped findings
+    /// of this decision: why a paste that was flagged before now passes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions_applied: Vec<String>,
+}
+
+/// Most findings one false-alarm report carries, and the longest reason (characters).
+pub const MAX_REPORTED_FINDINGS: usize = 64;
+pub const MAX_REPORT_REASON: usize = 500;
+
+/// A false-alarm report: the decision it is about, the findings that decision had (type,
+/// detector, keyed hash of the value) and the employee's optional reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FalseAlarm {
+    /// The `event_id` of the reported warn/redact decision.
+    pub reported_event_id: String,
+    pub findings: Vec<ReportedFinding>,
+    /// The employee's words, at most [`MAX_REPORT_REASON`] characters, control characters removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Whether the policy let the paste through on this report (`false_alarm_reports.let_through`).
+    #[serde(default)]
+    pub let_through: bool,
+}
+
+/// One finding of a reported decision. `value_hash` is HMAC-SHA256 under the tenant's redaction
+/// key (64 lowercase hex, see `promptwall_policy::false_alarm_hash`): the same value gives the
+/// same hash on every enrolled device, and nobody without the key can test guesses against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedFinding {
+    /// Entity type (`EMAIL`), or `CUSTOM`.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// The detector (`pii.email`) or, for a policy's custom detector, its id.
+    pub detector: String,
+    pub value_hash: String,
 }

@@ -18,6 +18,6 @@ pub mod event;
 pub mod framing;
 pub mod messages;
 
-pub use event::{Action, Event, EventTrigger, EVENT_FORMAT};
+pub use event::{Action, Event, EventTrigger, FalseAlarm, ReportedFinding, EVENT_FORMAT};
 pub use framing::{read_frame, write_frame, write_frame_max, FrameError, DEFAULT_MAX_INBOUND, MAX_OUTBOUND};
 pub use messages::{ErrorCode, Request, Response, PROTOCOL_VERSION};

@@ -8,7 +8,8 @@ use serde_json::Value;
 /// The protocol version this agent speaks. The extension switches features on by it.
 /// 2: `uninspectable` requests; `hello_ok` carries `max_request_bytes` and `uninspectable`; every
 /// error echoes the request id, an oversized frame's included.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: `report_false_alarm` requests ("Not sensitive?"), answered by `false_alarm_ok`.
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Error codes: append-only; a number is never reused or renumbered (pinned by a test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +127,16 @@ pub enum Request {
         #[serde(default)]
         conversation_id: Option<String>,
     },
+    /// (v3) The employee says a warn or redact decision was a false alarm. The agent still holds
+    /// that decision's findings and records a report event (types, detectors, keyed hashes of the
+    /// values, the reason); the policy says whether the paste may then go through.
+    ReportFalseAlarm {
+        /// The verdict's `event_id`.
+        event_id: String,
+        /// Optional, at most 500 characters are kept.
+        #[serde(default)]
+        reason: Option<String>,
+    },
 }
 
 /// A finding as the page needs it: byte offsets for the agent, UTF-16 offsets for JavaScript.
@@ -169,6 +180,10 @@ pub struct Verdict {
     /// the extension sent; they are never recorded or logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pseudonyms: Option<Vec<Pseudonym>>,
+    /// (v3) The employee may report this decision as a false alarm (`report_false_alarm` with
+    /// its `event_id`): a warn or redact under a policy with `false_alarm_reports.enabled`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reportable: bool,
 }
 
 /// One placeholder of a pseudonym redaction and the value it stands for.
@@ -242,6 +257,11 @@ pub enum Response {
         data: String,
     },
     Ack {},
+    /// (v3) The answer to `report_false_alarm`: the report was recorded; `let_through` says
+    /// whether the policy lets the reported paste go through now (a warning only; never a block).
+    FalseAlarmOk {
+        let_through: bool,
+    },
     Status {
         agent_version: String,
         policy_name: String,
@@ -284,7 +304,7 @@ pub fn parse_request(json: &str) -> Result<Envelope, (Value, ErrorCode, String)>
             format!("protocol version {v} is not supported; this agent speaks 1..={PROTOCOL_VERSION}"),
         ));
     }
-    let known = ["hello", "inspect", "user_decision", "status", "uninspectable", "inspect_file"];
+    let known = ["hello", "inspect", "user_decision", "status", "uninspectable", "inspect_file", "report_false_alarm"];
     match value.get("type").and_then(Value::as_str) {
         Some(t) if known.contains(&t) => {}
         Some(_) => return Err((id, ErrorCode::UnknownType, "unknown message type".to_string())),
@@ -396,7 +416,10 @@ mod tests {
         let e = |s: &str| parse_request(s).unwrap_err().1;
         assert_eq!(e("{"), ErrorCode::BadJson);
         assert_eq!(e(r#"{"id":1,"type":"status"}"#), ErrorCode::InvalidRequest);
-        assert_eq!(e(r#"{"v":3,"id":1,"type":"status"}"#), ErrorCode::UnsupportedVersion);
+        assert_eq!(e(r#"{"v":4,"id":1,"type":"status"}"#), ErrorCode::UnsupportedVersion);
+        let r = parse_request(r#"{"v":3,"id":"f1","type":"report_false_alarm","event_id":"e9","reason":"test data"}"#).unwrap();
+        assert!(matches!(r.request, Request::ReportFalseAlarm { ref event_id, .. } if event_id == "e9"));
+        assert_eq!(e(r#"{"v":3,"id":1,"type":"report_false_alarm"}"#), ErrorCode::InvalidRequest);
         let u = parse_request(r#"{"id":"u1","v":2,"type":"uninspectable","url":"https://claude.ai/","trigger":"file","reason":"binary_file","size":123,"name":"a.pdf"}"#).unwrap();
         assert!(matches!(u.request, Request::Uninspectable { reason: UninspectableReason::BinaryFile, size: 123, .. }));
         assert_eq!(e(r#"{"v":1,"id":1,"type":"launch_missiles"}"#), ErrorCode::UnknownType);

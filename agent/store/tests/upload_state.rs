@@ -20,6 +20,8 @@ fn event(id: &str) -> Event {
         choice: None,
         justification: None,
         fingerprints: vec![],
+        false_alarm: None,
+        exceptions_applied: vec![],
     }
 }
 

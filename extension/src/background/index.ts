@@ -460,6 +460,22 @@ async function handle(msg: ToWorker, tab?: number): Promise<unknown> {
         return { ok: false };
       }
     }
+    case 'report': {
+      try {
+        const r = await call({ type: 'report_false_alarm', event_id: msg.event_id, ...(msg.reason ? { reason: msg.reason.slice(0, 500) } : {}) });
+        const letThrough = r?.type === 'false_alarm_ok' && r.let_through === true;
+        void recentList().then((list) => {
+          const hit = list.find((x) => x.event_id === msg.event_id);
+          if (hit) hit.reported = true;
+          if (hit && letThrough && !hit.choice) hit.choice = 'proceed';
+          if (!recentFlush) recentFlush = setTimeout(() => { recentFlush = null; void recentArea.set({ recent: list }); }, 250);
+        });
+        return { ok: true, let_through: letThrough };
+      } catch (e) {
+        console.warn('promptwall: false-alarm report not recorded:', (e as Error).message);
+        return { ok: false };
+      }
+    }
     case 'status': {
       await ensurePort();
       let agentStatus: StatusResponse | null = null;

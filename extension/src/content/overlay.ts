@@ -54,6 +54,9 @@ label { display: block; font-weight: 600; margin: 10px 0 4px; }
 textarea { width: 100%; min-height: 64px; font: inherit; padding: 6px 8px; border-radius: 8px; border: 1px solid #c4c7d0; resize: vertical; }
 a { color: #1f5fc9; }
 .hint { color: #4a4a52; font-size: 12px; }
+.report { margin-top: 8px; }
+.report button.link { border: none; background: transparent; padding: 0; color: #1f5fc9; text-decoration: underline; font-size: 13px; }
+.report .actions { justify-content: flex-start; margin-top: 6px; }
 @media (prefers-color-scheme: dark) {
   .toast, .dialog { background: #23252d; color: #eceef4; }
   .dialog[data-kind="block"] h2 { color: #ff8a80; }
@@ -139,12 +142,48 @@ function placeToasts(anchor: Element | null) {
   }
 }
 
-/** A dismissable notice placed off the composer (see placeToasts); stays while hovered or focused. */
-export function notice(kind: NoticeKind, title: string, lines: string[], anchor: Element | null = null, timeoutMs = 9000) {
+/** What a false-alarm report came to: recorded (and whether the policy lets the paste through). */
+export interface ReportOutcome { ok: boolean; let_through?: boolean }
+export type ReportFn = (reason: string | undefined) => Promise<ReportOutcome>;
+
+/** "Not sensitive?": a link that opens an optional reason field and a Send button; the result
+ * replaces it. `onLetThrough` runs when the policy lets the reported paste through. Only trusted
+ * clicks count, as everywhere in the overlay. */
+function reportControl(report: ReportFn, onLetThrough?: () => void): HTMLElement {
+  const box = el('div', { class: 'report', 'data-role': 'report' });
+  const open = el('button', { class: 'link', 'data-action': 'not-sensitive' }, t('notSensitive'));
+  box.append(open);
+  open.addEventListener('click', (e) => {
+    if (!byUser(e)) return;
+    const id = `pw-report-${Math.random().toString(36).slice(2)}`;
+    const area = el('textarea', { id, 'data-role': 'report-reason', maxlength: '500', 'aria-describedby': `${id}-hint` });
+    const send = el('button', { 'data-action': 'send-report' }, t('reportSend'));
+    box.replaceChildren(el('label', { for: id }, t('reportReasonLabel')), area, el('div', { class: 'hint', id: `${id}-hint` }, t('reportHint')), el('div', { class: 'actions' }, send));
+    send.addEventListener('click', (ev) => {
+      if (!byUser(ev)) return;
+      send.disabled = true;
+      const reason = area.value.trim() || undefined;
+      void report(reason).then(
+        (r) => {
+          box.replaceChildren(el('p', { class: 'hint', 'data-role': 'report-result', role: 'status' }, !r.ok ? t('reportFailed') : r.let_through ? t('reportLetThrough') : t('reportSent')));
+          if (r.ok && r.let_through) onLetThrough?.();
+        },
+        () => box.replaceChildren(el('p', { class: 'hint', 'data-role': 'report-result', role: 'status' }, t('reportFailed'))),
+      );
+    });
+    area.focus();
+  });
+  return box;
+}
+
+/** A dismissable notice placed off the composer (see placeToasts); stays while hovered or focused.
+ * With `report`, it offers "Not sensitive?". */
+export function notice(kind: NoticeKind, title: string, lines: string[], anchor: Element | null = null, timeoutMs = 9000, report?: ReportFn) {
   ensureRoot();
   placeToasts(anchor);
   const close = el('button', { class: 'close', 'aria-label': t('dismiss'), title: t('dismiss') }, '×');
   const body = el('div', { class: 'body' }, el('div', { class: 'title' }, title), ...lines.map((l) => el('div', {}, l)));
+  if (report) body.append(reportControl(report));
   const toast = el('div', { class: 'toast', 'data-kind': kind, role: kind === 'error' ? 'alert' : 'status', 'aria-live': kind === 'error' ? 'assertive' : 'polite' }, body, close);
   const remove = () => toast.remove();
   close.addEventListener('click', (e) => { if (byUser(e)) remove(); });
@@ -220,10 +259,13 @@ function findingsList(lines: FindingLine[]): HTMLElement {
   return ul;
 }
 
-export interface WarnResult { choice: Choice; justification?: string }
+/** `reported`: the user reported a false alarm and the policy let the paste through (the agent
+ * recorded that as the warning's decision; no separate decision is sent). */
+export interface WarnResult { choice: Choice; justification?: string; reported?: boolean }
 
-/** Warn dialog: what was found, Cancel / Proceed; Proceed asks for a reason when the policy says so. */
-export function warnDialog(opts: { message: string; findings: FindingLine[]; overrideAllowed: boolean; justificationRequired: boolean; link: string | null }): Promise<WarnResult> {
+/** Warn dialog: what was found, Cancel / Proceed; Proceed asks for a reason when the policy says
+ * so. With `report`, "Not sensitive?" too. */
+export function warnDialog(opts: { message: string; findings: FindingLine[]; overrideAllowed: boolean; justificationRequired: boolean; link: string | null; report?: ReportFn | undefined }): Promise<WarnResult> {
   return modal<WarnResult>('warn', (dialog, done) => {
     const cancel = el('button', { 'data-action': 'cancel' }, t('cancel'));
     const proceed = el('button', { class: 'primary', 'data-action': 'proceed' }, t('proceed'));
@@ -233,6 +275,7 @@ export function warnDialog(opts: { message: string; findings: FindingLine[]; ove
     const actions = el('div', { class: 'actions' }, cancel);
     if (opts.overrideAllowed) actions.append(proceed);
     else dialog.append(el('p', { class: 'hint' }, t('warnNoOverride')));
+    if (opts.report) dialog.append(reportControl(opts.report, () => done({ choice: 'proceed', reported: true })));
     dialog.append(actions);
     cancel.addEventListener('click', (e) => { if (byUser(e)) done({ choice: 'cancel' }); });
     proceed.addEventListener('click', (e) => {

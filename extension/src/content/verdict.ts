@@ -3,9 +3,9 @@
 
 import type { Action, InspectResult, Trigger, Verdict } from '../types';
 import { findingsAlreadyApproved } from './approvals';
-import { blockDialog, notice, t, warnDialog, type FindingLine } from './overlay';
+import { blockDialog, notice, t, warnDialog, type FindingLine, type ReportFn } from './overlay';
 import { rememberPseudonyms } from './pseudonyms';
-import { reportDecision } from './worker';
+import { reportDecision, reportFalseAlarm } from './worker';
 
 declare const __DEV__: boolean;
 
@@ -51,6 +51,13 @@ function uninspectableMessage(reason: string): string {
   return t('tooLarge');
 }
 
+/** "Not sensitive?" for a verdict the agent says may be reported (warn and redact). */
+function reporter(v: Verdict, trigger: Trigger): ReportFn | undefined {
+  if (!v.reportable || !v.event_id) return undefined;
+  const id = v.event_id;
+  return (reason) => reportFalseAlarm(id, reason, v.action, trigger);
+}
+
 export type Outcome = { go: true; text: string; changed: boolean; asked: boolean } | { go: false };
 
 /** Applies a verdict's outcome in the UI and says whether (and with which text) to go on. */
@@ -85,13 +92,13 @@ export async function decide(text: string, trigger: Trigger, r: InspectResult, a
       // Pseudonyms: the mapping stays in this frame's memory, to show the values in the answer.
       rememberPseudonyms(v.pseudonyms);
       const restoring = v.pseudonyms?.length ? t('redactPseudonyms') : '';
-      notice('redact', t('redactTitle'), [v.message, t('redactReplaced', summary(lines)), restoring].filter(Boolean), anchor);
+      notice('redact', t('redactTitle'), [v.message, t('redactReplaced', summary(lines)), restoring].filter(Boolean), anchor, 9000, reporter(v, trigger));
       return { go: true, text: v.redacted_text ?? '', changed: true, asked: false };
     }
     case 'warn': {
       if (opts.skipWarnIfApproved && findingsAlreadyApproved(text, v)) return { go: true, text, changed: false, asked: false };
-      const res = await warnDialog({ message: v.message, findings: findingLines(text, v, true), overrideAllowed: v.override_allowed, justificationRequired: v.justification_required, link: v.link });
-      reportDecision(v, trigger, res.choice, res.justification);
+      const res = await warnDialog({ message: v.message, findings: findingLines(text, v, true), overrideAllowed: v.override_allowed, justificationRequired: v.justification_required, link: v.link, report: reporter(v, trigger) });
+      if (!res.reported) reportDecision(v, trigger, res.choice, res.justification);
       return res.choice === 'cancel' ? { go: false } : { go: true, text, changed: false, asked: true };
     }
     case 'block':

@@ -2,7 +2,7 @@
 // message than runtime.sendMessage, which opens a channel each time). When the worker stops, the
 // port closes; the next request opens a new one, which starts the worker again.
 
-import type { Choice, FailMode, InspectResult, ToWorker, Trigger, UninspectableReason, Verdict } from '../types';
+import type { Action, Choice, FailMode, InspectResult, ToWorker, Trigger, UninspectableReason, Verdict } from '../types';
 import { conversationPath, host, pageUrl } from './site';
 import { state } from './state';
 
@@ -75,6 +75,17 @@ export function reportDecision(v: Verdict, trigger: Trigger, choice: Choice, jus
   if (!v.event_id) return;
   const msg: ToWorker = { kind: 'decision', event_id: v.event_id, choice, justification, action: v.action, host, trigger };
   try { chrome.runtime.sendMessage(msg).catch(() => {}); } catch { /* extension gone */ }
+}
+
+/** "Not sensitive?": the agent records a false-alarm report for the decision `event_id` (it holds
+ * the decision's findings; no text or value is sent) and says whether the policy lets it through. */
+export async function reportFalseAlarm(event_id: string, reason: string | undefined, action: Action, trigger: Trigger): Promise<{ ok: boolean; let_through?: boolean }> {
+  const msg: ToWorker = { kind: 'report', event_id, action, host, trigger, ...(reason ? { reason: reason.slice(0, 500) } : {}) };
+  try {
+    return (await askWorker<{ ok: boolean; let_through?: boolean }>(msg)) ?? { ok: false };
+  } catch {
+    return { ok: false };
+  }
 }
 
 /** Learns the fail mode in force before anything is inspected (managed storage and the cached

@@ -17,7 +17,7 @@ function typeLabel(type: string): string {
 
 const typesText = (d: RecentDecision) => Object.entries(d.types).map(([k, n]) => (n > 1 ? `${typeLabel(k)} × ${n}` : typeLabel(k))).join(', ');
 const actionText = (d: RecentDecision) => t(`action_${d.action}`);
-const choiceText = (d: RecentDecision) => (d.choice ? t(`choice_${d.choice}`) : '');
+const choiceText = (d: RecentDecision) => [d.choice ? t(`choice_${d.choice}`) : '', d.reported ? t('sawReported') : ''].filter(Boolean).join(' · ');
 
 let all: RecentDecision[] = [];
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 pub mod pg_tls;
 pub mod postgres;
+pub mod reports;
 pub mod sqlite;
 
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +201,7 @@ pub struct Stats {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: reports::ReportStore + Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
     /// Called once at shutdown, after the last request: SQLite folds its WAL into the database

@@ -8,6 +8,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
+mod reports;
+
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms BIGINT NOT NULL);
      CREATE TABLE enrollment_tokens (token_hash TEXT PRIMARY KEY, group_name TEXT NOT NULL, uses_left BIGINT NOT NULL,
@@ -40,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
     // issue 19: statistics rollups (backfilled) and their log, signing keys, uploaded_by, shared
     // rate limits.
     crate::stats::PG_MIGRATION,
+    // issue 18: the false-alarm loop's review decisions.
+    super::reports::PG_MIGRATION,
 ];
 
 #[derive(Clone)]

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+mod reports;
+
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE admin_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms INTEGER NOT NULL);
      CREATE TABLE enrollment_tokens (token_hash TEXT PRIMARY KEY, group_name TEXT NOT NULL, uses_left INTEGER NOT NULL,
@@ -36,6 +38,8 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE forward_cursors ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;",
     // issue 19: statistics rollups (backfilled), signing keys, uploaded_by, shared rate limits.
     crate::stats::SQLITE_MIGRATION,
+    // issue 18: the false-alarm loop's review decisions.
+    super::reports::SQLITE_MIGRATION,
 ];
 
 /// Makes the database file (created empty when missing) and its `-wal`, `-shm` and `-journal`
