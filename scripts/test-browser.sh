@@ -31,11 +31,16 @@ if [ -z "${PROMPTWALL_BIN:-}" ]; then
   cargo build -p promptwall --locked
   export PROMPTWALL_BIN="$PWD/target/debug/promptwall"
 fi
+# The false-alarm loop's end-to-end test (false_alarm.test.mjs) also runs the real server.
+if [ -z "${PROMPTWALL_SERVER_BIN:-}" ]; then
+  cargo build -p promptwall-server --locked
+  export PROMPTWALL_SERVER_BIN="$PWD/target/debug/promptwall-server"
+fi
 # (The wire contract — the agent's real messages against the schema the extension's types are
 # generated from — is checked by scripts/test-fast.sh: tests/protocol/check_native_messages.py.)
 rm -rf target/e2e-artifacts
 cd tests/e2e
-node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs managed.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec chromium.test.mjs sites.test.mjs managed.test.mjs false_alarm.test.mjs
 # Firefox (tests/e2e/firefox.test.mjs: redact, block, warn with a reason, typed Enter and the send
 # button, fail-open and fail-closed) in firefox-esr over WebDriver BiDi. Required under CI (.ci/run
 # installs firefox-esr and sets PROMPTWALL_E2E_FIREFOX=1) or with PROMPTWALL_E2E_FIREFOX=1;

@@ -9,7 +9,7 @@ use common::{event, Backend, TestServer};
 use promptwall_server::now_ms;
 use serde_json::{json, Value};
 
-const VALUE: &str = "qa-fixture@example.test";
+const VALUE: &str = "qa-fixture@northwind-labs.io";
 
 fn report(id: &str, t: i64, hash: &str, reason: Option<&str>) -> Value {
     let mut e = event(id, t, "warn", "chatgpt.com", &[("EMAIL", 2)]);
