@@ -92,6 +92,22 @@ if [ -n "${PROMPTWALL_TEST_POSTGRES_URL:-}" ]; then
     --database-url "$PROMPTWALL_TEST_POSTGRES_URL"
 fi
 
+# Fleet load, short: 1,000 devices in 4 client processes, 15 s of syncs (ETag polls + heartbeats)
+# and uploads with re-sends, a publish every device must pick up, every event stored once
+# (about 20 s a backend). PostgreSQL over TLS with sslmode=verify-full when the CA is known. The
+# 10,000-device run and its figures: server/README.md, "Fleet load run".
+cargo build -q -p promptwall-server --locked --bins
+fleet=(--devices 1000 --procs 4 --steady-s 15 --publish-at-s 4 --sync-s 10 --upload-s 5 --poll-wave-s 3)
+cargo run -q -p promptwall-server --locked --example fleet_load -- "${fleet[@]}"
+if [ -n "${PROMPTWALL_TEST_POSTGRES_URL:-}" ]; then
+  pg_fleet_url="$PROMPTWALL_TEST_POSTGRES_URL"
+  if [ -n "${PROMPTWALL_TEST_POSTGRES_TLS_CA:-}" ]; then
+    pg_port="${PROMPTWALL_TEST_POSTGRES_URL##*:}"
+    pg_fleet_url="postgres://postgres@localhost:${pg_port%%/*}/postgres?hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert=$PROMPTWALL_TEST_POSTGRES_TLS_CA"
+  fi
+  cargo run -q -p promptwall-server --locked --example fleet_load -- "${fleet[@]}" --database-url "$pg_fleet_url"
+fi
+
 # Console in real Chromium and the end-to-end test with the real agent; screenshots into
 # target/server-artifacts/.
 if [ "${SKIP_CONSOLE_TEST:-}" = 1 ] && [ "$CI" != true ]; then
