@@ -9,6 +9,7 @@ use axum::Router;
 const INDEX: &str = include_str!("../console/index.html");
 const APP_JS: &str = include_str!("../console/app.js");
 const APP_CSS: &str = include_str!("../console/app.css");
+const FALSE_ALARMS_JS: &str = include_str!("../console/false-alarms.js");
 
 fn asset(body: &'static str, ctype: &'static str) -> Response {
     let mut r = body.into_response();
@@ -29,6 +30,7 @@ pub fn router() -> Router {
         .route("/console", get(|| async { Redirect::temporary("/console/") }))
         .route("/console/", get(|| async { asset(INDEX, "text/html; charset=utf-8") }))
         .route("/console/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
+        .route("/console/false-alarms.js", get(|| async { asset(FALSE_ALARMS_JS, "text/javascript; charset=utf-8") }))
         .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/console/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
 }

@@ -3,7 +3,7 @@
 // host started by the browser) and Chromium with the development extension.
 //
 // paste -> warn -> "Not sensitive?" with a reason -> the report reaches the server -> the admin
-// approves the value in the review queue -> exports the group's exceptions, signs them into the
+// approves the value in the console's review queue -> exports the group's exceptions, signs them into the
 // next bundle with `promptwall policy sign --exceptions` and publishes it -> the device syncs ->
 // the same paste passes, and its event names the exception. Then: the raw value is nowhere in the
 // server's database, its API, its log, the daemon's log or the agent's event store.
@@ -136,10 +136,30 @@ describe('the false-alarm loop with the real server, agent and browser', () => {
     const rate = (await api('GET', '/admin/false-alarms')).json.detectors.find((d) => d.detector === group.detector);
     assert.ok(rate.reports === 1 && rate.findings >= 1, JSON.stringify(rate));
 
-    // 3. The admin approves that exact value for the group, for 30 days.
-    const ok = await api('POST', '/admin/false-alarms/approve', JSON.stringify({ detector: group.detector, value_hash: group.value_hash, groups: ['eng'], expires_in_days: 30, note: 'QA fixture' }));
-    assert.equal(ok.status, 201, ok.text);
-    const exceptionId = ok.json.id;
+    // 3. In the console, the admin sees the queue and the rate, and approves that exact value for
+    // the group, for 30 days.
+    const consolePage = await context.newPage();
+    await consolePage.goto(`${url}/console/#false-alarms`);
+    await consolePage.fill('#token', admin);
+    await consolePage.click('#login-form button');
+    await consolePage.waitForFunction(() => document.body.dataset.loaded === 'false-alarms');
+    const row = consolePage.locator(`#fa-rows tr[data-hash="${group.value_hash}"]`);
+    const shown = await row.innerText();
+    assert.ok(shown.includes(group.detector) && shown.includes(REASON) && shown.includes('1 report(s), 1 device(s)'), shown);
+    assert.match(await consolePage.locator(`#fa-rates tr[data-detector="${group.detector}"] td.rate`).innerText(), /%/);
+    await row.locator('select[name=kind]').selectOption('value');
+    await row.locator('input[name=groups]').fill('eng');
+    await row.locator('input[name=days]').fill('30');
+    await row.locator('input[name=note]').fill('QA fixture');
+    await shot(consolePage, 'false-alarm-console-queue');
+    await row.locator('[data-action=approve]').click();
+    await consolePage.locator('#fa-exceptions tr[data-exception]').waitFor();
+    await shot(consolePage, 'false-alarm-console-approved');
+    await consolePage.close();
+    const review = (await api('GET', '/admin/false-alarms')).json.reviews.find((r) => r.status === 'approved');
+    assert.deepEqual([review.exception.value_hash, review.exception.groups, review.exception.sites ?? []], [group.value_hash, ['eng'], []]);
+    assert.ok(Math.abs(review.exception.expires - (Date.now() / 1000 + 30 * 86400)) < 300);
+    const exceptionId = review.id;
 
     // 4. Exported, signed into the next bundle with the policy, published; the device syncs it.
     const exported = await api('GET', '/admin/exceptions?group=eng');

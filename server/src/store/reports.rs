@@ -30,7 +30,8 @@ pub struct ReviewRow {
 pub trait ReportStore: Send + Sync {
     /// The most recent `limit` false-alarm report events, newest first.
     async fn false_alarm_events(&self, limit: i64) -> Result<Vec<StoredEvent>>;
-    /// Per entity type (or custom detector id): how many stored events found it.
+    /// Per entity type (or custom detector id): how many stored decisions (paste, drop, submit,
+    /// file; not user decisions or reports, which repeat their decision's counts) found it.
     async fn entity_event_counts(&self) -> Result<Vec<KeyCount>>;
     /// Records a decision; an id already there is replaced (an admin changes their mind).
     async fn put_review(&self, row: ReviewRow) -> Result<()>;

@@ -33,7 +33,11 @@ impl ReportStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query("SELECT value, COUNT(*) FROM event_tags WHERE kind = 'entity' GROUP BY value ORDER BY 2 DESC, 1", &[])
+            .query(
+                "SELECT t.value, COUNT(*) FROM event_tags t JOIN events e ON e.seq = t.seq WHERE t.kind = 'entity'
+                   AND e.trigger_kind IN ('paste', 'drop', 'submit', 'file') GROUP BY t.value ORDER BY 2 DESC, 1",
+                &[],
+            )
             .await?;
         Ok(rows.iter().map(|r| KeyCount { key: r.get(0), count: r.get(1) }).collect())
     }

@@ -30,8 +30,10 @@ impl ReportStore for SqliteStore {
 
     async fn entity_event_counts(&self) -> Result<Vec<KeyCount>> {
         self.read(|c| {
-            let mut stmt =
-                c.prepare_cached("SELECT value, COUNT(*) FROM event_tags WHERE kind = 'entity' GROUP BY value ORDER BY 2 DESC, 1")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT t.value, COUNT(*) FROM event_tags t JOIN events e ON e.seq = t.seq WHERE t.kind = 'entity'
+                   AND e.trigger_kind IN ('paste', 'drop', 'submit', 'file') GROUP BY t.value ORDER BY 2 DESC, 1",
+            )?;
             let rows = stmt.query_map([], |r| Ok(KeyCount { key: r.get(0)?, count: r.get(1)? }))?.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
