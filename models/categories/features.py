@@ -3,8 +3,10 @@
 Kept in lockstep by feature_vectors.json (written by train.py, checked by a Rust unit test).
 """
 
+import json
 import math
 import string
+from pathlib import Path
 
 FEATURE_TEXT_BYTES = 16 * 1024
 PUNCT = set(string.punctuation)
@@ -31,6 +33,35 @@ def fnv1a(s: str) -> int:
     return h
 
 
+def _load_lexicon():
+    raw = json.loads((Path(__file__).resolve().parent / "lexicon.json").read_text(encoding="utf-8"))
+    exact, prefix = {}, {}
+    for cat, entries in sorted(raw.items()):
+        if cat.startswith("_"):
+            continue
+        for e in entries:
+            table, key = (prefix, e[:-1]) if e.endswith("*") else (exact, e)
+            table.setdefault(key, set()).add(cat)
+    return exact, prefix
+
+
+LEX_EXACT, LEX_PREFIX = _load_lexicon()
+
+
+def lexicon_categories(word: str):
+    """Categories whose topic words match `word` (as features.rs::lexicon_categories)."""
+    cats = set(LEX_EXACT.get(word, ()))
+    for k in range(3, len(word) + 1):
+        cats |= LEX_PREFIX.get(word[:k], set())
+    return cats
+
+
+def _cjk(ch: str) -> bool:
+    """Kana, CJK ideographs (and extension A), Hangul syllables (as features.rs::is_cjk)."""
+    o = ord(ch)
+    return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+
+
 def _rust_trim(s: str) -> str:
     return s.strip()
 
@@ -51,6 +82,15 @@ def feature_strings(text: str, finding_types):
         words.append("".join(cur))
     out.extend("w:" + w for w in words)
     out.extend(f"b:{a} {b}" for a, b in zip(words, words[1:]))
+    # Chinese and Japanese are written without spaces, so a "word" is a whole clause: character
+    # pairs carry their vocabulary (Korean too, where words are long compounds).
+    for w in words:
+        pairs = [a + b for a, b in zip(w, w[1:]) if _cjk(a) and _cjk(b)]
+        out.extend("c:" + p for p in pairs)
+        cats = lexicon_categories(w)
+        for p in pairs:
+            cats |= LEX_EXACT.get(p, set())
+        out.extend("k:" + c for c in sorted(cats))
     out.extend("p:" + c for c in text if c in PUNCT)
     lines = text.split("\n")
     if lines and lines[-1] == "":

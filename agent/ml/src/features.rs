@@ -6,6 +6,11 @@
 //! L2-normalised):
 //! - `w:<word>` and `b:<word> <word>`: lower-cased words (maximal runs of alphanumeric
 //!   characters) and adjacent pairs, over the first 16 KiB of text;
+//! - `c:<char><char>`: adjacent kana, CJK ideograph or Hangul characters inside a word (Chinese
+//!   and Japanese have no spaces between words);
+//! - `k:<category>`: a topic word of that category (`models/categories/lexicon.json`: whole words,
+//!   stems, and CJK character pairs), once per word and category, so that documents of a topic
+//!   share features whatever their template or layout;
 //! - `p:<char>`: each ASCII punctuation character (code is punctuation-dense);
 //! - `l:<shape>`: line shapes: indented, ends with `;`, `{`, `}`, `:` or `,`, starts with `#`,
 //!   `//`, `-` or a digit;
@@ -13,8 +18,54 @@
 //!   addresses are left out, so the classifier sees the same features with and without the NER
 //!   model.
 
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
 use promptwall_detect::document::floor_char_boundary;
 use promptwall_detect::{EntityType, Finding};
+
+/// Topic words of the `k:` features, shared verbatim with the training side.
+const LEXICON_JSON: &str = include_str!("../../../models/categories/lexicon.json");
+
+/// Whole-word and prefix entries of the lexicon, each with the categories it signals.
+struct Lexicon {
+    exact: HashMap<String, BTreeSet<String>>,
+    prefix: HashMap<String, BTreeSet<String>>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lex = Lexicon { exact: HashMap::new(), prefix: HashMap::new() };
+        // Embedded at build time and checked by the tests below; an unreadable file would leave
+        // the `k:` features out rather than fail a scan.
+        let raw: serde_json::Map<String, serde_json::Value> = serde_json::from_str(LEXICON_JSON).unwrap_or_default();
+        for (cat, entries) in raw.iter().filter(|(k, _)| !k.starts_with('_')) {
+            for e in entries.as_array().into_iter().flatten().filter_map(|e| e.as_str()) {
+                let (table, key) = match e.strip_suffix('*') {
+                    Some(stem) => (&mut lex.prefix, stem),
+                    None => (&mut lex.exact, e),
+                };
+                table.entry(key.to_string()).or_default().insert(cat.clone());
+            }
+        }
+        lex
+    })
+}
+
+/// Categories whose topic words match `word`: the whole word, or any prefix of at least three
+/// characters that the lexicon lists as a stem.
+pub fn lexicon_categories(word: &str) -> BTreeSet<String> {
+    let lex = lexicon();
+    let mut cats = lex.exact.get(word).cloned().unwrap_or_default();
+    let ends = word.char_indices().map(|(i, _)| i).skip(3).chain(std::iter::once(word.len()));
+    for end in ends {
+        if let Some(c) = lex.prefix.get(&word[..end]) {
+            cats.extend(c.iter().cloned());
+        }
+    }
+    cats
+}
 
 /// How much text the features look at (a paste's topic shows early).
 pub const FEATURE_TEXT_BYTES: usize = 16 * 1024;
@@ -29,6 +80,11 @@ pub fn fnv1a(s: &str) -> u64 {
     h
 }
 
+/// Kana, CJK ideographs (and extension A), Hangul syllables.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
+}
+
 /// The feature strings of a document, in a stable order (with repeats: each occurrence counts).
 pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
     let text = &text[..floor_char_boundary(text, FEATURE_TEXT_BYTES)];
@@ -40,6 +96,21 @@ pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
     }
     for pair in words.windows(2) {
         out.push(format!("b:{} {}", pair[0], pair[1]));
+    }
+    // Chinese and Japanese are written without spaces, so a "word" is a whole clause: character
+    // pairs carry their vocabulary (Korean too, where words are long compounds).
+    // `k:<category>`: the word (or, in CJK, one of its character pairs) is a topic word.
+    for w in &words {
+        let chars: Vec<char> = w.chars().collect();
+        let pairs: Vec<String> = chars.windows(2).filter(|p| is_cjk(p[0]) && is_cjk(p[1])).map(|p| format!("{}{}", p[0], p[1])).collect();
+        let mut cats = lexicon_categories(w);
+        for p in &pairs {
+            out.push(format!("c:{p}"));
+            if let Some(c) = lexicon().exact.get(p) {
+                cats.extend(c.iter().cloned());
+            }
+        }
+        out.extend(cats.iter().map(|c| format!("k:{c}")));
     }
     for c in text.chars().filter(char::is_ascii_punctuation) {
         out.push(format!("p:{c}"));
@@ -116,6 +187,25 @@ mod tests {
             assert!(s.iter().any(|x| x == want), "{want} missing from {s:?}");
         }
         assert!(!s.iter().any(|x| x == "e:PERSON"));
+        let cjk = feature_strings("給与明細 abc", &[]);
+        for want in ["w:給与明細", "c:給与", "c:与明", "c:明細"] {
+            assert!(cjk.iter().any(|x| x == want), "{want} missing from {cjk:?}");
+        }
+        assert!(!cjk.iter().any(|x| x.starts_with("c:") && x.contains('a')));
+        assert!(cjk.iter().any(|x| x == "k:hr"), "給与 is an HR word: {cjk:?}");
+    }
+
+    #[test]
+    fn lexicon_loads_and_matches_words_and_stems() {
+        assert!(lexicon().exact.len() + lexicon().prefix.len() > 300);
+        assert!(lexicon_categories("salaries").contains("hr"));
+        assert!(lexicon_categories("employment").contains("hr"));
+        assert!(lexicon_categories("plaintiffs").contains("legal"));
+        assert!(lexicon_categories("card").contains("financial"));
+        assert!(!lexicon_categories("cardamom").contains("financial"));
+        assert!(lexicon_categories("sa").is_empty());
+        let s = feature_strings("The employee's salary", &[]);
+        assert_eq!(s.iter().filter(|x| *x == "k:hr").count(), 2);
     }
 
     #[test]
