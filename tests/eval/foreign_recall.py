@@ -629,6 +629,8 @@ def main():
     ap.add_argument("--misses", help="write the examples not found here (JSONL)")
     ap.add_argument("--top", type=int, default=40, help="how many of the worst groups to list")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--bare", action="store_true",
+                    help="gitleaks: also scan each drawn secret alone, without its key (what the format rules find)")
     args = ap.parse_args()
     if not args.gitleaks and not args.trufflehog:
         ap.error("give --gitleaks and/or --trufflehog")
@@ -638,6 +640,10 @@ def main():
         findings = scan(args.cmd, [t for _, t, _ in pos] + [t for _, t, _ in neg])
         report("gitleaks true positives", [(g, t, None) for g, t, _ in pos], findings[:len(pos)], misses, args.top)
         fp_hits = sum(any(f.get("family") == "SECRET" for f in fs) for fs in findings[len(pos):])
+        if args.bare:
+            bare = sorted({(g, sec) for g, _, sec in pos if sec})
+            found = scan(args.cmd, [sec for _, sec in bare])
+            report("gitleaks drawn secrets alone (no key word)", [(g, sec, None) for g, sec in bare], found, None, args.top)
         print(f"  (gitleaks' own false-positive examples flagged: {fp_hits}/{len(neg)}; many are real-looking"
               " values gitleaks skips for its own reasons, so this is information, not a target)")
     if args.trufflehog:

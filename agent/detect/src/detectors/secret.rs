@@ -8,8 +8,8 @@ use crate::document::Document;
 use crate::entity::EntityType;
 use crate::validate::code;
 use crate::validate::secret::{
-    base64_bytes, base64_text, basic_credentials, discord_snowflake, github_token_checksum, is_hex, is_placeholder, jwt, looks_random,
-    pem_private_key_body, pgp_private_key_body,
+    base64_bytes, base64_text, basic_credentials, bech32_checksum, discord_snowflake, github_token_checksum, is_hex, is_placeholder, jwt,
+    looks_random, pem_private_key_body, pgp_private_key_body,
 };
 use crate::validate::{char_classes, shannon_entropy};
 
@@ -75,6 +75,17 @@ fn check_pem(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     Some(if v.contains("-----END") { 0.99 } else { 0.9 })
 }
 
+/// Slack tokens: the numeric team/user segments may repeat digits (`xoxa-2-511111111-…`); the
+/// last segment is the random part and carries the entropy.
+fn check_slack(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    let last = v.rsplit('-').next().unwrap_or(v);
+    if !token_bounded(doc, c) || is_placeholder(v) || last.len() < 8 || shannon_entropy(last) < 2.8 {
+        return None;
+    }
+    Some(damp_negative(doc, c.start, 0.95))
+}
+
 fn check_slack_webhook(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     if is_placeholder(v) || v.matches('/').count() < 6 {
@@ -106,6 +117,40 @@ fn check_azure_storage(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 
 fn check_generic_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     vendor(doc, c, 0.92)
+}
+
+/// Vendor tokens of the long tail; age keys must also hold their bech32 checksum.
+fn check_vendor_prefixed(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if v.starts_with("AGE-SECRET-KEY-1") {
+        return (token_bounded(doc, c) && bech32_checksum(v)).then_some(0.99);
+    }
+    // A run of `A`s opens every Twitter bearer token: judge the random part.
+    let body = v.trim_start_matches('A');
+    // A counting run (`0123456789abcdef…`, `abcdefgh`) is typed, not drawn.
+    let counting = body.as_bytes().windows(6).any(|w| w.windows(2).all(|p| p[1] == p[0] + 1));
+    if counting || body.len() < 20 || shannon_entropy(body) < 3.0 || char_classes(body) < 2 && !is_hex(body) {
+        return None;
+    }
+    vendor(doc, c, 0.9)
+}
+
+/// Signed URLs and webhooks: an Azure SAS needs its service version (`sv=`) too.
+fn check_signed_url(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    if is_placeholder(v) || v.contains("core.windows.net") && !v.contains("sv=") {
+        return None;
+    }
+    let secret = v.rsplit(['/', '=']).find(|s| !s.is_empty()).unwrap_or("");
+    if shannon_entropy(v) < 3.0 || secret.bytes().all(|b| b == b'x' || b == b'0') {
+        return None;
+    }
+    Some(0.95)
+}
+
+fn check_sidekiq(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
+    let v = c.value(doc);
+    (!is_placeholder(v) && shannon_entropy(v) >= 2.5).then_some(0.9)
 }
 
 /// Telegram bot tokens: `<bot id>:<35 chars>`; the id must not be a time or a port.
@@ -208,10 +253,15 @@ pub static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "secret.gitlab_token",
         entity: EntityType::GitlabToken,
-        pattern: r"(?:glpat|gldt|glrt|glcbt|glffct|glsoat)-[A-Za-z0-9_-]{20,40}|glptt-[0-9a-f]{40}|gloas-[0-9a-f]{64}",
-        anchors: &["glpat-", "gldt-", "glrt-", "glptt-", "gloas-", "glcbt-", "glffct-", "glsoat-"],
+        pattern: r"(?:glpat|glrt)-[A-Za-z0-9_-]{27,300}\.[0-9a-z]{9}|(?:glpat|gldt|glrt|glcbt|glffct|glsoat|glft)-[A-Za-z0-9_-]{20,40}|glimt-[A-Za-z0-9_-]{25}|glagent-[A-Za-z0-9_-]{50}|GR1348941[A-Za-z0-9_-]{20}|glptt-[0-9a-f]{40}|gloas-[A-Za-z0-9_-]{64}",
+        anchors: &["glpat-", "gldt-", "glrt-", "glptt-", "gloas-", "glcbt-", "glffct-", "glsoat-", "glft-", "glimt-", "glagent-", "gr1348941"],
         check: check_vendor,
-        tp: &["GITLAB_TOKEN=glpat-6j5IXAAjlsHUqJoUD-_Y"],
+        tp: &["GITLAB_TOKEN=glpat-6j5IXAAjlsHUqJoUD-_Y",
+            "glpat-Qm7x2Lk9pR4tW8zB3nC6yH1jD5fG0aEvY.01.0j3kq8z2m",
+            "feed token glft-Xk9pQ2mL7vR4tW8zB3nC",
+            "incoming email glimt-Xk9pQ2mL7vR4tW8zB3nC6yH1j",
+            "glagent-Xk9pQ2mL7vR4tW8zB3nC6yH1jD5fG0aEvY7uI3oP9aS2dF6gHj",
+            "runner registration GR1348941Xk9pQ2mL7vR4tW8zB3nC"],
         fp: &["glpat-xxxxxxxxxxxxxxxxxxxx", "glpat-<your-token-here>"],
     },
     RuleSpec {
@@ -219,7 +269,7 @@ pub static RULES: &[RuleSpec] = &[
         entity: EntityType::SlackToken,
         pattern: r"xox[baprse]-[0-9]{6,14}-[0-9A-Za-z-]{8,200}|xox[ar]-2-[0-9A-Za-z-]{20,200}|xapp-[0-9]-[A-Z0-9]{6,14}-[0-9]{6,14}-[a-z0-9]{20,80}|xoxe\.xox[bp]-[0-9]-[A-Za-z0-9-]{40,200}|xoxe-[0-9]-[A-Za-z0-9-]{40,200}",
         anchors: &["xox", "xapp-"],
-        check: check_vendor,
+        check: check_slack,
         tp: &["SLACK_BOT_TOKEN=xoxb-020776426565-1505561304451-zy3Lex7BWr2drgd1QsO7jprB",
             "SLACK_TOKEN=xoxa-2-511111111-31111111111-3111111111111-e039d02840a0b9379c1b6f2e6c7d3a91"],
         fp: &["xoxb-your-token-here", "xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx"],
@@ -341,6 +391,104 @@ pub static RULES: &[RuleSpec] = &[
             "ATLASSIAN_API_TOKEN=ATATT3hBN88hXJsi6BwhTp3Fs2QhX6KWxOiixgVoOnzyw2MzP0ZvzOMhfWuBByReQMsm9Wcz7uW9XFOGOeMVNen5n1Ae6pWzpF1qH6YytwMe4LbyoVFz8uZdZv8FuKKIBJl5dzpJn0meq7WJjjIBAzupGhv7Ib3M03NBQNSgPwlUQia1ID6vW5dq=D440E50"],
         fp: &["key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "npm_install_dependencies_for_the_project_now", "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "sha256~XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
+    },
+    RuleSpec {
+        // The long tail of vendor formats: each a fixed prefix with its alphabet and length
+        // (DigitalOcean, Dynatrace, Doppler, Postman, Prefect, Pulumi, ReadMe, RubyGems, New Relic,
+        // Heroku v2, Databricks, Clojars, Flutterwave, Frame.io, Infracost, Shippo, Square,
+        // SettleMint, Perplexity, Duffel, EasyPost, PlanetScale, Twitter bearer, Yandex Cloud,
+        // 1Password service-account and secret keys, age (bech32 checksum), Airtable, Harness,
+        // Sentry user tokens, Grafana API keys, Scalingo, Plaid, Lob, Adobe, Alibaba, Artifactory,
+        // 42 intra, Bedrock, Mailchimp, Bitbucket Data Center, Rootly, CircleCI). Examples drawn by
+        // agent/detect/scripts/vendor_examples.py with a fixed seed.
+        id: "secret.vendor_prefixed",
+        entity: EntityType::GenericSecret,
+        pattern: r"doo_v1_[a-f0-9]{64}|dor_v1_[a-f0-9]{64}|dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pnu_[A-Za-z0-9]{36}|pul-[a-f0-9]{40}|rdme_[a-z0-9]{70}|rubygems_[a-f0-9]{48}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|HRKU-AA[A-Za-z0-9_-]{58}|dapi[a-f0-9]{32}(?:-[0-9])?|CLOJARS_[a-z0-9]{60}|FLWSECK_TEST-[a-fA-F0-9]{12}(?:[a-fA-F0-9]{20}-X)?|fio-u-[A-Za-z0-9_=-]{64}|ico-[A-Za-z0-9]{32}|shippo_(?:live|test)_[a-f0-9]{40}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}|pplx-[A-Za-z0-9]{48}|duffel_(?:test|live)_[A-Za-z0-9_=-]{43}|EZ[AT]K[A-Za-z0-9]{54}|pscale_(?:pw|oauth)_[A-Za-z0-9_.=-]{32,64}|A{22}[A-Za-z0-9%]{60,120}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}|AQVN[A-Za-z0-9_-]{35,38}|ops_eyJ[A-Za-z0-9+/]{250,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}|pat[A-Za-z0-9]{14}\.[a-f0-9]{64}|(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}|sntryu_[a-f0-9]{64}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3}|tk-us-[A-Za-z0-9_-]{48}|access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:live|test)_[a-f0-9]{35}|p8e-[A-Za-z0-9]{32}|LTAI[A-Za-z0-9]{20}|AKCp[A-Za-z0-9]{69}|s-s4t2(?:ud|af)-[a-f0-9]{64}|ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{100,270}={0,2}|[a-f0-9]{32}-us[0-9]{1,2}|BBDC-[A-Za-z0-9+/]{40,48}={0,2}|rootly_[a-f0-9]{64}|CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
+        anchors: &["doo_v1_", "dor_v1_", "dt0c01.", "dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit.", "pmak-", "pnu_", "pul-", "rdme_", "rubygems_", "nrii-", "nrjs-", "hrku-aa", "dapi", "clojars_", "flwseck_test-", "fio-u-", "ico-", "shippo_", "sq0atp-", "sq0csp-", "sm_pat_", "sm_aat_", "sm_sat_", "pplx-", "duffel_", "ezak", "eztk", "pscale_pw_", "pscale_oauth_", "aaaaaaaaaaaaaaaaaaaaaa", "t1.", "aqvn", "ops_eyj", "a3-", "age-secret-key-1", "pat", "sat.", "sntryu_", "eyjrijoi", "tk-us-", "access-", "live_", "test_", "p8e-", "ltai", "akcp", "s-s4t2", "abskqmvkcm9ja0fqsutles", "-us", "bbdc-", "rootly_", "ccipat_"],
+        check: check_vendor_prefixed,
+        tp: &["doo_v1_f8b4c0bf8e704eb5a6162ac20172de3d4a5152cdffc0268bbc9387abb50cd107",
+            "dt0c01.1CYNG9OLERC1R5WD63XNVS34.4PK39XLMOARVLPA6CPHX86JBURHO7645WQ2K2SCRV62NS7QBABI9R0IPM14D9QC0",
+            "dp.st.prd.BLf5zYmLJwxOVyKkbSTj5bZc5e6AImY7yYgTwmtr7YS",
+            "PMAK-f36c72dba2a42995db506fef-51ae7a370bb86d974a5ec7ee17dce139b0",
+            "pnu_uXF5xOtkiEoZIiqFcBZxsA7OMsy03Y5Mujiq",
+            "pul-1cdd8adcfcc5568381b949609105656965903bf6",
+            "rdme_2g7aiz65s3wy07brbj5xg19zxeiwdog1fdapbhbo4n3v18upzfvdxjth5iramoh41vzuvy",
+            "rubygems_fa6b27ac84e88ad33f5b48ca9bbae25c6abb49aac1a2385f",
+            "NRII-lNv4DKiDyzJpBx9N6q9Y47XUIzE_RTZN",
+            "HRKU-AArdjLXL9t1OwH20gsg5oNFuApW_NlysDWGUyqAnEHe4n_xh3Mc-XTZkj6Zb",
+            "dapibd40a28979d8c219b9b2313424455b7c",
+            "CLOJARS_bjs33ukqas11nkbwwsg5x0wuct879at9uidup8nhfel1vrc1oxuvdu4noeg4",
+            "FLWSECK_TEST-f56eca645fe436d6582afe2dc655425a-X",
+            "fio-u-vfD8_rul6Dt-sJFHGkYuId2f5qz3xhcbpsZMAl4lwLiuZdQbtnkbIVHMTpv4m30V",
+            "ico-8r6xgguroSu48qXXEEvahfzakoC7FRI3",
+            "shippo_live_cc225e5e997106afca542d42ac0ae8b29aa03ad7",
+            "sq0atp-Iyh1rAbDLngscVlVAw3plk",
+            "sq0csp-T9xrw-R2mxtN4ohd8hgEObNv11jQpf_mh82N9-2F8Zq",
+            "sm_pat_OmLa8DXvkUoZErHM",
+            "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",
+            "duffel_live_G0K5R63iappeszhdp3X4d5XfwShzZnIJWyYAOFnuA_6",
+            "EZAK4X2mWkOhIdfXKjBYWXyxhGyM1JFNQBdRojrZEChR8ZvsanpSGANN0i",
+            "pscale_pw_leZdJNDtfb59fSmbwJ_wr_Ven6UOYC1OoCL8rYMsiDi",
+            "AAAAAAAAAAAAAAAAAAAAAAYmVjX3LAht27hSL19grBEJRj%3DPpu9Am58TBlRRl2IMV5pqts53DqFirj3430HmHVomMNuaaK3WM",
+            "t1.p66wV8pNr2Z1_VPU7NSb7wJ5dSq1UusOl3CrMJ0a.lC2-GnBW9J4TCnPku5p39er8-2XCED7M0HpZXReAkbHlvDnf9DJcIa2UybROfdS16-c63GXtd4VY0qURqbVBhH",
+            "AQVNMCnJubPgirGWcj0UGmCG7j2UvPXg-e3LobTm",
+            "ops_eyJzaWduSW5BZGRyZXNzIjoibXkuMXBhc3N3b3JkLmNvbSIsInVzZXJBdXRoIjp7Im1ldGhvZCI6IlNSUGctNDA5NiJ9LCJzZWNyZXQiOiJRMHd0MXFWVDRkczVRb0pUdkp0QWZ6MVByUHdncWZKSEZnM1RmYXZEMVFZY2VHQ1dhSnVQVm12S2UzNVdpRWtDMnZFWjV5VnZsQmJLazRNVGhvZXh5U2RmdERPQ283WWhxRHhxejQyMmRsWnNnVG1KTFdxR1VRdFI3ak1tUTZ3b0tweGRBVEhZZ2NRM2hqRkdFcUt1NkZHWVpxMm9IMXFwZ1k3ZTdRbjdIbDNJdXd2QmF5aUwifQ",
+            "A3-C5XM2R-ZII43L-LUTGH-G8S49-HWG6B-LVWSS",
+            "AGE-SECRET-KEY-1D9N99H5A8P9D2HZCCL5VJSH4FYR6QRJXRXLK3XWDUD2GTXE8J5MS2KWW0J",
+            "patXWkZhdIZkpFiRd.2e6e5c354ba6025bbd854077e482b10af2c4288be395399e408352ded510668c",
+            "pat.KWHgwcfN9ksqiQVGQJYXoK.nBQsvLOp6xZSHEjzdleQ0iX7.SWUNieLHaQcXNZa8A4w3",
+            "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",
+            "eyJrIjoiqHJmBoyPGuFcIpTAgNGeQ4Ffk8nbHtqvJRSfanM0p6ZdFguvGxrR08COjviozeSeM3K3Dxxo",
+            "tk-us-vDZdFTz05WorUCtyYxxVEos_G8mhUpyKgzyAIfeuUVhi84H9",
+            "access-production-830d5dad-2dde-4c19-a783-3503347cb378",
+            "live_c231b7fc0524d64fd54d260608429c64ffc",
+            "p8e-E3lRIAL0kphgOo2ve2tqBeMgCZqGc8hv",
+            "LTAIPjGlzWuG91s8HFvfV2g4",
+            "AKCpJKYIUYsw3bu9RDhvp465UCZVo1HNGW8disSnZuJYFet6Ty7g2WMkzAge6nXru3sE9EvAk",
+            "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",
+            "ABSKQmVkcm9ja0FQSUtleS15d282VVFGRmpBcmktYXQtNjQxMjA4MTA3MTMyOi85Ykx6UWxkTmF0SmtCYm1KbGlNUm5kUXl2Z3FpekVkdlBVZUFJTER5MmdIOFlxeTVWK2psenBwbHdJdg==",
+            "1882d85c648298652ae713dc4fc20aad-us2",
+            "BBDC-OTkxMjIzMzM2OTQ5OjBENEF1RDBvS05seFNNOEIzcFFO",
+            "rootly_7e926279169228afa0bf77abedcac5d79b550aa719d37256e1468dba3a6a07df",
+            "CCIPAT_uSa0tovONtbeCfhJvhrBjP_c6961e05e61e1a4dd1dd7ee946346b4f25cf81cf"],
+        fp: &["doo_v1_0000000000000000000000000000000000000000000000000000000000000000",
+            "PMAK-xxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+            "AGE-SECRET-KEY-1D9N99H5A8P9D2HZCCL5VJSH4FYR6QRJXRXLK3XWDUD2GTXE8J5MS2KWW0Q",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "my_test_function_name_for_the_parser_x",
+            "release notes: compare/v1.2.3...v1.2.4-us1",
+            "sha: 0123456789abcdef0123456789abcdef-us1",
+            "access-production-00000000-0000-0000-0000-000000000000",
+            "patch.txt and pathological cases",
+            "A3-XXXXXX-XXXXXXXXXXX-XXXXX-XXXXX-XXXXX"],
+    },
+    RuleSpec {
+        // Webhook and signed URLs that carry their own secret: Microsoft Teams incoming webhooks,
+        // Discord webhooks, Azure Storage shared-access signatures (`sv=` version and `sig=`).
+        id: "secret.signed_url",
+        entity: EntityType::GenericSecret,
+        pattern: r#"https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,})?|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}|https://[a-z0-9]{3,24}\.(?:blob|file|queue|table|dfs)\.core\.windows\.net/[^\s\"'<>]*?[?&]sig=[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2}"#,
+        anchors: &["webhook.office.com", "/api/webhooks/", "core.windows.net"],
+        check: check_signed_url,
+        tp: &["https://acme.webhook.office.com/webhookb2/a8d3c873-8079-4c47-acc5-a79da2ac9943@732b6048-8e0e-4b42-a69a-86db6532cc29/IncomingWebhook/ea1fada5b23b9641bbb08c999b39e295/319afd74-9a57-4a58-a876-9fe7371828ad",
+            "https://discord.com/api/webhooks/4122504232536601969/iyTTTRNufKJD7cb1LyxVLnoRG1Mn4g8n5oHJyCndBQlr5fs1ZsS9fHnLG5hiWIreJvCF",
+            "https://acct.blob.core.windows.net/c?sv=2023-01-03&se=2025-06-19T08%3A45%3A11Z&sr=c&sp=r&sig=nOnsC2yXt6M8CPnWfFOmjjOdhXzXu226jP4bubnh%2BFv4%3D"],
+        fp: &["https://discord.com/api/webhooks/000000000000000000/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "https://acct.blob.core.windows.net/c/file.txt",
+            "https://acct.blob.core.windows.net/c?sig=<signature>"],
+    },
+    RuleSpec {
+        // Sidekiq Enterprise/Pro credentials: `user:password` of 8 hex digits each, after the Bundler
+        // key that names contribsys' gem server, or in the gem source URL.
+        id: "secret.sidekiq",
+        entity: EntityType::GenericSecret,
+        pattern: r#"(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM["']?\s*(?:=>|=|:)\s*["']?([a-f0-9]{8}:[a-f0-9]{8})\b|https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com"#,
+        anchors: &["contribsys"],
+        check: check_sidekiq,
+        tp: &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=095393fc:9482985e",
+            "source 'https://50a376f4:b41f837c@gems.contribsys.com/'"],
+        fp: &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=00000000:00000000", "https://gems.contribsys.com/"],
     },
     RuleSpec {
         id: "secret.cli_password",

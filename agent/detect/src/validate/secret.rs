@@ -221,6 +221,42 @@ pub fn looks_random(value: &str, min_len: usize) -> bool {
     value.len() >= min_len && shannon_entropy(value) >= 3.0 && char_classes(value) >= 2
 }
 
+/// A bech32 string (BIP 173) whose checksum holds, either case throughout: age secret keys
+/// (`AGE-SECRET-KEY-1…`) are bech32 with the human-readable part `age-secret-key-`.
+pub fn bech32_checksum(s: &str) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [0x3B6A_57B2, 0x2650_8E6D, 0x1EA1_19FA, 0x3D42_33DD, 0x2A14_62B3];
+    if s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let Some(sep) = lower.rfind('1') else { return false };
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut values: Vec<u32> = hrp.bytes().map(|b| u32::from(b >> 5)).collect();
+    values.push(0);
+    values.extend(hrp.bytes().map(|b| u32::from(b & 31)));
+    for b in data.bytes() {
+        match CHARSET.iter().position(|&c| c == b) {
+            Some(i) => values.push(i as u32),
+            None => return false,
+        }
+    }
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x01FF_FFFF) << 5) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1
+}
+
 /// True for a string of hex digits only (digests, git SHAs, UUID bodies).
 pub fn is_hex(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -229,6 +265,17 @@ pub fn is_hex(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bech32_age_key() {
+        // Drawn by agent/detect/scripts/vendor_examples.py (seed 12); not a real key.
+        let k = "AGE-SECRET-KEY-1D9N99H5A8P9D2HZCCL5VJSH4FYR6QRJXRXLK3XWDUD2GTXE8J5MS2KWW0J";
+        assert!(bech32_checksum(k));
+        assert!(bech32_checksum(&k.to_ascii_lowercase()));
+        assert!(!bech32_checksum(&k.replace("D9N", "D9P")));
+        assert!(!bech32_checksum("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"));
+        assert!(!bech32_checksum("age-SECRET-key-1D9N99H5A8P9D2HZCCL5VJSH4FYR6QRJXRXLK3XWDUD2GTXE8J5MS2KWW0J"));
+    }
 
     #[test]
     fn github_crc() {
