@@ -386,6 +386,11 @@ fn openapi_documents_every_route() {
         "/api/v1/admin/stats",
         "/api/v1/admin/keys",
         "/api/v1/admin/keys/{id}/retire",
+        "/api/v1/admin/false-alarms",
+        "/api/v1/admin/false-alarms/approve",
+        "/api/v1/admin/false-alarms/dismiss",
+        "/api/v1/admin/false-alarms/{id}/withdraw",
+        "/api/v1/admin/exceptions",
     ];
     let mut a: Vec<&str> = documented.clone();
     a.sort();
