@@ -195,12 +195,17 @@ pub(crate) fn emit_checked(
 /// own (passwords, passport numbers, medical record numbers). `value` is matched against the text
 /// that follows the word on the same line, anchored at its start.
 pub fn values_after<'t>(doc: &Document<'t>, hit_end: usize, window: usize, value: &Regex) -> Option<(usize, usize)> {
+    // The window bounds where the value may start; the value itself may run on (a long token after
+    // its key is not cut at the window's edge).
     let end = doc.line_end(hit_end);
-    let hi = crate::document::floor_char_boundary(doc.text, (hit_end + window).min(end));
+    let hi = crate::document::floor_char_boundary(doc.text, (hit_end + window + 512).min(end));
     let slice = doc.text.get(hit_end..hi)?;
     let caps = value.captures(slice)?;
     // The value is the first group that took part in the match (patterns may offer alternatives).
     let m = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))?;
+    if m.start() > window {
+        return None;
+    }
     // Inside a JSON or C string an escaped newline ends the value (`"X_TOKEN=…\nNEXT=1"`).
     let v = m.as_str();
     let cut = ["\\n", "\\r", "\\t"].iter().filter_map(|e| v.find(e)).min().unwrap_or(v.len());

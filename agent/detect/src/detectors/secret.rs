@@ -138,7 +138,8 @@ fn check_vendor_prefixed(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
 /// Signed URLs and webhooks: an Azure SAS needs its service version (`sv=`) too.
 fn check_signed_url(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
-    if is_placeholder(v) || v.contains("core.windows.net") && !v.contains("sv=") {
+    let sas = v.contains("core.windows.net") || v.contains("&sig=");
+    if is_placeholder(v) || sas && !(v.contains("sv=20") && (v.contains("sp=") || v.contains("sr=") || v.contains("ss="))) {
         return None;
     }
     let secret = v.rsplit(['/', '=']).find(|s| !s.is_empty()).unwrap_or("");
@@ -468,13 +469,15 @@ pub static RULES: &[RuleSpec] = &[
         // Discord webhooks, Azure Storage shared-access signatures (`sv=` version and `sig=`).
         id: "secret.signed_url",
         entity: EntityType::GenericSecret,
-        pattern: r#"https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,})?|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}|https://[a-z0-9]{3,24}\.(?:blob|file|queue|table|dfs)\.core\.windows\.net/[^\s\"'<>]*?[?&]sig=[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2}"#,
-        anchors: &["webhook.office.com", "/api/webhooks/", "core.windows.net"],
+        pattern: r#"https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,})?|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}|https://[a-z0-9]{3,24}\.(?:blob|file|queue|table|dfs)\.core\.windows\.net/[^\s"'<>]*?[?&]sig=[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2}|\bs[pvtr]=[^\s"'<>?]{1,300}?&sig=[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2}"#,
+        anchors: &["webhook.office.com", "/api/webhooks/", "core.windows.net", "&sig="],
         check: check_signed_url,
         tp: &["https://acme.webhook.office.com/webhookb2/a8d3c873-8079-4c47-acc5-a79da2ac9943@732b6048-8e0e-4b42-a69a-86db6532cc29/IncomingWebhook/ea1fada5b23b9641bbb08c999b39e295/319afd74-9a57-4a58-a876-9fe7371828ad",
             "https://discord.com/api/webhooks/4122504232536601969/iyTTTRNufKJD7cb1LyxVLnoRG1Mn4g8n5oHJyCndBQlr5fs1ZsS9fHnLG5hiWIreJvCF",
-            "https://acct.blob.core.windows.net/c?sv=2023-01-03&se=2025-06-19T08%3A45%3A11Z&sr=c&sp=r&sig=nOnsC2yXt6M8CPnWfFOmjjOdhXzXu226jP4bubnh%2BFv4%3D"],
-        fp: &["https://discord.com/api/webhooks/000000000000000000/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "https://acct.blob.core.windows.net/c?sv=2023-01-03&se=2025-06-19T08%3A45%3A11Z&sr=c&sp=r&sig=nOnsC2yXt6M8CPnWfFOmjjOdhXzXu226jP4bubnh%2BFv4%3D",
+            "AZURE_SAS=sp=r&st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c&sig=nOnsC2yXt6M8CPnWfFOmjjOdhXzXu226jP4bubnh%2BFv4%3D"],
+        fp: &["https://example.org/download?sp=file&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh",
+            "https://discord.com/api/webhooks/000000000000000000/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "https://acct.blob.core.windows.net/c/file.txt",
             "https://acct.blob.core.windows.net/c?sig=<signature>"],
     },
