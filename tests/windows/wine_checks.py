@@ -38,8 +38,11 @@ def fail(msg):
     sys.exit(1)
 
 
+T0 = time.time()
+
+
 def ok(msg):
-    print(f"test-windows.sh: ok (Wine): {msg}", flush=True)
+    print(f"test-windows.sh: ok (Wine, {time.time() - T0:.0f} s): {msg}", flush=True)
 
 
 os.makedirs(WORK, exist_ok=True)
@@ -312,12 +315,28 @@ try:
     cfg, pol, out = status()
     if "from-agent-json" not in pol:
         fail(f"status with C:\\ProgramData\\Promptwall\\agent.json alone:\n{out}")
-    reg("add", KEY, "/v", "policy_override", "/t", "REG_SZ", "/d", win(reg_policy), "/f")
-    reg("add", KEY, "/v", "upload_batch_size", "/t", "REG_DWORD", "/d", "50", "/f")
-    cfg, pol, out = status()
-    if "from-registry-policy" not in pol or "registry policy" not in cfg or "policy_override" not in cfg:
-        fail(f"status with the registry policy over agent.json:\n{out}")
-    ok(f"registry policy laid over agent.json, the registry winning: `status` says {cfg!r}; policy {pol.split(' (')[0]!r}")
+    # A daemon running meanwhile reloads when the registry policy changes (read every 5 s).
+    reg_log = os.path.join(WORK, "daemon-registry.log")
+    daemon = start_daemon(REG_ENV, reg_log)
+    try:
+        reg("add", KEY, "/v", "policy_override", "/t", "REG_SZ", "/d", win(reg_policy), "/f")
+        reg("add", KEY, "/v", "upload_batch_size", "/t", "REG_DWORD", "/d", "50", "/f")
+        cfg, pol, out = status()
+        if "from-registry-policy" not in pol or "registry policy" not in cfg or "policy_override" not in cfg:
+            fail(f"status with the registry policy over agent.json:\n{out}")
+        ok(f"registry policy laid over agent.json, the registry winning: `status` says {cfg!r}; policy {pol.split(' (')[0]!r}")
+        deadline = time.time() + 30
+        while True:
+            log = open(reg_log, errors="replace").read()
+            if "registry policy changed" in log and re.search(r"policy override reloaded.*from-registry-policy", log):
+                break
+            if time.time() > deadline or daemon.poll() is not None:
+                fail(f"the running daemon did not reload on the registry change: {log[-2000:]}")
+            time.sleep(0.5)
+        ok("the running daemon noticed the registry change and reloaded (its override is now the registry's)")
+    finally:
+        daemon.kill()
+        daemon.wait(timeout=30)
     reg("delete", KEY, "/v", "policy_override", "/f")
     cfg, pol, out = status()
     if "from-agent-json" not in pol:

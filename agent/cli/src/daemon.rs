@@ -159,7 +159,48 @@ pub(crate) fn start(args: &DaemonArgs) -> Result<Running> {
         let stop = stop.clone();
         loops.push(std::thread::Builder::new().name("watch".into()).spawn(move || crate::watch::watch_loop(r, stop))?);
     }
+    #[cfg(windows)]
+    {
+        // The registry policy (Group Policy, Intune) is no file to watch: it is read again every
+        // few seconds, and a change reloads the configuration as a change of agent.json does.
+        let r = crate::watch::Reloader {
+            config_path: crate::config::config_path(),
+            cli_override: args.policy.clone().or_else(|| crate::local::dev_env("PROMPTWALL_POLICY").map(PathBuf::from)),
+            config: config.clone(),
+            cell: shared.cell.clone(),
+            loaded: std::sync::Mutex::new(None),
+        };
+        let stop = stop.clone();
+        loops.push(std::thread::Builder::new().name("registry-watch".into()).spawn(move || registry_watch(r, stop))?);
+    }
     Ok(Running { shared, stop, loops })
+}
+
+/// How often the daemon reads the registry policy again (Windows).
+#[cfg(windows)]
+const REGISTRY_POLL: Duration = Duration::from_secs(5);
+
+/// Reloads the configuration when the registry policy changes, until `stop`.
+#[cfg(windows)]
+fn registry_watch(r: crate::watch::Reloader, stop: Arc<AtomicBool>) {
+    use std::sync::atomic::Ordering;
+    let read = || promptwall_agent::config::managed_registry_policy().map_err(|e| format!("{e:#}"));
+    let mut last = read();
+    let mut waited = Duration::ZERO;
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        waited += Duration::from_millis(100);
+        if waited < REGISTRY_POLL {
+            continue;
+        }
+        waited = Duration::ZERO;
+        let now = read();
+        if now != last {
+            tracing::info!("registry policy changed");
+            last = now;
+            r.reload();
+        }
+    }
 }
 
 impl Running {

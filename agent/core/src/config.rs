@@ -106,6 +106,16 @@ fn registry_policy_applies() -> bool {
     cfg!(windows) && crate::paths::dev_env("PROMPTWALL_CONFIG").is_none()
 }
 
+/// The registry policy in effect (`None` outside Windows, where `PROMPTWALL_CONFIG` names the
+/// file, or when the key does not exist): the daemon compares it now and then to reload on change.
+pub fn managed_registry_policy() -> Result<Option<RegistryPolicy>> {
+    if registry_policy_applies() {
+        registry::read()
+    } else {
+        Ok(None)
+    }
+}
+
 /// Where the configuration in effect comes from, for `promptwall status`: the file, and on
 /// Windows the registry policy with the names of the values it sets.
 pub fn describe_sources() -> String {
