@@ -5,8 +5,9 @@
 // paste -> warn -> "Not sensitive?" with a reason -> the report reaches the server -> the admin
 // approves the value in the console's review queue -> exports the group's exceptions, signs them into the
 // next bundle with `promptwall policy sign --exceptions` and publishes it -> the device syncs ->
-// the same paste passes, and its event names the exception. Then: the raw value is nowhere in the
-// server's database, its API, its log, the daemon's log or the agent's event store.
+// the same paste passes, and its event names the exception. A redact notice offers the report
+// too, and a policy with `let_through` lets a reported warning in. Then: no raw value is anywhere in
+// the server's files, its API, its log, the daemon's log or the agent's files.
 //
 // Needs: cargo build -p promptwall -p promptwall-server; extension built (npm run build).
 import assert from 'node:assert/strict';
@@ -24,6 +25,10 @@ const DIALOG = `${OVERLAY} .dialog`;
 const VALUE = 'qa-fixture.7315@northwind-labs.io';
 const TEXT = `Use ${VALUE} as the sender in the staging test plan.`;
 const REASON = 'This is the shared QA fixture account from our test plan';
+// For the policy that lets reported warnings through, and for a redaction's report.
+const VALUE2 = 'ops-bridge.2208@northwind-labs.io';
+const CARD = '4539 1488 0343 6467';
+const TOAST = `${OVERLAY} .toast`;
 
 describe('the false-alarm loop with the real server, agent and browser', () => {
   let pages, agent, context, server, url, admin, daemon;
@@ -185,7 +190,50 @@ describe('the false-alarm loop with the real server, agent and browser', () => {
     assert.equal(report.false_alarm.findings[0].value_hash, group.value_hash);
   });
 
-  it('the raw value is nowhere: server database, API, logs, agent event store', async () => {
+  it('a redaction offers "Not sensitive?" too; a policy with let_through lets a reported warning through', async () => {
+    const policy = JSON.parse(readFileSync(join(agent.root, 'fleet-policy.json'), 'utf8'));
+    policy.false_alarm_reports = { enabled: true, let_through: true };
+    writeFileSync(join(agent.root, 'fleet-policy.json'), JSON.stringify(policy, null, 2));
+    await publish(7);
+    const page = await openPage(context, pages.url('textarea.html'));
+    // A redaction: the notice carries the report control; the redaction stays.
+    const red = await paste(page, '#composer', `card ${CARD}`);
+    assert.equal(red.action, 'redact');
+    const toast = page.locator(`${TOAST}[data-kind=redact]`);
+    await toast.locator('[data-action=not-sensitive]').click();
+    await toast.locator('[data-role=report-reason]').fill('test card from the payment sandbox');
+    await toast.locator('[data-action=send-report]').click();
+    assert.match(await toast.locator('[data-role=report-result]').innerText(), /Reported/);
+    assert.ok(!(await page.evaluate(() => PW.model())).includes(CARD), 'the redaction stands');
+    await page.evaluate(() => PW.clear());
+    // A warning under let_through: reporting it lets the paste in, as its decision.
+    const text = `Forward the alerts to ${VALUE2} tonight.`;
+    const warn = await paste(page, '#composer', text);
+    assert.equal(warn.action, 'warn');
+    const dialog = page.locator(DIALOG);
+    await dialog.locator('[data-action=not-sensitive]').click();
+    await dialog.locator('[data-action=send-report]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await until(async () => (await page.evaluate(() => PW.model())) === text, 'the reported paste to go in');
+    await page.close();
+    const reports = await until(async () => {
+      const r = (await api('GET', '/admin/events?limit=100')).json.events.filter((e) => e.trigger === 'false_alarm_report' && e.policy_version === 7);
+      return r.length === 2 ? r : null;
+    }, 'both reports on the server', 30000, 250);
+    const byAction = Object.fromEntries(reports.map((e) => [e.action, e]));
+    assert.equal(byAction.redact.false_alarm.let_through, false, 'a redaction is never let through');
+    assert.equal(byAction.redact.false_alarm.findings[0].type, 'CREDIT_CARD');
+    assert.equal(byAction.warn.false_alarm.let_through, true);
+    assert.equal(byAction.warn.choice, 'proceed');
+  });
+
+  it('the raw values are nowhere: server database, API, logs, agent event store', async () => {
+    await until(async () => (await api('GET', '/admin/events?limit=500')).json.events.filter((e) => e.trigger === 'false_alarm_report').length === 3,
+      'every report uploaded', 30000, 250);
+    for (const value of [VALUE, VALUE2, CARD, CARD.replace(/ /g, '')]) await nowhere(value);
+  });
+
+  async function nowhere(VALUE) {
     const needle = Buffer.from(VALUE);
     const files = (dir) => readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((f) => { try { return readFileSync(f) && true; } catch { return false; } });
     for (const f of [...files(join(agent.root, 'server')), ...files(agent.dataDir)]) {
@@ -198,5 +246,5 @@ describe('the false-alarm loop with the real server, agent and browser', () => {
       assert.ok(!text.includes(VALUE), `the value is in the ${what}`);
     }
     assert.ok(events.text.includes('false_alarm_report') && serverLog.length > 0, 'there was something to search');
-  });
+  }
 });
