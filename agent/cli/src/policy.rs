@@ -100,6 +100,11 @@ pub struct TestArgs {
     /// Behaviour cases file (JSON array); exits 1 if any case fails.
     #[arg(long)]
     pub cases: Option<PathBuf>,
+    /// The tenant key (a file of 64 hex characters), so that the policy's value-hash finding
+    /// exceptions (`exceptions.findings`) apply as on enrolled devices; pattern and site
+    /// exceptions apply without it.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
     /// Texts to decide on: files or folders.
     pub paths: Vec<PathBuf>,
 }
@@ -259,9 +264,20 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         .custom(policy.policy.custom_detectors.clone())
         .build()
         .context("building the engine with the policy's detectors")?;
+    let key = match &a.key_file {
+        Some(f) => {
+            let hex = std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
+            promptwall_agent::credential::decode_key(&hex).context("the key file must hold 64 hex characters (the tenant key)")?
+        }
+        None => Vec::new(),
+    };
     let decide = |text: &str, site: &str| {
-        let scan = engine.scan(text);
-        pol::evaluate(&policy, text, &scan, &pol::Context { host: site, user: &a.user, groups: &a.groups })
+        let ctx = pol::Context { host: site, user: &a.user, groups: &a.groups };
+        // As the agent's decider does: findings an exception covers are dropped first.
+        let (scan, excepted) = pol::apply_exceptions(&policy, text, &engine.scan(text), &key, &ctx, now() as i64);
+        let mut d = pol::evaluate(&policy, text, &scan, &ctx);
+        d.reasons.extend(excepted.iter().map(|id| format!("exception_applied: {id}")));
+        d
     };
     let mut failed = 0;
     if let Some(cases) = &a.cases {

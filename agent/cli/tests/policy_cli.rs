@@ -74,3 +74,85 @@ fn admin_flow_and_refusals() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 passed, 1 failed"));
 }
+
+/// Approved false alarms (issue 18): `sign --exceptions` merges the server's export into the
+/// signed policy (expired ones left out, the result validated), and `policy test` applies them as
+/// devices do (value hashes with the tenant key).
+#[test]
+fn sign_with_exceptions_and_test_them() {
+    let d = std::env::temp_dir().join(format!("promptwall-policy-exc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let run = |args: &[&str]| bin().current_dir(&d).args(args).output().unwrap();
+    assert!(run(&["policy", "init", "p.json"]).status.success());
+    let mut p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("p.json")).unwrap()).unwrap();
+    p["rules"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, serde_json::json!({"id": "warn-email", "match": {"types": ["EMAIL"]}, "action": "warn", "message": "Check addresses."}));
+    std::fs::write(d.join("p.json"), p.to_string()).unwrap();
+    let key = [0xab_u8; 32];
+    std::fs::write(d.join("tenant.key"), "ab".repeat(32)).unwrap();
+    let hash = promptwall_policy::false_alarm_hash(&key, "qa@northwind-labs.io");
+    let file = serde_json::json!({"format": 1, "group": "eng", "generated_ms": 1, "findings": [
+        {"id": "fa-1", "detector": "pii.email", "value_hash": hash},
+        {"id": "fa-old", "detector": "pii.email", "pattern": ".*", "sites": ["claude.ai"], "expires": 1000}
+    ]});
+    std::fs::write(d.join("exceptions.json"), file.to_string()).unwrap();
+    assert!(run(&["policy", "keygen", "k1"]).status.success());
+    let out = run(&[
+        "policy",
+        "sign",
+        "p.json",
+        "--exceptions",
+        "exceptions.json",
+        "--key",
+        "k1.key",
+        "--key-id",
+        "k1",
+        "--version",
+        "2",
+        "--group",
+        "eng",
+        "-o",
+        "b.json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 finding exception(s)"));
+    let b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.join("b.json")).unwrap()).unwrap();
+    assert_eq!(b["policy"]["exceptions"]["findings"][0]["id"], "fa-1", "signed with the policy");
+    assert!(run(&["policy", "verify", "b.json", "--trust", "k1=k1.pub"]).status.success());
+    // A bad exceptions file is refused before anything is signed.
+    std::fs::write(d.join("bad.json"), r#"{"format": 1, "findings": [{"id": "x", "detector": "pii.email", "pattern": "(open"}]}"#).unwrap();
+    let out = run(&[
+        "policy",
+        "sign",
+        "p.json",
+        "--exceptions",
+        "bad.json",
+        "--key",
+        "k1.key",
+        "--key-id",
+        "k1",
+        "--version",
+        "3",
+        "--group",
+        "eng",
+        "-o",
+        "c.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exceptions.findings[0].pattern"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!d.join("c.json").exists());
+    // `policy test` on the merged policy: the value passes with the tenant key, not without.
+    std::fs::write(d.join("merged.json"), b["policy"].to_string()).unwrap();
+    std::fs::write(d.join("paste.txt"), "write to qa@northwind-labs.io").unwrap();
+    let out = run(&["policy", "test", "--policy", "merged.json", "--key-file", "tenant.key", "paste.txt"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("paste.txt: allow (exception_applied: fa-1)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["policy", "test", "--policy", "merged.json", "paste.txt"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("paste.txt: warn"), "{}", String::from_utf8_lossy(&out.stdout));
+}

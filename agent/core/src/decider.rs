@@ -477,7 +477,13 @@ impl Decider {
         // before the policy sees them; the event names the exceptions that did so.
         let now_s = now_ms() / 1000;
         let key = self.redaction_key.clone();
-        let except = |scan: promptwall_detect::ScanResult| pol::apply_exceptions(&current.policy, text, &scan, &key, &ctx, now_s);
+        let except = |scan: promptwall_detect::ScanResult| {
+            if current.policy.finding_exceptions.is_empty() {
+                (scan, Vec::new())
+            } else {
+                pol::apply_exceptions(&current.policy, text, &scan, &key, &ctx, now_s)
+            }
+        };
         // Before this process has loaded its models (a native host deciding alone), a paste that
         // the structured detectors already block is decided without them: no model load for it.
         let (scan, excepted) = if crate::models::ready() {
