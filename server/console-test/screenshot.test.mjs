@@ -115,11 +115,46 @@ test("admin console in Chromium: sign in, overview charts, devices, policies, ev
     await page.waitForFunction(() => document.body.dataset.loaded === "policies");
     const groups = await page.textContent("#groups");
     assert.ok(groups.includes("Group engineering"));
-    assert.ok(groups.includes("Active: v3 “engineering policy”"));
-    assert.ok(groups.includes("Active: v1 “sales policy”"));
+    assert.ok(groups.includes("Current: v3 “engineering policy”"));
+    assert.ok(groups.includes("Current: v1 “sales policy”"));
     assert.equal(await page.$$eval("#groups .group", (gs) => gs.find((g) => g.querySelector("h2").textContent.includes("engineering")).querySelectorAll("tbody tr").length), 3);
     assert.ok(groups.includes("Group contractors · 1 device(s)") && groups.includes("No bundle published for this group."));
     await page.screenshot({ path: join(artifacts, "console-3-policies.png"), fullPage: true });
+
+    // Trusted keys: the start-up flag and the key the demo added through the API.
+    const keyState = async (id) => page.$eval(`#key-rows tr[data-key="${id}"]`, (tr) => [...tr.children].map((td) => td.textContent));
+    assert.deepEqual((await keyState("security-2026")).slice(0, 3), ["security-2026", "--trusted-key", "active"]);
+    assert.deepEqual((await keyState("security-2027")).slice(0, 3), ["security-2027", "API", "active"]);
+    // Upload from the console: a tampered copy of the demo's unpublished v4 is refused with the
+    // server's reason; the real file is published, becomes current, and the history names the
+    // audience, the signing key and the admin who uploaded it.
+    const { readFileSync: readFile, writeFileSync } = await import("node:fs");
+    const tampered = join(artifacts, "engineering-v4-tampered.bundle.json");
+    writeFileSync(tampered, readFile(demo.upload_bundle, "utf8").replace("engineering policy", "engineering po1icy"));
+    await page.setInputFiles("#upload-file", tampered);
+    await page.waitForFunction(() => document.getElementById("upload-group").value === "engineering");
+    await page.click("#upload-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("upload-result").textContent.startsWith("Refused"));
+    assert.match(await page.textContent("#upload-result"), /^Refused \(bad_bundle\): .*signature/);
+    await page.setInputFiles("#upload-file", demo.upload_bundle);
+    await page.click("#upload-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("upload-result").textContent.startsWith("Published"));
+    assert.match(await page.textContent("#upload-result"), /^Published v4 to engineering \(signed with security-2027\)/);
+    await page.waitForFunction(() => document.getElementById("groups").textContent.includes("Current: v4"));
+    const hist = await page.$$eval('#groups .group[data-group=engineering] table.history tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    assert.equal(hist.length, 4);
+    assert.deepEqual([hist[0][0], hist[0][2], hist[0][3]], ["v4 (current)", "engineering", "security-2027"]);
+    assert.match(hist[0][5], /^initial \([0-9a-f]{8}\)$/);
+    assert.deepEqual([hist[1][0], hist[1][2], hist[1][3]], ["v3", "*", "security-2026"]);
+    await page.screenshot({ path: join(artifacts, "console-3b-policies-uploaded.png"), fullPage: true });
+    // Publishing the same version again is a rollback, refused.
+    await page.setInputFiles("#upload-file", demo.upload_bundle);
+    await page.click("#upload-form button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("upload-result").textContent.startsWith("Refused (rollback)"));
+    // Retire the API key from the console.
+    page.once("dialog", (d) => d.accept());
+    await page.click('button.retire-key[data-key="security-2027"]');
+    await page.waitForFunction(() => document.querySelector('#key-rows tr[data-key="security-2027"]').children[2].textContent === "retired");
 
     // Events with a filter, then the CSV download.
     await page.click("nav a[data-page=events]");
@@ -145,8 +180,9 @@ test("admin console in Chromium: sign in, overview charts, devices, policies, ev
     await page.click("#logout");
     await page.waitForSelector("#login:not([hidden])");
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
-    // The one 401 is the wrong token tried on purpose above.
-    assert.deepEqual(errors.filter((e) => !e.includes("status of 401")), [], "no page errors");
+    // The one 401 is the wrong token tried on purpose above, the 422 the tampered bundle, the 409
+    // the re-sent version.
+    assert.deepEqual(errors.filter((e) => !/status of (401|422|409)/.test(e)), [], "no page errors");
   } finally {
     await browser.close();
     demo.proc.stdin.end();

@@ -197,32 +197,97 @@ async function createEnrollmentToken(ev) {
 }
 
 async function showPolicies() {
-  const { groups } = await api("/admin/policies");
+  const [{ groups }, { tokens }] = await Promise.all([api("/admin/policies"), api("/admin/tokens")]);
+  // Uploads name the admin token by id; show its name.
+  const who = Object.fromEntries(tokens.map((t) => [t.id, t.name]));
   const box = $("groups");
   box.replaceChildren();
   if (!groups.length) box.append(el("div", { class: "empty" }, "No group yet: create an enrollment token or publish a bundle."));
   for (const g of groups) {
     const h = await api("/admin/policies/" + encodeURIComponent(g.group));
-    const card = el("div", { class: "card group" });
+    const card = el("div", { class: "card group", "data-group": g.group });
     card.append(el("h2", {}, `Group ${g.group} · ${g.devices} device(s)`));
     if (!h.active) {
       card.append(el("div", { class: "empty" }, "No bundle published for this group."));
     } else {
-      card.append(el("p", {}, el("strong", {}, `Active: v${h.active.version} “${h.active.policy_name}”`),
+      card.append(el("p", {}, el("strong", { class: "current" }, `Current: v${h.active.version} “${h.active.policy_name}”`),
         ` signed with key ${h.active.key_id}, published ${fmtTime(h.active.uploaded_ms)}, valid until ${fmtTime(h.active.expires * 1000)}`));
-      const table = el("table", {}, el("thead", {}, el("tr", {}, ...["Version", "Policy", "Key", "Published", "Expires", "SHA-256", "Size"].map((t) => el("th", {}, t)))));
+      const cols = ["Version", "Policy", "Audience", "Signed with", "Published", "By", "Expires", "SHA-256", "Size"];
+      const table = el("table", { class: "history" }, el("thead", {}, el("tr", {}, ...cols.map((t) => el("th", {}, t)))));
       const tb = el("tbody");
       for (const p of h.history) {
-        tb.append(el("tr", {}, el("td", {}, "v" + p.version + (p.version === h.active.version ? " (active)" : "")), el("td", {}, p.policy_name),
-          el("td", {}, p.key_id), el("td", {}, fmtTime(p.uploaded_ms)), el("td", {}, fmtTime(p.expires * 1000)),
-          el("td", { title: p.sha256 }, p.sha256.slice(0, 12) + "…"), el("td", {}, p.size + " B")));
+        const current = p.version === h.active.version;
+        const by = p.uploaded_by ? (who[p.uploaded_by] ? `${who[p.uploaded_by]} (${p.uploaded_by.slice(0, 8)})` : p.uploaded_by.slice(0, 8) + " (revoked token)") : "—";
+        tb.append(el("tr", current ? { class: "current" } : {}, el("td", {}, "v" + p.version + (current ? " (current)" : "")), el("td", {}, p.policy_name),
+          el("td", {}, (p.audience || []).length ? p.audience.join(", ") : "—"), el("td", {}, p.key_id), el("td", {}, fmtTime(p.uploaded_ms)),
+          el("td", {}, by), el("td", {}, fmtTime(p.expires * 1000)), el("td", { title: p.sha256 }, p.sha256.slice(0, 12) + "…"), el("td", {}, p.size + " B")));
       }
       table.append(tb);
       card.append(table);
-      const details = el("details", {}, el("summary", {}, "Active bundle JSON"), el("pre", {}, JSON.stringify(h.active_bundle, null, 2)));
+      const details = el("details", {}, el("summary", {}, "Current bundle JSON"), el("pre", {}, JSON.stringify(h.active_bundle, null, 2)));
       card.append(details);
     }
     box.append(card);
+  }
+  await showKeys();
+}
+
+async function showKeys() {
+  const { keys } = await api("/admin/keys");
+  const rows = $("key-rows");
+  rows.replaceChildren();
+  if (!keys.length) rows.append(el("tr", {}, el("td", { colspan: 7, class: "empty" }, "No trusted key: uploads are refused (start the server with --trusted-key or add one through the API).")));
+  for (const k of keys) {
+    let retire = "";
+    if (k.source === "api" && k.state !== "retired") {
+      retire = el("button", { type: "button", class: "revoke retire-key", "data-key": k.key_id }, "Retire");
+      retire.addEventListener("click", async () => {
+        if (!confirm(`Retire key ${k.key_id}? Uploads signed with it are refused from now on, on every replica.`)) return;
+        try {
+          await api("/admin/keys/" + encodeURIComponent(k.key_id) + "/retire", "POST", {});
+          await showKeys();
+        } catch (e) { $("error").textContent = "Could not retire: " + e.message; }
+      });
+    }
+    rows.append(el("tr", { "data-key": k.key_id }, el("td", { title: k.public_key }, k.key_id), el("td", {}, k.source === "flag" ? "--trusted-key" : "API"),
+      el("td", {}, el("span", { class: "pill " + k.state }, k.state)), el("td", {}, k.not_before_ms == null ? "—" : fmtTime(k.not_before_ms)),
+      el("td", {}, k.not_after_ms == null ? "—" : fmtTime(k.not_after_ms)), el("td", {}, k.added_ms == null ? "at start" : fmtTime(k.added_ms)), el("td", {}, retire)));
+  }
+}
+
+// The bundle's signed audience names its group: suggest it.
+async function bundlePicked() {
+  const f = $("upload-file").files[0];
+  $("upload-result").textContent = "";
+  if (!f) return;
+  try {
+    const b = JSON.parse(await f.text());
+    const aud = ((b.audience && b.audience.groups) || []).filter((g) => g !== "*");
+    if (aud.length === 1 && !$("upload-group").value) $("upload-group").value = aud[0];
+  } catch (_) { /* the server says what is wrong with it */ }
+}
+
+async function uploadBundle(ev) {
+  ev.preventDefault();
+  const f = $("upload-file").files[0];
+  const group = $("upload-group").value.trim();
+  const out = $("upload-result");
+  out.className = "";
+  if (!f || !group) return;
+  // The file's bytes as they are: the signature covers them.
+  const r = await fetch("/api/v1/admin/policies/" + encodeURIComponent(group), {
+    method: "POST", headers: { Authorization: "Bearer " + token(), "Content-Type": "application/json" }, body: f });
+  if (r.status === 401) { sessionStorage.removeItem(TOKEN_KEY); route(); return; }
+  let v = {};
+  try { v = await r.json(); } catch (_) { /* not JSON */ }
+  if (r.status === 201) {
+    out.className = "ok";
+    out.textContent = `Published v${v.version} to ${v.group} (signed with ${v.key_id}). Devices pick it up at their next poll.`;
+    $("upload-form").reset();
+    await showPolicies();
+  } else {
+    out.className = "error";
+    out.textContent = `Refused (${v.error || r.status}): ${v.message || r.statusText}`;
   }
 }
 
@@ -300,6 +365,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("more").addEventListener("click", () => showEvents(true).catch((e) => { $("error").textContent = e.message; }));
   $("csv").addEventListener("click", downloadCsv);
   $("enroll-form").addEventListener("submit", createEnrollmentToken);
+  $("upload-file").addEventListener("change", bundlePicked);
+  $("upload-form").addEventListener("submit", (ev) => uploadBundle(ev).catch((e) => { $("upload-result").className = "error"; $("upload-result").textContent = "Could not publish: " + e.message; }));
   window.addEventListener("hashchange", route);
   route();
 });

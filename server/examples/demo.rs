@@ -115,7 +115,19 @@ async fn main() -> Result<()> {
             http.post_json(&format!("{base}/api/v1/admin/devices/{id}/revoke"), Some(&admin), &json!({})).await?;
         }
     }
-    println!("{}", json!({"url": base, "admin_token": admin}));
+    // A signed bundle not published yet, for the console's upload form (issue 19): version 4 for
+    // engineering, signed with a key added through the API (a rotation in progress).
+    let (sk2, pk2) = promptwall_policy::generate_key().map_err(anyhow::Error::msg)?;
+    let r =
+        http.post_json(&format!("{base}/api/v1/admin/keys"), Some(&admin), &json!({"key_id": "security-2027", "public_key": pk2})).await?;
+    ensure!(r.status == 201, "add key: {}", r.text());
+    let mut p = policy.clone();
+    p["name"] = json!("engineering policy");
+    let b = promptwall_policy::sign(&p, 4, now_s - 60, now_s + 90 * 86_400, "security-2027", &["engineering".to_string()], &sk2)
+        .map_err(anyhow::Error::msg)?;
+    let upload = dir.join("engineering-v4.bundle.json");
+    std::fs::write(&upload, serde_json::to_vec_pretty(&b)?)?;
+    println!("{}", json!({"url": base, "admin_token": admin, "upload_bundle": upload}));
     let stdin_closed = tokio::task::spawn_blocking(|| {
         let mut line = String::new();
         while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {

@@ -514,6 +514,7 @@ async fn publish_policy(
         uploaded_ms: now_ms(),
         size: body.len() as i64,
         uploaded_by: Some(admin_id),
+        audience: vb.audience.clone(),
         body: body.to_vec(),
     };
     match st.store.publish_policy(rec.clone()).await? {

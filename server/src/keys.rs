@@ -19,6 +19,15 @@
 use crate::store::SigningKeyRow;
 use promptwall_policy::TrustedKey;
 
+/// Schema step (both backends): each stored bundle's signed audience (JSON array of groups), for
+/// the console's history. Bundles stored before it show none.
+pub const AUDIENCE_MIGRATION: &str = "ALTER TABLE policies ADD COLUMN audience TEXT;";
+
+/// A stored audience column back into groups (`[]` for none or unreadable).
+pub fn audience_of(column: Option<String>) -> Vec<String> {
+    column.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+}
+
 /// Whether `row` may sign an upload at `now_ms`.
 pub fn is_current(row: &SigningKeyRow, now_ms: i64) -> bool {
     row.retired_ms.is_none() && row.not_before_ms.is_none_or(|t| t <= now_ms) && row.not_after_ms.is_none_or(|t| now_ms < t)

@@ -42,6 +42,24 @@ enum Cmd {
         #[command(subcommand)]
         cmd: RedactionKeyCmd,
     },
+    /// Approved false-alarm exceptions (the console's False alarms page).
+    Exceptions {
+        #[command(subcommand)]
+        cmd: ExceptionsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExceptionsCmd {
+    /// Print the approved, unexpired exceptions (those scoped to other groups left out) as an
+    /// exceptions file for `promptwall policy sign --exceptions FILE`, as
+    /// `GET /api/v1/admin/exceptions?group=G` does. Only a bundle the admin signs reaches devices.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        group: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,6 +157,10 @@ struct ServeArgs {
     /// Default: keep everything.
     #[arg(long)]
     retention_days: Option<f64>,
+    /// Keep the device, admin and enrollment rate-limit buckets in the database, so replicas
+    /// behind a load balancer share them (one small write per limited request).
+    #[arg(long)]
+    shared_rate_limits: bool,
 }
 
 #[tokio::main]
@@ -178,6 +200,13 @@ async fn main() -> Result<()> {
                 }
             }
         }
+        Cmd::Exceptions { cmd: ExceptionsCmd::Export { db, group } } => {
+            use promptwall_server::store::reports::ReportStore as _;
+            let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
+            let file = promptwall_server::reports::export(&store.reviews().await?, group.as_deref(), now_ms());
+            println!("{}", serde_json::to_string_pretty(&file)?);
+            Ok(())
+        }
         Cmd::RedactionKey { cmd: RedactionKeyCmd::Show { db } } => {
             let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
             println!("{}", promptwall_server::redaction_key(store.as_ref()).await?);
@@ -205,6 +234,7 @@ async fn main() -> Result<()> {
                 anyhow::ensure!(d.is_finite() && d > 0.0, "--retention-days must be above 0");
                 cfg.retention = Some(std::time::Duration::from_secs_f64(d * 86_400.0));
             }
+            cfg.shared_rate_limits = a.shared_rate_limits;
             cfg.forward.webhook = a.forward_webhook;
             cfg.forward.ca_file = a.forward_ca;
             cfg.forward.syslog = a.forward_syslog.as_deref().map(forward::SyslogTarget::parse).transpose().map_err(anyhow::Error::msg)?;

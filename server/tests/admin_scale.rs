@@ -373,6 +373,7 @@ async fn signing_keys_rotate_without_restart(b: Backend) {
         .iter()
         .map(|p| {
             assert_eq!(p["uploaded_by"], admin_id);
+            assert_eq!(p["audience"], json!(["eng"]), "the signed audience is kept");
             (p["version"].as_i64().unwrap(), p["key_id"].as_str().unwrap().to_string())
         })
         .collect();

@@ -121,6 +121,9 @@ pub struct PolicyRecord {
     /// Id of the admin token that uploaded it (first 16 hex digits of its hash); `None` for
     /// bundles stored before this was kept.
     pub uploaded_by: Option<String>,
+    /// The groups the bundle is signed for (`*`: every group); empty for bundles stored before
+    /// this was kept.
+    pub audience: Vec<String>,
     #[serde(skip)]
     pub body: Vec<u8>,
 }

@@ -44,6 +44,8 @@ const MIGRATIONS: &[&str] = &[
     crate::stats::PG_MIGRATION,
     // issue 18: the false-alarm loop's review decisions.
     super::reports::PG_MIGRATION,
+    // issue 19: each bundle's signed audience, for the console's history.
+    crate::keys::AUDIENCE_MIGRATION,
 ];
 
 #[derive(Clone)]
@@ -72,7 +74,7 @@ fn device_row(r: &Row) -> DeviceRow {
 }
 
 const POLICY_COLS: &str =
-    "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, octet_length(body)::bigint, uploaded_by";
+    "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, octet_length(body)::bigint, uploaded_by, audience";
 
 fn policy_row(r: &Row) -> PolicyRecord {
     PolicyRecord {
@@ -86,6 +88,7 @@ fn policy_row(r: &Row) -> PolicyRecord {
         uploaded_ms: r.get(7),
         size: r.get(8),
         uploaded_by: r.get(9),
+        audience: crate::keys::audience_of(r.get(10)),
         body: Vec::new(),
     }
 }
@@ -384,7 +387,7 @@ impl Store for PgStore {
         }
         tx.execute(
             "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body,
-               uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+               uploaded_by, audience) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             &[
                 &rec.group,
                 &rec.version,
@@ -396,6 +399,7 @@ impl Store for PgStore {
                 &rec.uploaded_ms,
                 &rec.body,
                 &rec.uploaded_by,
+                &serde_json::to_string(&rec.audience).ok(),
             ],
         )
         .await?;
@@ -408,7 +412,7 @@ impl Store for PgStore {
         let row = self.client().await?.query_opt(&sql, &[&group]).await?;
         Ok(row.map(|r| {
             let mut p = policy_row(&r);
-            p.body = r.get(10);
+            p.body = r.get(11);
             p
         }))
     }

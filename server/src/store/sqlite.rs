@@ -40,6 +40,8 @@ const MIGRATIONS: &[&str] = &[
     crate::stats::SQLITE_MIGRATION,
     // issue 18: the false-alarm loop's review decisions.
     super::reports::SQLITE_MIGRATION,
+    // issue 19: each bundle's signed audience, for the console's history.
+    crate::keys::AUDIENCE_MIGRATION,
 ];
 
 /// Makes the database file (created empty when missing) and its `-wal`, `-shm` and `-journal`
@@ -232,7 +234,8 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
     })
 }
 
-const POLICY_COLS: &str = "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, length(body), uploaded_by";
+const POLICY_COLS: &str =
+    "group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, length(body), uploaded_by, audience";
 
 fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PolicyRecord> {
     Ok(PolicyRecord {
@@ -246,6 +249,7 @@ fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PolicyRecord> {
         uploaded_ms: r.get(7)?,
         size: r.get(8)?,
         uploaded_by: r.get(9)?,
+        audience: crate::keys::audience_of(r.get(10)?),
         body: Vec::new(),
     })
 }
@@ -606,7 +610,7 @@ impl Store for SqliteStore {
             }
             tx.execute(
                 "INSERT INTO policies (group_name, version, sha256, key_id, not_before, expires, policy_name, uploaded_ms, body,
-                   uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   uploaded_by, audience) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     rec.group,
                     rec.version,
@@ -617,7 +621,8 @@ impl Store for SqliteStore {
                     rec.policy_name,
                     rec.uploaded_ms,
                     rec.body,
-                    rec.uploaded_by
+                    rec.uploaded_by,
+                    serde_json::to_string(&rec.audience).ok()
                 ],
             )?;
             Ok(Publish::Published)
@@ -632,7 +637,7 @@ impl Store for SqliteStore {
             Ok(c.prepare_cached(&sql)?
                 .query_row([g], |r| {
                     let mut p = policy_row(r)?;
-                    p.body = r.get(10)?;
+                    p.body = r.get(11)?;
                     Ok(p)
                 })
                 .optional()?)
