@@ -120,6 +120,17 @@ async fn review_queue_approval_and_export(b: Backend) {
     .unwrap();
     let r = s.post_raw("/api/v1/admin/policies/eng", Some(&s.admin), serde_json::to_vec(&bundle).unwrap()).await;
     assert_eq!(r.status, 201, "{}", r.text());
+    // The same export offline, from the database: `promptwall-server exceptions export`.
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_promptwall-server"));
+    cli.args(["exceptions", "export", "--group", "eng"]).env_remove("PROMPTWALL_DATABASE_URL");
+    match &s.backend {
+        Backend::Sqlite => cli.arg("--data-dir").arg(s.db_path().parent().unwrap()),
+        Backend::Postgres(url) => cli.args(["--database-url", url]),
+    };
+    let out = cli.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(offline["findings"], file["findings"]);
     // Withdrawn: gone from the next export.
     assert_eq!(s.post(&format!("/api/v1/admin/false-alarms/{sales_only}/withdraw"), Some(&s.admin), &json!({})).await.status, 200);
     assert_eq!(s.get("/api/v1/admin/exceptions?group=sales", Some(&s.admin)).await.json()["findings"].as_array().unwrap().len(), 1);
