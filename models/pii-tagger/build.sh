@@ -13,7 +13,7 @@ out=target/pii-tagger
 mkdir -p "$out"
 python3 models/pii-tagger/gen_letters.py --seed 161 --count 10000 --out "$out/letters.jsonl"
 python3 models/pii-tagger/gen_records.py --seed 162 --count 10000 --out "$out/records.jsonl"
-python3 models/pii-tagger/gen_realtext.py --seed 163 --mb 2 --out "$out/realtext.jsonl"
+python3 models/pii-tagger/gen_realtext.py --seed 163 --mb 4 --out "$out/realtext.jsonl"
 cargo run --release --locked -q -p promptwall-ml --example train_tagger -- train \
     --out models/pii-tagger/tagger.bin --buckets 131072 --epochs 8 --seed 16 \
     "$out/letters.jsonl" "$out/records.jsonl" "$out/realtext.jsonl"

@@ -183,6 +183,35 @@ def doc_thread(r):
     return join(msgs, "\n")
 
 
+GROUPS = ["Members", "Customers", "Patients", "Users", "Employees", "Teams", "Students", "Vendors", "Partners", "Admins",
+          "Contractors", "Managers", "Applicants", "Subscribers", "Guests", "Visitors", "Drivers", "Tenants", "Everyone", "Nobody"]
+GERUNDS = ["managing", "using", "switching", "reporting", "holding", "requesting", "sharing", "joining", "leaving", "renewing"]
+VERBS = ["joined the team in", "took over the escalation in", "struggled with the handover in", "led the migration in",
+         "was on parental leave until", "asked for a transfer in", "mentored two new hires in", "missed the deadline in"]
+
+
+def doc_review(r):
+    """HR and case notes: people named by given name as sentence subjects, honorifics, dates."""
+    loc = r.choice(["us", "uk", "de", "nl", "fr", "in", "es", "it", "se", "pl"])
+    giv, fam, full = person(r, loc, "full")
+    mgr = person(r, loc, "full")[2]
+    out = Piece(f"{r.choice(['Performance review', 'Case notes', 'Check-in summary', '1:1 notes'])} — {noise(r)}\n")
+    out = out + r.choice(["Employee: ", "Staff member: ", "Subject: ", "Mitarbeiter: "]) + full + f" ({noise(r)})\n"
+    out = out + r.choice(["Manager: ", "Reviewer: ", "Lead: "]) + mgr + "\n\n"
+    sents = []
+    for _ in range(r.randint(2, 5)):
+        sents.append(r.choice([
+            lambda: P(giv, "PERSON") + f" {r.choice(VERBS)} {r.choice(V.TITLE_WORDS[54:65])}.",
+            lambda: Piece("Context: ") + P(giv, "PERSON") + f" {r.choice(VERBS)} {noise(r)}.",
+            lambda: Piece(f"Next steps: 1:1 with ") + single_mention(r, loc) + f" on {noise(r)}.",
+            lambda: Piece(f"{r.choice(['Overall', 'In short', 'Summary'])}, ") + P(giv, "PERSON") + f" {r.choice(['meets', 'exceeds', 'is below'])} expectations.",
+            lambda: Piece(f"The {r.choice(V.BRANDS)} rollout in {r.choice(V.WORLD_CITIES)} slipped to {noise(r)}."),
+            lambda: Piece("Feedback from ") + org(r) + " was positive; " + single_mention(r, loc) + " agrees.",
+            lambda: Piece(r.choice(["Dear Dr. ", "Dear Ms. ", "Dear Mr. ", "Sehr geehrte Frau ", "Chère Madame "])) + P(person(r, loc)[1], "PERSON") + ",",
+        ])())
+    return out + join(sents, r.choice([" ", "\n"]))
+
+
 def doc_form(r):
     loc = r.choice(LOCALES)
     sep = r.choice([": ", ":\t", " - ", ": "])
@@ -208,6 +237,8 @@ def doc_prose_negative(r):
             lambda: Piece(f"{r.choice(['Main', 'High', 'Church', 'Park', 'Market'])} Street in {r.choice(V.PLACES_NOT_ADDRESS)} is closed for the {r.choice(['Marathon', 'Festival', 'Parade'])}."),
             lambda: Piece(" ".join(w.capitalize() for w in r.sample(V.TITLE_WORDS, 5)) + "."),
             lambda: Piece(f"{r.choice(V.CODE_TYPES)} and {r.choice(V.CODE_TYPES)} are documented in the {r.choice(V.BRANDS)} wiki."),
+            lambda: Piece(f"{r.choice(GROUPS)} {r.choice(GERUNDS)} {r.choice(['the new plan', 'two accounts', 'chronic conditions', 'their own devices', 'the old portal'])} {r.choice(['are covered', 'should call us', 'get a discount', 'need approval'])}."),
+            lambda: Piece(f"{r.choice(GROUPS)} {r.choice(VERBS)} {r.choice(V.TITLE_WORDS[54:65])}."),
             lambda: Piece("本周") + org(r) + "发布了新版本，北京和上海的用户可以升级。",
             lambda: Piece("東京と大阪で") + r.choice(V.BRANDS) + "の説明会を開催します。",
         ])())
@@ -224,7 +255,7 @@ def doc_letter(r):
     return top + body + "\n\n" + r.choice(SIGN[loc]) + "\n" + person(r, loc)[2]
 
 
-KINDS = [(doc_email, 24), (doc_chat, 10), (doc_notes, 10), (doc_form, 10), (doc_form2, 16), (doc_thread, 14), (doc_prose_negative, 16), (doc_letter, 10)]
+KINDS = [(doc_email, 24), (doc_chat, 10), (doc_notes, 10), (doc_form, 10), (doc_form2, 16), (doc_thread, 14), (doc_prose_negative, 16), (doc_letter, 10), (doc_review, 12)]
 
 
 def main():

@@ -69,6 +69,10 @@ def doc_table(r):
     quote = sep == "," and r.random() < 0.6
     q = (lambda p: '"' + p + '"') if quote else (lambda p: p)
     lines = [Piece(sep.join(h for _, h in cols))]
+    if r.random() < 0.25:
+        # A line of context above the export.
+        lines.insert(0, Piece(r.choice(["Here is the export you asked for:", "Rows from the CRM (do not share):", "# exported " + noise(r),
+                                        "Can you dedupe these?", "Ausschnitt aus der Kundenliste:"]) + "\n"))
     for _ in range(r.randint(2, 9)):
         loc = r.choice(LOCALES)
         who = person(r, loc, r.choice(["full", "full", "upper"]))

@@ -132,6 +132,9 @@ fn main() -> Result<()> {
                     c[2] += gold.len() - tp;
                 }
             }
+            for (name, [_, fp, _]) in &counts {
+                println!("{name:<8} false positives per MB: {:.1}", *fp as f64 / (bytes as f64 / 1e6));
+            }
             for (name, [tp, fp, fn_]) in counts {
                 let p = tp as f64 / (tp + fp).max(1) as f64;
                 let r = tp as f64 / (tp + fn_).max(1) as f64;

@@ -218,6 +218,12 @@ const STREET_WORDS: &[&str] = &[
 const CJK_SURNAMES: &str = "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤佐藤鈴木橋渡辺山本中村小加伊斎斉藤松井清水森池阿部吉野岡崎坂原福西太宮内長谷川김이박최정강조윤장임한오서신권황안송류홍";
 const CJK_ADDRESS: &str = "市区區省县縣路街号號楼樓室丁目番地都道府県町村巷弄栋棟单單元层層郡洞동구시로길읍면리층호〒";
 
+/// Lower-case words inside names (`Sander de Vries`, `Ludwig van Beethoven`).
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "da", "di", "do", "dos", "das", "du", "del", "della", "la", "le", "y", "bin", "al", "ter", "ten",
+    "zu",
+];
+
 /// Word lists consulted by the features (bit flags per word).
 pub struct Gazetteer {
     lexicon: NameLexicon,
@@ -388,9 +394,42 @@ fn looks_like_code(line: &str) -> bool {
     const MARKS: &[&str] = &[
         "::", "->", "=>", "();", "{", "}", "fn ", "def ", "class ", "import ", "#include", "let ", "const ", "var ", "pub ", "return ",
         "impl ", "struct ", "public ", "private ", "func ", "new ", "self.", "this.", "</", "/>", "&&", "||", "#[", "@param", "@return",
-        "typedef", "static ", "void ", "elif ", "lambda",
+        "typedef", "static ", "void ", "elif ", "lambda", "==", "!=", "()", "print(", "raise ",
     ];
-    t.ends_with(';') || t.ends_with('{') || t.ends_with(')') || MARKS.iter().any(|m| t.contains(m))
+    const STARTS: &[&str] = &["//", "/*", "* ", "if ", "for ", "while ", "else", "try:", "except", "with ", "from ", "#define", "#if"];
+    t.ends_with(';')
+        || t.ends_with('{')
+        || t.ends_with(')')
+        || t.ends_with("):")
+        || MARKS.iter().any(|m| t.contains(m))
+        || STARTS.iter().any(|m| t.starts_with(m))
+}
+
+/// Whether most of a text is code (a third of its non-empty lines or more look like code).
+pub fn mostly_code(text: &str) -> bool {
+    let (mut code, mut all) = (0usize, 0usize);
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(400) {
+        all += 1;
+        code += usize::from(looks_like_code(line));
+    }
+    all > 0 && code * 3 >= all
+}
+
+/// A word with an upper-case letter after a lower-case one (`PhantomData`, `OpRun`), not a
+/// name-style prefix (`McDonald`, `MacKenzie`, `DeShawn`, `LaToya`, `DiCaprio`, `VanDyke`).
+fn camel_inside(w: &str) -> bool {
+    let rest = ["Mc", "Mac", "De", "Di", "La", "Le", "Van", "Von", "Da", "Du"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p).filter(|r| r.chars().next().is_some_and(char::is_uppercase)))
+        .unwrap_or(w);
+    let mut prev_lower = false;
+    for c in rest.chars() {
+        if c.is_uppercase() && prev_lower {
+            return true;
+        }
+        prev_lower = c.is_lowercase();
+    }
+    false
 }
 
 impl<'a> Layout<'a> {
@@ -779,8 +818,8 @@ impl PiiTagger {
             for (class, a, b) in spans_of(&path) {
                 // A name does not run across a tab (a column break).
                 let mut first = a;
-                for k in a + 1..=b {
-                    if class == 1 && toks[k].tab_before {
+                for (k, tok) in toks.iter().enumerate().take(b + 1).skip(a + 1) {
+                    if class == 1 && tok.tab_before {
                         spans.push((class, first, k - 1));
                         first = k;
                     }
@@ -796,7 +835,7 @@ impl PiiTagger {
         out
     }
 
-    fn plausible(&self, text: &str, class: usize, start: usize, end: usize) -> bool {
+    fn plausible(&self, text: &str, code: bool, class: usize, start: usize, end: usize) -> bool {
         let span = &text[start..end];
         match class {
             2 => span.chars().any(|c| c.is_numeric()) && span.chars().filter(|c| c.is_alphabetic()).count() >= 2,
@@ -814,17 +853,55 @@ impl PiiTagger {
                 {
                     return false;
                 }
+                // A specimen name (`Hi Jane Doe`), or a part of one.
+                let lo = promptwall_detect::document::floor_char_boundary(text, start.saturating_sub(24));
+                let hi = promptwall_detect::document::floor_char_boundary(text, (end + 24).min(text.len()));
+                if promptwall_detect::detectors::person::placeholder_within(&text[lo..hi], start - lo, end - lo) {
+                    return false;
+                }
+                // A person's name right before a company word is a company (`Hewlett Packard Enterprise`).
+                let following =
+                    text[end..].trim_start_matches([' ', '\t']).split(|c: char| !c.is_alphanumeric() && c != '.').next().unwrap_or("");
+                if following == "&"
+                    || self.lexicon.is_company_word(following)
+                    || matches!(following, "Enterprise" | "Enterprises" | "Foundation" | "Institute")
+                {
+                    return false;
+                }
                 if span.chars().any(is_cjk) {
                     return true;
                 }
-                let words: Vec<&str> = span.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+                let words: Vec<&str> = span.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+                // Capitalised, and so is every part after a hyphen (`Jean-Luc`, not `Phone-like`).
                 let name_like = |w: &str| {
-                    let mut cs = w.chars();
-                    cs.next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
+                    w.split('-').all(|part| part.chars().next().is_some_and(char::is_uppercase)) && w.chars().any(char::is_lowercase)
                 };
                 let upper = |w: &str| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-                !words.iter().any(|w| self.lexicon.is_company_word(w))
-                    && (words.iter().all(|w| name_like(w) || w.len() <= 3) || (words.len() >= 2 && words.iter().all(|w| upper(w))))
+                let initial = |w: &str| w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() <= 2;
+                let particle = |w: &str| PARTICLES.contains(&w);
+                let known = |w: &str| {
+                    let mut cs = w.chars();
+                    let cap: String = cs.next().into_iter().flat_map(char::to_uppercase).chain(cs.flat_map(char::to_lowercase)).collect();
+                    self.lexicon.is_known_name(&cap) && !self.lexicon.is_not_name(&cap)
+                };
+                if words.iter().any(|w| self.lexicon.is_company_word(w)) {
+                    return false;
+                }
+                let names: Vec<&str> = words.iter().copied().filter(|w| !initial(w) && !particle(w)).collect();
+                if names.is_empty() || names.iter().any(|w| camel_inside(w) && !known(w)) {
+                    return false;
+                }
+                if names.len() == 1 {
+                    let w = names[0];
+                    // One word in code (`Backoff`, `Darwin`, `Returns`): only a known name.
+                    let line_start = text[..start].rfind('\n').map_or(0, |k| k + 1);
+                    let line_end = text[end..].find('\n').map_or(text.len(), |k| end + k);
+                    if (code || looks_like_code(&text[line_start..line_end])) && !known(w) {
+                        return false;
+                    }
+                    return if upper(w) { known(w) } else { name_like(w) };
+                }
+                names.iter().all(|w| name_like(w)) || names.iter().all(|w| upper(w) && w.chars().count() >= 2)
             }
             _ => false,
         }
@@ -832,9 +909,14 @@ impl PiiTagger {
 
     /// Findings (PERSON, ADDRESS) in `text`.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
-        self.tag(text)
+        let tagged = self.tag(text);
+        if tagged.is_empty() {
+            return Vec::new();
+        }
+        let code = mostly_code(text);
+        tagged
             .into_iter()
-            .filter(|&(class, s, e, _)| self.plausible(text, class, s, e))
+            .filter(|&(class, s, e, _)| self.plausible(text, code, class, s, e))
             .map(|(class, s, e, margin)| {
                 let ty = if class == 1 { EntityType::Person } else { EntityType::Address };
                 let score = 0.6 + 0.39 * (margin / 4.0).tanh().max(0.0);
@@ -891,7 +973,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -931,7 +1013,7 @@ pub fn train(examples: &[Example], buckets: u32, epochs: usize, seed: u64, log: 
     log(format!("{} segments, {tokens} tokens", seqs.len()));
     for epoch in 0..epochs {
         for k in (1..order.len()).rev() {
-            let j = (rng.next() % (k as u64 + 1)) as usize;
+            let j = (rng.next_u64() % (k as u64 + 1)) as usize;
             order.swap(k, j);
         }
         let mut errors = 0usize;

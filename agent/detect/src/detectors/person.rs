@@ -471,7 +471,7 @@ impl PersonDetector {
         while e > s && doc.text.as_bytes()[e - 1].is_ascii_punctuation() {
             e -= 1;
         }
-        if e > s && self.plausible(&doc.text[s..e]) && !code_identifier(doc, s, e) {
+        if e > s && self.plausible(&doc.text[s..e]) && !code_identifier(doc, s, e) && !is_placeholder_name(&doc.text[s..e]) {
             out.push(Finding::new(EntityType::Person, s, e, score, "pii.person"));
         }
     }
@@ -480,6 +480,59 @@ impl PersonDetector {
     fn first_line(doc: &Document<'_>, s: usize, e: usize) -> usize {
         memchr::memchr(b'\n', &doc.text.as_bytes()[s..e]).map_or(e, |i| s + i)
     }
+}
+
+/// Specimen names that forms, manuals and support macros use in place of a real person's (`John
+/// Doe`, `Max Mustermann`, `山田太郎`): not personal data, so never a finding.
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "John Doe",
+    "Jane Doe",
+    "John Q. Public",
+    "Joe Public",
+    "Richard Roe",
+    "Joe Bloggs",
+    "Fred Bloggs",
+    "A. N. Other",
+    "Tommy Atkins",
+    "Max Mustermann",
+    "Erika Mustermann",
+    "Otto Normalverbraucher",
+    "Jean Dupont",
+    "Marie Dupont",
+    "Juan Pérez",
+    "Juan Perez",
+    "Fulano de Tal",
+    "Pepito Pérez",
+    "Mario Rossi",
+    "Jan Jansen",
+    "Jan Modaal",
+    "Jan Kowalski",
+    "Ola Nordmann",
+    "Kari Nordmann",
+    "Matti Meikäläinen",
+    "Jón Jónsson",
+    "Anders And",
+    "Mustermann",
+    "山田太郎",
+    "山田 太郎",
+    "山田花子",
+    "山田 花子",
+    "張三",
+    "张三",
+    "李四",
+    "王五",
+    "홍길동",
+];
+
+/// Whether `name` is a specimen name (see [`PLACEHOLDER_NAMES`]), whatever its spacing.
+pub fn is_placeholder_name(name: &str) -> bool {
+    let norm: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    PLACEHOLDER_NAMES.iter().any(|p| p.eq_ignore_ascii_case(&norm))
+}
+
+/// Whether `[start, end)` of `window` lies inside a specimen name written there (`Hi Jan Jansen`).
+pub fn placeholder_within(window: &str, start: usize, end: usize) -> bool {
+    PLACEHOLDER_NAMES.iter().any(|p| window.match_indices(p).any(|(at, m)| at <= start && end <= at + m.len()))
 }
 
 /// A name found after a label in code is usually an identifier: a type or call (`client: CDPSession`,
@@ -554,7 +607,7 @@ impl Detector for PersonDetector {
             self.push(doc, m.start(), end, score, out);
         }
         for caps in self.cjk.captures_iter(text) {
-            if let Some(m) = caps.get(1) {
+            if let Some(m) = caps.get(1).filter(|m| !is_placeholder_name(m.as_str())) {
                 out.push(Finding::new(EntityType::Person, m.start(), m.end(), 0.8, "pii.person"));
             }
         }
@@ -613,6 +666,8 @@ impl Detector for PersonDetector {
             "provider=\"CUDAExecutionProvider\"",
             "We met with Johnson Controls and Morgan Stanley today.",
             "Dear Team, the build is green.",
+            "For example: \"Hi Max Mustermann, your refund is on its way\"",
+            "Name: John Doe (placeholder)",
             "Hi all, see below.",
         ]
     }
