@@ -14,7 +14,7 @@ use ort::value::Tensor;
 use promptwall_detect::{Category, CategoryModel, Family, Finding};
 
 use crate::error::MlError;
-use crate::features::vectorize;
+use crate::features::{vectorize, vectorize_sparse};
 use crate::manifest::Manifest;
 
 pub const CATEGORIES_ID: &str = "model.categories";
@@ -24,6 +24,8 @@ pub struct CategoryClassifier {
     labels: Vec<Category>,
     thresholds: Vec<f32>,
     dim: usize,
+    /// The graph takes the non-zero features (`indices`, `values`) instead of a dense vector.
+    sparse: bool,
     version: String,
     failures: AtomicU64,
 }
@@ -53,11 +55,18 @@ impl CategoryClassifier {
             _ => vec![0.5; labels.len()],
         };
         let session = crate::runtime::session(env, &model_path, 1)?;
+        let inputs: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
+        let sparse = match inputs.as_slice() {
+            ["indices", "values"] => true,
+            [_] => false,
+            other => return Err(shape_err(format!("unexpected inputs {other:?}"))),
+        };
         Ok(CategoryClassifier {
             session: Mutex::new(session),
             labels,
             thresholds,
             dim,
+            sparse,
             version: manifest.version.clone(),
             failures: AtomicU64::new(0),
         })
@@ -74,10 +83,21 @@ impl CategoryClassifier {
     /// Per-category probabilities, in the manifest's label order.
     pub fn probabilities(&self, text: &str, findings: &[Finding]) -> Result<Vec<(Category, f32)>, MlError> {
         let inf = |e: ort::Error| MlError::Inference(e.to_string());
-        let x = vectorize(text, findings, self.dim);
-        let input = Tensor::from_array((vec![1i64, self.dim as i64], x)).map_err(inf)?;
         let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
-        let outputs = session.run(ort::inputs![input]).map_err(inf)?;
+        let outputs = if self.sparse {
+            let mut x = vectorize_sparse(text, findings, self.dim);
+            if x.is_empty() {
+                x.push((0, 0.0)); // no features: one zero entry rather than an empty tensor
+            }
+            let n = x.len() as i64;
+            let indices = Tensor::from_array((vec![n], x.iter().map(|(i, _)| *i as i64).collect::<Vec<i64>>())).map_err(inf)?;
+            let values = Tensor::from_array((vec![n], x.iter().map(|(_, v)| *v).collect::<Vec<f32>>())).map_err(inf)?;
+            session.run(ort::inputs!["indices" => indices, "values" => values]).map_err(inf)?
+        } else {
+            let x = vectorize(text, findings, self.dim);
+            let input = Tensor::from_array((vec![1i64, self.dim as i64], x)).map_err(inf)?;
+            session.run(ort::inputs![input]).map_err(inf)?
+        };
         let (_, probs) = outputs[0].try_extract_tensor::<f32>().map_err(inf)?;
         if probs.len() != self.labels.len() {
             return Err(MlError::Inference(format!("{} outputs for {} labels", probs.len(), self.labels.len())));

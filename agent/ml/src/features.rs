@@ -18,7 +18,7 @@
 //!   addresses are left out, so the classifier sees the same features with and without the NER
 //!   model.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use promptwall_detect::document::floor_char_boundary;
@@ -27,55 +27,83 @@ use promptwall_detect::{EntityType, Finding};
 /// Topic words of the `k:` features, shared verbatim with the training side.
 const LEXICON_JSON: &str = include_str!("../../../models/categories/lexicon.json");
 
-/// Whole-word and prefix entries of the lexicon, each with the categories it signals.
+/// Whole-word and prefix entries of the lexicon, each with a bit per category it signals (bit `i`
+/// is `categories[i]`, sorted by name).
 struct Lexicon {
-    exact: HashMap<String, BTreeSet<String>>,
-    prefix: HashMap<String, BTreeSet<String>>,
+    categories: Vec<String>,
+    exact: HashMap<String, u32>,
+    prefix: HashMap<String, u32>,
+    /// The longest stem, in characters: longer prefixes need no look-up.
+    longest_stem: usize,
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut lex = Lexicon { exact: HashMap::new(), prefix: HashMap::new() };
         // Embedded at build time and checked by the tests below; an unreadable file would leave
         // the `k:` features out rather than fail a scan.
         let raw: serde_json::Map<String, serde_json::Value> = serde_json::from_str(LEXICON_JSON).unwrap_or_default();
-        for (cat, entries) in raw.iter().filter(|(k, _)| !k.starts_with('_')) {
-            for e in entries.as_array().into_iter().flatten().filter_map(|e| e.as_str()) {
+        let mut categories: Vec<String> = raw.keys().filter(|k| !k.starts_with('_')).cloned().collect();
+        categories.sort();
+        categories.truncate(32);
+        let mut lex = Lexicon { categories, exact: HashMap::new(), prefix: HashMap::new(), longest_stem: 0 };
+        for (bit, cat) in lex.categories.iter().enumerate() {
+            for e in raw[cat].as_array().into_iter().flatten().filter_map(|e| e.as_str()) {
                 let (table, key) = match e.strip_suffix('*') {
-                    Some(stem) => (&mut lex.prefix, stem),
+                    Some(stem) => {
+                        lex.longest_stem = lex.longest_stem.max(stem.chars().count());
+                        (&mut lex.prefix, stem)
+                    }
                     None => (&mut lex.exact, e),
                 };
-                table.entry(key.to_string()).or_default().insert(cat.clone());
+                *table.entry(key.to_string()).or_default() |= 1 << bit;
             }
         }
         lex
     })
 }
 
-/// Categories whose topic words match `word`: the whole word, or any prefix of at least three
-/// characters that the lexicon lists as a stem.
-pub fn lexicon_categories(word: &str) -> BTreeSet<String> {
+/// The categories (bit set, see [`Lexicon`]) whose topic words match `word`: the whole word, or
+/// any prefix of at least three characters that the lexicon lists as a stem.
+fn lexicon_mask(word: &str) -> u32 {
     let lex = lexicon();
-    let mut cats = lex.exact.get(word).cloned().unwrap_or_default();
+    let mut mask = lex.exact.get(word).copied().unwrap_or(0);
     let ends = word.char_indices().map(|(i, _)| i).skip(3).chain(std::iter::once(word.len()));
-    for end in ends {
-        if let Some(c) = lex.prefix.get(&word[..end]) {
-            cats.extend(c.iter().cloned());
+    for (n, end) in ends.enumerate() {
+        if n + 3 > lex.longest_stem {
+            break;
         }
+        mask |= lex.prefix.get(&word[..end]).copied().unwrap_or(0);
     }
-    cats
+    mask
+}
+
+/// Names of the categories whose topic words match `word` (see [`lexicon_mask`]).
+pub fn lexicon_categories(word: &str) -> Vec<&'static str> {
+    let lex = lexicon();
+    let mask = lexicon_mask(word);
+    lex.categories.iter().enumerate().filter(|(bit, _)| mask & (1 << bit) != 0).map(|(_, c)| c.as_str()).collect()
 }
 
 /// How much text the features look at (a paste's topic shows early).
 pub const FEATURE_TEXT_BYTES: usize = 16 * 1024;
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 /// 64-bit FNV-1a.
 pub fn fnv1a(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    fnv1a_parts(&[s])
+}
+
+/// FNV-1a of the concatenation of `parts` (no string is built).
+fn fnv1a_parts(parts: &[&str]) -> u64 {
+    let mut h = FNV_OFFSET;
+    for p in parts {
+        for b in p.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
     }
     h
 }
@@ -85,35 +113,43 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
-/// The feature strings of a document, in a stable order (with repeats: each occurrence counts).
-pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
+/// Calls `emit` once per feature occurrence with the feature's parts (their concatenation is the
+/// feature string), in a stable order. Shared by [`feature_strings`] and [`vectorize`], so what
+/// the tests read is what the classifier gets.
+fn visit_features(text: &str, findings: &[Finding], emit: &mut dyn FnMut(&[&str])) {
     let text = &text[..floor_char_boundary(text, FEATURE_TEXT_BYTES)];
-    let mut out = Vec::new();
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     for w in &words {
-        out.push(format!("w:{w}"));
+        emit(&["w:", w]);
     }
     for pair in words.windows(2) {
-        out.push(format!("b:{} {}", pair[0], pair[1]));
+        emit(&["b:", pair[0], " ", pair[1]]);
     }
     // Chinese and Japanese are written without spaces, so a "word" is a whole clause: character
     // pairs carry their vocabulary (Korean too, where words are long compounds).
     // `k:<category>`: the word (or, in CJK, one of its character pairs) is a topic word.
+    let lex = lexicon();
     for w in &words {
-        let chars: Vec<char> = w.chars().collect();
-        let pairs: Vec<String> = chars.windows(2).filter(|p| is_cjk(p[0]) && is_cjk(p[1])).map(|p| format!("{}{}", p[0], p[1])).collect();
-        let mut cats = lexicon_categories(w);
-        for p in &pairs {
-            out.push(format!("c:{p}"));
-            if let Some(c) = lexicon().exact.get(p) {
-                cats.extend(c.iter().cloned());
+        let mut mask = lexicon_mask(w);
+        let mut chars = w.char_indices().peekable();
+        while let Some((i, a)) = chars.next() {
+            let Some(&(j, b)) = chars.peek() else { break };
+            if is_cjk(a) && is_cjk(b) {
+                let pair = &w[i..j + b.len_utf8()];
+                emit(&["c:", pair]);
+                mask |= lex.exact.get(pair).copied().unwrap_or(0);
             }
         }
-        out.extend(cats.iter().map(|c| format!("k:{c}")));
+        for (bit, cat) in lex.categories.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                emit(&["k:", cat]);
+            }
+        }
     }
+    let mut buf = [0u8; 4];
     for c in text.chars().filter(char::is_ascii_punctuation) {
-        out.push(format!("p:{c}"));
+        emit(&["p:", c.encode_utf8(&mut buf)]);
     }
     for line in text.lines() {
         let t = line.trim();
@@ -121,49 +157,60 @@ pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
             continue;
         }
         if line.starts_with([' ', '\t']) {
-            out.push("l:indent".into());
+            emit(&["l:indent"]);
         }
         for (end, name) in [(';', "l:end;"), ('{', "l:end{"), ('}', "l:end}"), (':', "l:end:"), (',', "l:end,")] {
             if t.ends_with(end) {
-                out.push(name.into());
+                emit(&[name]);
             }
         }
         for (start, name) in [("#", "l:start#"), ("//", "l:start//"), ("-", "l:start-")] {
             if t.starts_with(start) {
-                out.push(name.into());
+                emit(&[name]);
             }
         }
         if t.starts_with(|c: char| c.is_ascii_digit()) {
-            out.push("l:startdigit".into());
+            emit(&["l:startdigit"]);
         }
     }
     for f in findings {
         if matches!(f.entity, EntityType::Person | EntityType::Address) {
             continue;
         }
-        out.push(format!("e:{}", f.entity.as_str()));
-        out.push(format!("f:{}", f.family().as_str()));
+        emit(&["e:", f.entity.as_str()]);
+        emit(&["f:", f.family().as_str()]);
     }
+}
+
+/// The feature strings of a document, in a stable order (with repeats: each occurrence counts).
+pub fn feature_strings(text: &str, findings: &[Finding]) -> Vec<String> {
+    let mut out = Vec::new();
+    visit_features(text, findings, &mut |parts| out.push(parts.concat()));
     out
+}
+
+/// The non-zero entries of the L2-normalised feature vector, by index (`dim` must be a power of
+/// two): what the category model reads.
+pub fn vectorize_sparse(text: &str, findings: &[Finding], dim: usize) -> Vec<(usize, f32)> {
+    let mut counts: HashMap<usize, f32> = HashMap::new();
+    let mask = dim as u64 - 1;
+    visit_features(text, findings, &mut |parts| {
+        *counts.entry((fnv1a_parts(parts) & mask) as usize).or_default() += 1.0;
+    });
+    let mut v: Vec<(usize, f32)> = counts.into_iter().map(|(i, c)| (i, c.ln_1p())).collect();
+    v.sort_unstable_by_key(|(i, _)| *i);
+    let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, x)| *x /= norm);
+    }
+    v
 }
 
 /// The dense, L2-normalised feature vector (`dim` must be a power of two).
 pub fn vectorize(text: &str, findings: &[Finding], dim: usize) -> Vec<f32> {
     let mut v = vec![0f32; dim];
-    let mask = dim as u64 - 1;
-    for f in feature_strings(text, findings) {
-        v[(fnv1a(&f) & mask) as usize] += 1.0;
-    }
-    let mut norm = 0f32;
-    for x in v.iter_mut() {
-        if *x > 0.0 {
-            *x = x.ln_1p();
-            norm += *x * *x;
-        }
-    }
-    if norm > 0.0 {
-        let n = norm.sqrt();
-        v.iter_mut().for_each(|x| *x /= n);
+    for (i, x) in vectorize_sparse(text, findings, dim) {
+        v[i] = x;
     }
     v
 }
@@ -198,11 +245,12 @@ mod tests {
     #[test]
     fn lexicon_loads_and_matches_words_and_stems() {
         assert!(lexicon().exact.len() + lexicon().prefix.len() > 300);
-        assert!(lexicon_categories("salaries").contains("hr"));
-        assert!(lexicon_categories("employment").contains("hr"));
-        assert!(lexicon_categories("plaintiffs").contains("legal"));
-        assert!(lexicon_categories("card").contains("financial"));
-        assert!(!lexicon_categories("cardamom").contains("financial"));
+        assert_eq!(lexicon().categories.len(), 7);
+        assert!(lexicon_categories("salaries").contains(&"hr"));
+        assert!(lexicon_categories("employment").contains(&"hr"));
+        assert!(lexicon_categories("plaintiffs").contains(&"legal"));
+        assert!(lexicon_categories("card").contains(&"financial"));
+        assert!(!lexicon_categories("cardamom").contains(&"financial"));
         assert!(lexicon_categories("sa").is_empty());
         let s = feature_strings("The employee's salary", &[]);
         assert_eq!(s.iter().filter(|x| *x == "k:hr").count(), 2);
