@@ -1,98 +1,112 @@
 #!/usr/bin/env python3
-"""Two figures of the interactive path, measured through `promptwall native-host` over its pipes
-(release build, models on, no daemon unless --daemon):
+"""Cold start, memory and large pastes of the interactive path, through `promptwall native-host`
+over its pipes (release build):
 
-1. Cold start to first verdict, for a paste the structured detectors block (a key: no model load)
-   and for a paste that needs the models (names in prose), each in a fresh host process.
-2. Large pastes: verdict time for 0.25, 1, 2, 4 and 7 MiB of realistic text (a key at the end),
-   so the linear term per MiB can be read off (relayed to a daemon with --daemon).
+1. Cold start to first verdict in a fresh host process without a daemon, for a paste the
+   structured detectors block (a key: the models need not load) and for realistic pastes that
+   need the models (records with names and addresses from tests/corpus/independent author A),
+   models on and off; the host's peak RSS after that first verdict.
+2. The daemon: time from start to its socket, RSS after start (models preloaded) and peak RSS
+   after serving realistic pastes through a relaying host.
+3. Large pastes: verdict time for 0.25, 1, 2, 4 and 7 MiB of realistic text (a key at the end),
+   so the linear term per MiB can be read off (relayed to the daemon with --daemon).
 
-    cargo build --release -p promptwall && python3 tests/bench/host_cold_and_large.py [--daemon] [BIN]
+    cargo build --release -p promptwall && python3 tests/bench/host_cold_and_large.py [--daemon] [--bin BIN]
 """
-import json, os, random, struct, subprocess, sys, tempfile, time
+import argparse
+import sys
+import time
+from pathlib import Path
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-DAEMON = "--daemon" in sys.argv
-BIN = os.path.abspath(args[0] if args else "target/release/promptwall")
-rng = random.Random(11)
-NAMES = ["Maria Rossi", "Jonas Lindqvist", "Aisha Khan", "Tomasz Nowak", "Chen Wei", "Lucía Fernández"]
-WORDS = ("the customer called about the refund for the order placed last week and asked to speak with "
-         "a manager about the delivery address and the invoice").split()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pwbench  # noqa: E402
+from pwbench import ROOT, Home, corpus_docs, memory, pastes, pct, timed  # noqa: E402
+
+KEY = "deploy with aws_access_key_id = AKIAT4SYWB5WKH7DNSIP please"
 
 
-def prose(size):
-    out, n = [], 0
+def cold(binary, models, text, runs=7):
+    home = Home(binary, models=models)
+    times, peaks, v = [], [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        h = home.host()
+        v = h.inspect(text)
+        times.append((time.perf_counter() - t0) * 1000)
+        peaks.append(memory(h.p.pid)[1] or 0)
+        h.close()
+    home.close()
+    return pct(times, .5), min(times), max(times), pct(peaks, .5), v
+
+
+def realistic(size):
+    """Realistic text of about `size` bytes: generated documents end to end."""
+    docs = corpus_docs()
+    out, n, i = [], 0, 0
     while n < size:
-        w = rng.choice(NAMES) if rng.random() < 0.03 else rng.choice(WORDS)
-        out.append(w)
-        n += len(w) + 1
-    return " ".join(out)[:size]
-
-
-def frame(obj):
-    b = json.dumps(obj).encode()
-    return struct.pack("=I", len(b)) + b
-
-
-def read(p):
-    n = struct.unpack("=I", p.stdout.read(4))[0]
-    return json.loads(p.stdout.read(n))
-
-
-def ask(p, i, text):
-    p.stdin.write(frame({"id": i, "v": 2, "type": "inspect", "text": text, "url": "https://chatgpt.com/", "trigger": "paste"}))
-    p.stdin.flush()
-    while True:
-        r = read(p)
-        if r.get("type") != "verdict_part":
-            return r
+        t = docs[i % len(docs)]["text"]
+        out.append(t)
+        n += len(t.encode()) + 1
+        i += 1
+    return "\n".join(out).encode()[:size].decode("utf-8", errors="ignore")
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="pw-bench-")
-    # A release build takes its folders from the standard XDG variables only (no PROMPTWALL_*).
-    os.makedirs(tmp + "/run", mode=0o700)
-    env = {**os.environ, "XDG_DATA_HOME": tmp + "/data", "XDG_RUNTIME_DIR": tmp + "/run"}
-    for k in ("PROMPTWALL_POLICY", "PROMPTWALL_DATA_DIR", "PROMPTWALL_RUNTIME_DIR", "PROMPTWALL_CONFIG"):
-        env.pop(k, None)
-    daemon = None
-    if DAEMON:
-        daemon = subprocess.Popen([BIN, "daemon"], env=env, stderr=subprocess.DEVNULL)
-        t0 = time.time()
-        while not os.path.exists(tmp + "/run/promptwall/agent.sock"):
-            if time.time() - t0 > 30:
-                raise SystemExit("the daemon did not start")
-            time.sleep(0.02)
-        time.sleep(1.0)  # the daemon preloads its models
-    cold = {"blocked key": "deploy with aws_access_key_id = AKIAT4SYWB5WKH7DNSIP please", "names in prose": prose(800)}
-    for what, text in cold.items():
-        times = []
-        for i in range(5):
-            t0 = time.perf_counter()
-            p = subprocess.Popen([BIN, "native-host", "chrome-extension://bench/"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-            v = ask(p, i, text)
-            times.append((time.perf_counter() - t0) * 1000)
-            p.stdin.close(); p.wait()
-        times.sort()
-        print(f"cold start to first verdict, {what}: median {times[2]:.0f} ms (min {times[0]:.0f}, max {times[-1]:.0f}), {v['action']} by {v['decided_by']}")
-    p = subprocess.Popen([BIN, "native-host", "chrome-extension://bench/"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-    ask(p, 0, "warm up " + prose(500))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=str(ROOT / "target/release/promptwall"))
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra environment for every promptwall process (e.g. PROMPTWALL_PII_MODEL=rampart)")
+    ap.add_argument("--daemon", action="store_true", help="large pastes relayed to a daemon")
+    ap.add_argument("--no-large", action="store_true", help="skip the large pastes")
+    args = ap.parse_args()
+    pwbench.EXTRA_ENV[:] = args.env
+    names = pastes(1)["0.2-1 KB"][0]
+    print("cold start to first verdict, host without daemon (median of 7; peak RSS of the host):")
+    for what, text in (("blocked key", KEY), ("realistic paste <1 KB", names)):
+        for models in (False, True):
+            med, lo, hi, rss, v = cold(args.bin, models, text)
+            print(f"  {what:<22} models {'on ' if models else 'off'}: {med:6.0f} ms (min {lo:.0f}, max {hi:.0f}), "
+                  f"host peak RSS {rss:5.1f} MiB, {v.get('action')}")
+
+    home = Home(args.bin, models=True)
+    t0 = time.perf_counter()
+    d = home.start_daemon()
+    up = (time.perf_counter() - t0) * 1000
+    time.sleep(0.5)
+    rss_start = memory(d.pid)[0]
+    h = home.host()
+    first, _ = timed(h.inspect, names)
+    for bucket in pastes(30).values():
+        for t in bucket:
+            h.inspect(t)
+    rss_now, rss_peak = memory(d.pid)
+    print(f"daemon (models on): socket after {up:.0f} ms, RSS {rss_start:.1f} MiB after start, "
+          f"{rss_now:.1f} MiB after 90 realistic pastes (peak {rss_peak:.1f} MiB); first relayed verdict {first:.0f} ms")
+    h.close()
+    if not args.daemon:
+        home.close()
+
+    if args.no_large:
+        if args.daemon:
+            home.close()
+        return
+    host_home = home if args.daemon else Home(args.bin, models=True)
+    p = host_home.host()
+    p.inspect("warm up " + realistic(500))
     rows = []
     for mib in (0.25, 1, 2, 4, 7):
-        text = prose(int(mib * 1024 * 1024) - 80) + " key AKIAT4SYWB5WKH7DNSIP"
+        text = realistic(int(mib * 1024 * 1024) - 40) + "\nkey AKIAT4SYWB5WKH7DNSIP"
         ts = []
-        for i in range(3):
-            t0 = time.perf_counter()
-            v = ask(p, i, text)
-            ts.append((time.perf_counter() - t0) * 1000)
+        for _ in range(3):
+            ms, v = timed(p.inspect, text)
+            ts.append(ms)
         ts.sort()
         rows.append((mib, ts[1]))
-        print(f"large paste {mib:>5} MiB: median {ts[1]:.0f} ms ({v['action']} by {v['decided_by']})")
+        print(f"large paste {mib:>5} MiB: median {ts[1]:.0f} ms ({v.get('action')} by {v.get('decided_by')})")
     (x0, y0), (x1, y1) = rows[1], rows[-1]
     print(f"linear term: about {(y1 - y0) / (x1 - x0):.0f} ms per MiB")
-    p.stdin.close(); p.wait()
-    if daemon:
-        daemon.terminate(); daemon.wait()
+    p.close()
+    host_home.close()
 
 
 if __name__ == "__main__":
