@@ -201,7 +201,6 @@ async fn main() -> Result<()> {
             }
         }
         Cmd::Exceptions { cmd: ExceptionsCmd::Export { db, group } } => {
-            use promptwall_server::store::reports::ReportStore as _;
             let store = open_store(db.database_url.as_deref(), &db.data_dir, 2).await?;
             let file = promptwall_server::reports::export(&store.reviews().await?, group.as_deref(), now_ms());
             println!("{}", serde_json::to_string_pretty(&file)?);

@@ -131,7 +131,7 @@ pub fn sqlite_apply(c: &rusqlite::Connection, deltas: &Deltas) -> rusqlite::Resu
         }
     }
     if any_negative {
-        let mut zero = c.prepare_cached("DELETE FROM event_rollups WHERE kind = ?1 AND hour_ms = ?2 AND key = ?3 AND n <= 0")?;
+        let mut zero = c.prepare_cached("DELETE FROM event_rollups WHERE kind = ?1 AND hour_ms = ?2 AND key = ?3 AND n = 0")?;
         for ((kind, hour, key), n) in deltas {
             if *n < 0 {
                 zero.execute(rusqlite::params![kind, hour, key])?;
@@ -272,7 +272,10 @@ pub async fn compact_pg(c: &mut deadpool_postgres::ClientWrapper, limit: i64) ->
     tx.commit().await?;
     if negative {
         // Retention emptied some counters: drop them (a separate statement sees the upserts).
-        c.execute("DELETE FROM event_rollups WHERE n <= 0", &[]).await?;
+        // Only those at exactly 0: with replicas folding at once, a counter's negative delta can
+        // be folded before the positive one still held by another replica, and a negative row
+        // must stay until that arrives.
+        c.execute("DELETE FROM event_rollups WHERE n = 0", &[]).await?;
     }
     Ok(moved as u64)
 }
