@@ -34,6 +34,10 @@ python3 -m unittest discover -s tests/eval -p 'test_*.py'
 mkdir -p target/corpus
 python3 tests/corpus/generate.py --seed 2 --count "${PROMPTWALL_GATE_COUNT:-1500}" --out target/corpus/test.jsonl >/dev/null
 python3 tests/eval/quality_gate.py --bin target/debug/promptwall --corpus target/corpus/test.jsonl
+# The independent generators (tests/corpus/independent) pass their own self-check; author A seed 1
+# is the category classifier's unseen validation set. About a second each.
+python3 tests/corpus/independent --author a --seed 1 --count 1500 --out target/corpus/independent-a.jsonl >/dev/null
+python3 tests/corpus/independent --author b --seed 1 --count 1500 --out target/corpus/independent-b.jsonl >/dev/null
 # False alarms on about 4 MB of real public text the machine has after the steps above (crate
 # sources, npm packages, the models' site-packages, /usr/include, docs): findings per MB by family
 # must stay under the ceilings in tests/eval/realtext.py (SECRET <= 1 per MB).
