@@ -14,6 +14,31 @@ fn bench(c: &mut Criterion) {
     c.bench_function("evaluate_default_policy_20_findings", |b| {
         b.iter(|| evaluate(black_box(&policy), &text, black_box(&scan), &Context { host: "chatgpt.com", user: "u", groups: &[] }))
     });
+    // The decider's exception pass (issue 18) over the same findings, with 1,000 approved value
+    // exceptions and 10 pattern exceptions, none matching: the cost every paste pays when a
+    // fleet has many.
+    let key = [7u8; 32];
+    let mut p: serde_json::Value = serde_json::from_str(promptwall_policy::default_policy_json()).unwrap();
+    let mut findings: Vec<serde_json::Value> = (0..1000)
+        .map(|i| serde_json::json!({"id": format!("fa-{i}"), "detector": "pii.email", "value_hash": promptwall_policy::false_alarm_hash(&key, &format!("user{i}@example.org"))}))
+        .collect();
+    findings.extend(
+        (0..10).map(|i| serde_json::json!({"id": format!("fa-p{i}"), "detector": "pii.phone", "pattern": format!("\\+1 555 01{i:02}")})),
+    );
+    p["exceptions"] = serde_json::json!({"findings": findings});
+    let with_exceptions = promptwall_policy::parse_policy(&p.to_string()).unwrap();
+    c.bench_function("apply_exceptions_1010_exceptions_20_findings", |b| {
+        b.iter(|| {
+            promptwall_policy::apply_exceptions(
+                black_box(&with_exceptions),
+                &text,
+                black_box(&scan),
+                &key,
+                &Context { host: "chatgpt.com", user: "u", groups: &[] },
+                1_780_000_000,
+            )
+        })
+    });
 }
 
 criterion_group!(benches, bench);

@@ -145,11 +145,39 @@ pub fn merge_exceptions_file(policy: &mut serde_json::Value, file_json: &str, no
     Ok(list.len())
 }
 
+/// A policy's finding exceptions, indexed: value-hash exceptions by (detector, hash), so a paste
+/// costs one HMAC per finding of a detector that has any, and a lookup, however many a fleet
+/// approved; pattern and site exceptions (few) are tried in order.
+#[derive(Debug, Clone, Default)]
+pub struct FindingExceptions {
+    /// In policy order.
+    pub list: Vec<CompiledException>,
+    by_value: std::collections::HashMap<(String, String), Vec<usize>>,
+    value_detectors: std::collections::HashSet<String>,
+    /// Indices of the exceptions without a value hash.
+    others: Vec<usize>,
+}
+
+impl FindingExceptions {
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
 /// Compiles validated exceptions (an invalid pattern, which validation refuses, matches nothing).
-pub(crate) fn compile(list: &[FindingException]) -> Vec<CompiledException> {
-    list.iter()
-        .map(|e| CompiledException { exception: e.clone(), pattern: e.pattern.as_deref().and_then(|p| build_pattern(p).ok()) })
-        .collect()
+pub(crate) fn compile(list: &[FindingException]) -> FindingExceptions {
+    let mut out = FindingExceptions::default();
+    for (i, e) in list.iter().enumerate() {
+        out.list.push(CompiledException { exception: e.clone(), pattern: e.pattern.as_deref().and_then(|p| build_pattern(p).ok()) });
+        match &e.value_hash {
+            Some(h) => {
+                out.by_value.entry((e.detector.clone(), h.clone())).or_default().push(i);
+                out.value_detectors.insert(e.detector.clone());
+            }
+            None => out.others.push(i),
+        }
+    }
+    out
 }
 
 impl CompiledException {
@@ -162,15 +190,15 @@ impl CompiledException {
             && (e.users.is_empty() || e.users.iter().any(|u| u == ctx.user))
     }
 
-    /// Whether it covers this finding (scope not checked; see [`CompiledException::in_force`]).
-    /// `hash` gives the value's keyed hash, computed only when needed.
-    pub fn covers(&self, f: &Finding, value: &str, hash: &mut dyn FnMut() -> String) -> bool {
+    /// Whether it covers this finding (scope not checked; see [`CompiledException::in_force`]),
+    /// given the value and, when known, its keyed hash ([`false_alarm_hash`]).
+    pub fn covers(&self, f: &Finding, value: &str, hash: Option<&str>) -> bool {
         let e = &self.exception;
         if e.detector != detector_id(f) {
             return false;
         }
         match (&e.value_hash, &self.pattern) {
-            (Some(h), _) => *h == hash(),
+            (Some(h), _) => hash == Some(h.as_str()),
             (None, Some(re)) => re.is_match(value.trim()),
             // Neither: the whole detector within the exception's sites (never empty, see validate).
             (None, None) => e.pattern.is_none(),
@@ -179,7 +207,8 @@ impl CompiledException {
 }
 
 /// The scan without the findings an exception covers, and the ids of the exceptions that dropped
-/// something (each once, in policy order).
+/// something (each once, in policy order). Of several exceptions covering one finding, the first
+/// in policy order is named.
 pub fn apply_exceptions(
     policy: &CompiledPolicy,
     text: &str,
@@ -188,17 +217,28 @@ pub fn apply_exceptions(
     ctx: &Context<'_>,
     now_s: i64,
 ) -> (ScanResult, Vec<String>) {
-    let active: Vec<&CompiledException> = policy.finding_exceptions.iter().filter(|e| e.in_force(ctx, now_s)).collect();
-    if active.is_empty() {
+    let ex = &policy.finding_exceptions;
+    if ex.is_empty() {
         return (scan.clone(), Vec::new());
     }
+    let live = |i: usize| ex.list[i].in_force(ctx, now_s);
     let mut applied: Vec<usize> = Vec::new();
     let mut findings = Vec::with_capacity(scan.findings.len());
     for f in &scan.findings {
         let value = text.get(f.start..f.end).unwrap_or("");
-        let mut cached: Option<String> = None;
-        let mut hash = || cached.get_or_insert_with(|| false_alarm_hash(key, value)).clone();
-        match active.iter().position(|e| e.covers(f, value, &mut hash)) {
+        let detector = detector_id(f);
+        let hash = ex.value_detectors.contains(detector).then(|| false_alarm_hash(key, value));
+        let by_value = hash
+            .as_ref()
+            .and_then(|h| ex.by_value.get(&(detector.to_string(), h.clone())))
+            .and_then(|ids| ids.iter().copied().find(|&i| live(i)));
+        let by_other = ex
+            .others
+            .iter()
+            .copied()
+            .take_while(|&i| by_value.is_none_or(|v| i < v))
+            .find(|&i| live(i) && ex.list[i].covers(f, value, None));
+        match by_other.or(by_value) {
             Some(i) => {
                 if !applied.contains(&i) {
                     applied.push(i);
@@ -208,7 +248,7 @@ pub fn apply_exceptions(
         }
     }
     applied.sort_unstable();
-    let ids = applied.into_iter().map(|i| active[i].exception.id.clone()).collect();
+    let ids = applied.into_iter().map(|i| ex.list[i].exception.id.clone()).collect();
     (ScanResult { findings, categories: scan.categories.clone() }, ids)
 }
 

@@ -337,7 +337,7 @@ pub struct CompiledPolicy {
     pub rules: Vec<CompiledRule>,
     pub ai_sites: Vec<String>,
     /// `exceptions.findings` with their patterns compiled, in policy order.
-    pub finding_exceptions: Vec<crate::exceptions::CompiledException>,
+    pub finding_exceptions: crate::exceptions::FindingExceptions,
 }
 
 /// Well-known AI chat sites, on by default (`sites.builtin`).
