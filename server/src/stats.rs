@@ -263,14 +263,14 @@ pub async fn compact_pg(c: &mut deadpool_postgres::ClientWrapper, limit: i64) ->
                RETURNING kind, hour_ms, key, n),
              summed AS (SELECT kind, hour_ms, key, sum(n)::bigint AS n FROM moved GROUP BY 1, 2, 3),
              up AS (INSERT INTO event_rollups (kind, hour_ms, key, n) SELECT kind, hour_ms, key, n FROM summed ORDER BY 1, 2, 3
-                    ON CONFLICT (kind, hour_ms, key) DO UPDATE SET n = event_rollups.n + excluded.n)
-             SELECT (SELECT count(*) FROM moved), COALESCE((SELECT bool_or(n < 0) FROM summed), false)",
+                    ON CONFLICT (kind, hour_ms, key) DO UPDATE SET n = event_rollups.n + excluded.n RETURNING n)
+             SELECT (SELECT count(*) FROM moved), COALESCE((SELECT bool_or(n = 0) FROM up), false)",
             &[&limit],
         )
         .await?;
-    let (moved, negative): (i64, bool) = (row.get(0), row.get(1));
+    let (moved, emptied): (i64, bool) = (row.get(0), row.get(1));
     tx.commit().await?;
-    if negative {
+    if emptied {
         // Retention emptied some counters: drop them (a separate statement sees the upserts).
         // Only those at exactly 0: with replicas folding at once, a counter's negative delta can
         // be folded before the positive one still held by another replica, and a negative row

@@ -441,3 +441,37 @@ async fn shared_rate_limits_hold_across_two_replicas(b: Backend) {
     s.stop().await;
 }
 both_backends!(shared_rate_limits_hold_across_two_replicas);
+
+/// PostgreSQL: replicas fold the rollup log at once (`SKIP LOCKED`), so a counter's negative
+/// delta (retention) can be folded while its positive one is still held by another replica. The
+/// counter goes negative for a moment and must not be dropped as empty: after both folds it is
+/// exact, and only then, at 0, removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_folds_keep_counts_exact() {
+    let Some(b) = Backend::postgres("concurrent_folds_keep_counts_exact").await else { return };
+    let Backend::Postgres(url) = &b else { unreachable!() };
+    let s = TestServer::start(b.clone()).await;
+    let store = s.server.as_ref().unwrap().store.clone();
+    let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let (mut other, conn2) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn2);
+    while store.compact_rollups(1000).await.unwrap() > 0 {}
+    let h = (now_ms() / HOUR) * HOUR;
+    c.execute("INSERT INTO event_rollup_log (kind, hour_ms, key, n) VALUES ('action', $1, 'block', 3)", &[&h]).await.unwrap();
+    c.execute("INSERT INTO event_rollup_log (kind, hour_ms, key, n) VALUES ('action', $1, 'block', -3)", &[&h]).await.unwrap();
+    // "Another replica" holds the positive delta mid-fold.
+    let tx = other.transaction().await.unwrap();
+    tx.query("SELECT id FROM event_rollup_log WHERE n > 0 FOR UPDATE", &[]).await.unwrap();
+    assert_eq!(store.compact_rollups(1000).await.unwrap(), 1, "only the unlocked (negative) delta is folded");
+    let n: i64 =
+        c.query_one("SELECT n FROM event_rollups WHERE kind = 'action' AND hour_ms = $1 AND key = 'block'", &[&h]).await.unwrap().get(0);
+    assert_eq!(n, -3, "the negative counter is kept, not dropped as empty");
+    let v = s.get(&format!("/api/v1/admin/stats?since={}", h - HOUR), Some(&s.admin)).await.json();
+    assert_eq!(v["total"], 0, "rollups plus log still sum to nothing");
+    tx.rollback().await.unwrap();
+    assert_eq!(store.compact_rollups(1000).await.unwrap(), 1);
+    let left: i64 = c.query_one("SELECT count(*) FROM event_rollups WHERE hour_ms = $1", &[&h]).await.unwrap().get(0);
+    assert_eq!(left, 0, "the counter back at 0 is removed");
+    s.stop().await;
+}
