@@ -468,6 +468,17 @@ struct Server {
     base: String,
 }
 
+impl Drop for Server {
+    /// A run that fails half-way leaves no server behind (the client processes exit when their
+    /// stdin closes).
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn start_server(bin: &Path, data: &Path, key: &Path, db: Option<&str>) -> Result<Server> {
     let mut cmd = Command::new(bin);
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
