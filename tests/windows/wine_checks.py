@@ -357,15 +357,13 @@ try:
         fail(f"status with ci-1 trusted by the registry policy:\n{out}")
     ok(f"trusted_keys from the registry policy: the bundle signed by ci-1 is in force ({pol})")
     os.remove(bundle_dest)
-    # A wrong value makes the configuration invalid, as a typo in agent.json does.
-    for args, why in [(["/v", "upload_batch_size", "/t", "REG_DWORD", "/d", "9999"], "upload_batch_size must be 1-500"),
-                      (["/v", "sync_intervall_s", "/t", "REG_DWORD", "/d", "5"], "unknown field")]:
-        reg("add", KEY, *args, "/f")
-        cfg, pol, out = status()
-        if not cfg.startswith("INVALID") or "SOFTWARE\\Policies\\Promptwall" not in cfg or why not in cfg:
-            fail(f"status with {args}:\n{out}")
-        reg("delete", KEY, "/v", args[1], "/f")
-    ok("a wrong registry value (out of range, unknown name) makes `status` report the configuration INVALID, naming the key")
+    # A wrong value makes the configuration invalid, as a typo in agent.json does (each kind of
+    # wrong value is a unit test in agent/core/src/config.rs; here the Windows reader's path).
+    reg("add", KEY, "/v", "sync_intervall_s", "/t", "REG_DWORD", "/d", "5", "/f")
+    cfg, pol, out = status()
+    if not cfg.startswith("INVALID") or "SOFTWARE\\Policies\\Promptwall" not in cfg or "unknown field" not in cfg:
+        fail(f"status with a misspelt registry value:\n{out}")
+    ok("a misspelt registry value name makes `status` report the configuration INVALID, naming the key")
 finally:
     subprocess.run([WINE, "reg", "delete", KEY, "/f", "/reg:64"], capture_output=True, env=ENV, timeout=60)
     if os.path.exists(managed):
