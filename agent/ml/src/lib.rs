@@ -1,16 +1,17 @@
 //! # promptwall-ml
 //!
-//! Promptwall's local models, run with ONNX Runtime through the `ort` crate, behind the detection
-//! engine's traits ([`promptwall_detect::ContextModel`], [`promptwall_detect::CategoryModel`]):
+//! Promptwall's local models, behind the detection engine's traits ([`promptwall_detect::ContextModel`], [`promptwall_detect::CategoryModel`]):
 //! - [`tagger::PiiTagger`]: our own names-and-addresses tagger (a linear-chain model in pure Rust,
 //!   no ONNX Runtime needed), the default, used where the structured detectors found nothing;
 //! - [`ner::NerModel`]: the Rampart PII token classifier, an optional mode
-//!   (`PROMPTWALL_PII_MODEL=rampart`);
-//! - [`categories::CategoryClassifier`]: the document-category classifier of our own.
+//!   (`PROMPTWALL_PII_MODEL=rampart`), the only model run with ONNX Runtime (through the `ort`
+//!   crate); the runtime library is loaded only in that mode;
+//! - [`categories::CategoryClassifier`]: the document-category classifier of our own, a linear
+//!   layer scored in pure Rust.
 //!
 //! Everything is optional at run time. [`load`] looks for a model directory (see [`model_dir`]),
 //! loads what it finds and reports, per model, whether it is in use and if not why (missing,
-//! corrupt, wrong version, runtime library absent). The engine then runs with whatever loaded:
+//! corrupt, wrong version, runtime library absent in Rampart mode). The engine then runs with whatever loaded:
 //! with no models at all it is the structured detectors alone, and it says so.
 //!
 //! Layout of a model directory (made by `models/fetch.py`):
@@ -18,7 +19,7 @@
 //! runtime/manifest.json, runtime/libonnxruntime.so.1.31.1
 //! pii-tagger/manifest.json, pii-tagger/tagger.bin
 //! pii-ner/manifest.json, pii-ner/model.int8.onnx, pii-ner/tokenizer.json, pii-ner/LICENSE
-//! categories/manifest.json, categories/model.onnx
+//! categories/manifest.json, categories/weights.bin
 //! ```
 
 pub mod categories;
@@ -206,24 +207,14 @@ pub fn load_with(dir: Option<&Path>, options: &LoadOptions) -> Models {
     } else {
         models.status.push(ModelStatus { name: "pii-tagger", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=rampart")) });
     }
-    let env = match runtime_library(&dir).and_then(|lib| runtime::environment(&lib)) {
-        Ok(env) => env,
-        Err(e) => {
-            let why = e.to_string();
-            if pii == PiiModel::Rampart {
-                models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Unavailable(why.clone()) });
-            } else {
-                models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=tagger")) });
-            }
-            models.status.push(ModelStatus { name: "categories", state: ModelState::Unavailable(why) });
-            return models;
-        }
-    };
+    // ONNX Runtime is loaded (and its library hashed) only when Rampart is chosen: the tagger and
+    // the category classifier are pure Rust.
     if pii == PiiModel::Rampart {
+        let env = runtime_library(&dir).and_then(|lib| runtime::environment(&lib));
         let threads = std::env::var(THREADS_ENV).ok().and_then(|t| t.parse().ok());
         let t = Instant::now();
         let budget = std::env::var(BUDGET_ENV).ok().and_then(|b| b.parse().ok()).or(options.budget_ms);
-        match NerModel::load(env, &dir.join("pii-ner"), threads, budget) {
+        match env.and_then(|env| NerModel::load(env, &dir.join("pii-ner"), threads, budget)) {
             Ok(m) => {
                 let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
                 models.status.push(ModelStatus { name: "pii-ner", state });
@@ -235,7 +226,7 @@ pub fn load_with(dir: Option<&Path>, options: &LoadOptions) -> Models {
         models.status.push(ModelStatus { name: "pii-ner", state: ModelState::Disabled(format!("{PII_MODEL_ENV}=tagger")) });
     }
     let t = Instant::now();
-    match CategoryClassifier::load(env, &dir.join("categories")) {
+    match CategoryClassifier::load(&dir.join("categories")) {
         Ok(m) => {
             let state = ModelState::Loaded { version: m.version().to_string(), load_ms: t.elapsed().as_millis() as u64 };
             models.status.push(ModelStatus { name: "categories", state });

@@ -2,7 +2,8 @@
 //! structured detectors, and how every broken installation is reported instead of crashing.
 mod support;
 
-use promptwall_detect::{Category, Engine, EntityType};
+use ort::value::Tensor;
+use promptwall_detect::{Category, Engine, EntityType, Finding};
 use promptwall_ml::{load, load_with, LoadOptions, ModelState, PiiModel};
 
 fn engine_with(dir: &std::path::Path, pii: PiiModel) -> Engine {
@@ -138,24 +139,91 @@ fn a_corrupt_or_swapped_model_file_is_refused_by_hash() {
 }
 
 #[test]
-fn a_file_that_is_not_onnx_but_matches_its_manifest_is_a_clear_error() {
-    let Some(dir) = support::models_or_skip("a_file_that_is_not_onnx_but_matches_its_manifest_is_a_clear_error") else { return };
+fn a_weight_file_that_is_garbage_but_matches_its_manifest_is_a_clear_error() {
+    let Some(dir) = support::models_or_skip("a_weight_file_that_is_garbage_but_matches_its_manifest_is_a_clear_error") else { return };
     let tmp = std::env::temp_dir().join(format!("pw-ml-garbage-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     support::copy_dir(&dir, &tmp);
-    let garbage = b"this is not an onnx model".to_vec();
-    std::fs::write(tmp.join("categories/model.onnx"), &garbage).expect("write");
-    let sha = promptwall_ml::manifest::sha256_file(&tmp.join("categories/model.onnx")).expect("sha");
-    let manifest = std::fs::read_to_string(tmp.join("categories/manifest.json")).expect("manifest");
-    let mut v: serde_json::Value = serde_json::from_str(&manifest).expect("json");
-    v["files"]["model"]["sha256"] = serde_json::Value::String(sha);
-    std::fs::write(tmp.join("categories/manifest.json"), v.to_string()).expect("write");
-    let models = load(Some(&tmp));
-    let status = models.status.iter().find(|s| s.name == "categories").expect("status");
-    assert!(
-        matches!(&status.state, ModelState::Unavailable(why) if why.contains("could not be loaded by ONNX Runtime")),
-        "{}",
-        status.line()
-    );
+    let good = std::fs::read(tmp.join("categories/weights.bin")).expect("read");
+    for (garbage, why) in [
+        (b"this is not a weight file".to_vec(), "bad magic"),
+        (good[..good.len() - 3].to_vec(), "the header implies"),
+        (good[..40].to_vec(), "file ends inside"),
+    ] {
+        std::fs::write(tmp.join("categories/weights.bin"), &garbage).expect("write");
+        let sha = promptwall_ml::manifest::sha256_file(&tmp.join("categories/weights.bin")).expect("sha");
+        let manifest = std::fs::read_to_string(tmp.join("categories/manifest.json")).expect("manifest");
+        let mut v: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+        v["files"]["weights"]["sha256"] = serde_json::Value::String(sha);
+        std::fs::write(tmp.join("categories/manifest.json"), v.to_string()).expect("write");
+        let models = load(Some(&tmp));
+        let status = models.status.iter().find(|s| s.name == "categories").expect("status");
+        assert!(
+            matches!(&status.state, ModelState::Unavailable(reason) if reason.contains("not a valid weight file") && reason.contains(why)),
+            "{}",
+            status.line()
+        );
+    }
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The pure-Rust scorer against the reference ONNX graph of the same weights
+/// (`models/categories/model.onnx`, run by the real ONNX Runtime): the same probabilities to 1e-5
+/// on the feature-parity samples and on paste-sized pieces of the repository's own documents.
+#[test]
+fn the_rust_category_scorer_agrees_with_the_onnx_graph() {
+    let Some(dir) = support::models_or_skip("the_rust_category_scorer_agrees_with_the_onnx_graph") else { return };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let committed = repo.join("models/categories");
+    let manifest = promptwall_ml::manifest::Manifest::load(&committed).expect("manifest");
+    let onnx = manifest.verified_file(&committed, "onnx").expect("model.onnx matches its manifest");
+    let env = promptwall_ml::runtime::environment(&promptwall_ml::runtime_library(&dir).expect("runtime")).expect("ONNX Runtime");
+    let mut session = promptwall_ml::runtime::session(env, &onnx, 1).expect("session");
+    let rust = promptwall_ml::CategoryClassifier::load(&committed).expect("weights.bin loads");
+
+    let mut texts: Vec<(String, Vec<Finding>)> = Vec::new();
+    let samples: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(committed.join("feature_vectors.json")).expect("read")).expect("json");
+    for s in samples["samples"].as_array().expect("samples") {
+        let findings = s["types"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .filter_map(|t| EntityType::from_name(t.as_str()?))
+            .map(|t| Finding::new(t, 0, 1, 0.9, "x"))
+            .collect();
+        texts.push((s["text"].as_str().expect("text").to_string(), findings));
+    }
+    let finding_sets = [vec![], vec![EntityType::Email, EntityType::Phone], vec![EntityType::AwsAccessKey], vec![EntityType::Iban]];
+    for doc in ["README.md", "docs/architecture.md", "docs/taxonomy.md", "models/README.md", "agent/ml/src/categories.rs"] {
+        let text = std::fs::read_to_string(repo.join(doc)).expect("read doc");
+        let chars: Vec<char> = text.chars().collect();
+        for (k, piece) in chars.chunks(700).take(20).enumerate() {
+            let findings = finding_sets[k % finding_sets.len()].iter().map(|t| Finding::new(*t, 0, 1, 0.9, "x")).collect();
+            texts.push((piece.iter().collect(), findings));
+        }
+    }
+    texts.push((String::new(), vec![]));
+    assert!(texts.len() > 50);
+
+    let dim = manifest.setting_usize("dim", 0);
+    let mut worst = 0f32;
+    for (text, findings) in &texts {
+        let mut x = promptwall_ml::features::vectorize_sparse(text, findings, dim);
+        if x.is_empty() {
+            x.push((0, 0.0));
+        }
+        let n = x.len() as i64;
+        let indices = Tensor::from_array((vec![n], x.iter().map(|(i, _)| *i as i64).collect::<Vec<i64>>())).expect("tensor");
+        let values = Tensor::from_array((vec![n], x.iter().map(|(_, v)| *v).collect::<Vec<f32>>())).expect("tensor");
+        let out = session.run(ort::inputs!["indices" => indices, "values" => values]).expect("run");
+        let (_, want) = out[0].try_extract_tensor::<f32>().expect("probabilities");
+        let got = rust.probabilities(text, findings).expect("rust");
+        assert_eq!(got.len(), want.len());
+        for ((_, g), w) in got.iter().zip(want) {
+            worst = worst.max((g - w).abs());
+        }
+    }
+    assert!(worst <= 1e-5, "largest difference {worst} over {} texts", texts.len());
+    eprintln!("categories: Rust and ONNX agree on {} texts (largest difference {worst:e})", texts.len());
 }
