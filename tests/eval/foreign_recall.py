@@ -585,6 +585,13 @@ def secret_parts(want):
     parts = set()
     for w in want:
         parts.add(w)
+        try:  # a structured secret: `{"accountName": "…", "accountKey": "…"}`
+            obj = json.loads(w)
+            if isinstance(obj, dict):
+                parts.update(str(x) for x in obj.values() if len(str(x)) >= 6)
+                continue
+        except ValueError:
+            pass
         parts.update(x for x in re.split(r"[:;|,\s]+", w) if len(x) >= 6)
     return parts
 

@@ -22,10 +22,17 @@ fn token_bounded(doc: &Document<'_>, c: &Candidate) -> bool {
 /// Shared check for vendor tokens: bounded, not a placeholder, random-looking body.
 fn vendor(doc: &Document<'_>, c: &mut Candidate, score: f32) -> Option<f32> {
     let v = c.value(doc);
-    if !token_bounded(doc, c) || is_placeholder(v) || shannon_entropy(v) < 3.0 {
+    if !token_bounded(doc, c) || is_placeholder(v) || shannon_entropy(v) < 3.0 || counting_run(v) {
         return None;
     }
     Some(damp_negative(doc, c.start, score))
+}
+
+/// A run of six counting characters (`123456`, `abcdef`, `klmnop`): typed by a person writing an
+/// example, not drawn by a key generator (a random 40-character token holds one about once in ten
+/// million).
+fn counting_run(v: &str) -> bool {
+    v.as_bytes().windows(6).any(|w| w.windows(2).all(|p| p[1] == p[0] + 1))
 }
 
 fn check_vendor(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
@@ -108,6 +115,8 @@ fn check_azure_storage(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         || before.contains("checksum")
         || before.contains("digest")
         || before.contains("hash")
+        || before.contains("csrf")
+        || before.contains("xsrf")
     {
         return None;
     }
@@ -125,11 +134,13 @@ fn check_vendor_prefixed(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if v.starts_with("AGE-SECRET-KEY-1") {
         return (token_bounded(doc, c) && bech32_checksum(v)).then_some(0.99);
     }
+    // A file name is not a token (`video_box.ico-7a38….png`).
+    if doc.byte_before(c.start) == Some(b'.') || doc.text[c.end..].starts_with(".png") || doc.text[c.end..].starts_with(".js") {
+        return None;
+    }
     // A run of `A`s opens every Twitter bearer token: judge the random part.
     let body = v.trim_start_matches('A');
-    // A counting run (`0123456789abcdef…`, `abcdefgh`) is typed, not drawn.
-    let counting = body.as_bytes().windows(6).any(|w| w.windows(2).all(|p| p[1] == p[0] + 1));
-    if counting || body.len() < 20 || shannon_entropy(body) < 3.0 || char_classes(body) < 2 && !is_hex(body) {
+    if body.len() < 20 || shannon_entropy(body) < 3.0 || char_classes(body) < 2 && !is_hex(body) {
         return None;
     }
     vendor(doc, c, 0.9)
@@ -486,12 +497,13 @@ pub static RULES: &[RuleSpec] = &[
         // key that names contribsys' gem server, or in the gem source URL.
         id: "secret.sidekiq",
         entity: EntityType::GenericSecret,
-        pattern: r#"(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM["']?\s*(?:=>|=|:)\s*["']?([a-f0-9]{8}:[a-f0-9]{8})\b|https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com"#,
+        pattern: r#"(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM\w{0,8}["']?\s*(?:[:?]*=|=>|:|,)\s*["'`]?([a-f0-9]{8}:[a-f0-9]{8})\b|https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com"#,
         anchors: &["contribsys"],
         check: check_sidekiq,
-        tp: &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=095393fc:9482985e",
+        tp: &["export BUNDLE_GEMS__CONTRIBSYS__COM := \"4be5c1a8:9d07e2f3\"",
+            "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=095393fc:9482985e",
             "source 'https://50a376f4:b41f837c@gems.contribsys.com/'"],
-        fp: &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=00000000:00000000", "https://gems.contribsys.com/"],
+        fp: &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=00000000:00000000", "https://gems.contribsys.com/", "BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDS}"],
     },
     RuleSpec {
         id: "secret.cli_password",
@@ -1014,10 +1026,21 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         return None;
     }
     let v = c.value(doc);
-    let key = key_before(doc, c.start).1.to_ascii_lowercase();
+    let key_raw = key_before(doc, c.start).1;
+    let key = key_raw.to_ascii_lowercase();
     // Identifiers and public values named like secrets: `private_key_id`, `client_id`,
-    // `STRIPE_PUBLISHABLE_KEY`, `pk_live_…`.
+    // `credentialId`, `STRIPE_PUBLISHABLE_KEY`, `pk_live_…`; where or what a secret is rather
+    // than the secret (`LLM_SECRET_NAME`, `TokenFile`, `secret_length`); anti-forgery tokens
+    // (`csrf_token`, `authenticity_token`), which guard a form, not an account.
     if key.ends_with("_id")
+        || key_raw.ends_with("Id")
+        || key_raw.ends_with("ID")
+        || ["name", "file", "path", "dir", "url", "length", "len", "size", "type"].iter().any(|w| key.ends_with(w))
+        || ["csrf", "xsrf", "authenticity_token"]
+            .iter()
+            .any(|w| doc.text[doc.line_start(c.start)..c.start].to_ascii_lowercase().contains(w))
+        || counting_run(v)
+        || xml_key_attribute(doc, c)
         || key.ends_with("-id")
         || key.ends_with("id\"")
         || key.ends_with("keyid")
@@ -1096,6 +1119,13 @@ fn check_keyed_secret(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
         return None;
     }
     Some(damp_negative(doc, c.start, 0.8))
+}
+
+/// `<entry key="name" value="…">`, `<add key="ApiSecret" …>`: the attribute `key` names a setting.
+fn xml_key_attribute(doc: &Document<'_>, c: &Candidate) -> bool {
+    let before = &doc.text[doc.line_start(c.start)..c.start];
+    let lower = before.to_ascii_lowercase();
+    lower.ends_with(" key=\"") || lower.ends_with(" key='") || lower.ends_with("<key>")
 }
 
 /// `getToken()`, `os.getenv("X")`, `config.get(...)`: code, not a value.
@@ -1186,6 +1216,8 @@ pub static KEYED: &[KeyedSpec] = &[
             "/// Return true if -debug-pass=Executions",
             "\"kadmin/dbutil\", \"kadmin/passwd\", \"kadmin/server\"",
             "warnings.warn(msg, FutureWarning, stacklevel=3)",
+            "password: assert_eq!(found.to_owned(), pw1);",
+            "let (found, item) = keychain.find_generic_password(service, account).expect(\"find\");",
         ],
     },
     KeyedSpec {
@@ -1260,6 +1292,12 @@ pub static KEYED: &[KeyedSpec] = &[
             "the token - 'see below'",
             "auth_token: \"Bearer ${TOKEN}\"",
             "fn from(key: PrivatePkcs1KeyDer<'a>) -> Self {",
+            "  \"credentialId\": \"B9mTcFSck2LzJO2S3ols63\",",
+            "<entry key=\"jetbrains.mps.v8_elimination\" value=\"executed\" />",
+            "LLM_SECRET_NAME = \"NEXUS-GPT4-API-KEY-PROD\"",
+            "<SourceFile TokenFile=\"RTL_INST_CODE.cer\">",
+            "<input type=\"hidden\" name=\"authenticity_token\" value=\"7SWa-Fo1_hsC6oovfBsJFLGPUl2EhkSWPbJhWAN\">",
+            "secret_key => \"sk_abcdefghijklmnopqrstuvwxyz123\",",
             "def pack(self, token_offset: str, cumulative_sequence_length: str) -> None:",
             "self._insert_node([padding_input, token_offset], [last_layernorm_node.output[0]])",
             "user\\-defined\\-key: user\\-defined\\-value",

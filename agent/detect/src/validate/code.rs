@@ -86,9 +86,15 @@ pub fn is_code(v: &str, quoted: bool) -> bool {
     }
     // Calls and indexing: `getToken(`, `accelerator_times[0`, `page()._credentials`, `ENC[AES256_GCM`.
     if let Some(i) = v.find(['(', '[']) {
-        if i > 0 && v[..i].bytes().all(|b| ident_char(b) || b == b'.') && ident_start(v.as_bytes()[0]) {
+        // A macro call counts too (`assert_eq!(found`).
+        let head = v[..i].strip_suffix('!').unwrap_or(&v[..i]);
+        if !head.is_empty() && head.bytes().all(|b| ident_char(b) || b == b'.') && ident_start(v.as_bytes()[0]) {
             return true;
         }
+    }
+    // A method chain after a closing parenthesis (`account).expect("…")`).
+    if v.contains(").") || v.contains(")?.") {
+        return true;
     }
     // References and generics: `&mut self`, `&key`, `Vec<u8>`.
     if v.starts_with('&') || v.contains("->") || v.contains("=>") {

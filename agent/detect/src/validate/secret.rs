@@ -199,6 +199,18 @@ pub fn is_placeholder(value: &str) -> bool {
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
+    // `[PASSWORD]`, `%DB_PASSWORD%`: a bracketed name or a Windows environment reference.
+    if let Some(open) = v.find('[') {
+        if let Some(len) = v[open + 1..].find(']') {
+            let inner = &v[open + 1..open + 1 + len];
+            if inner.len() >= 3 && inner.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
+                return true;
+            }
+        }
+    }
+    if v.len() > 2 && v.starts_with('%') && v.ends_with('%') {
+        return true;
+    }
     if v.starts_with('$')
         || lower.starts_with("env:")
         || lower.starts_with("process.env")
