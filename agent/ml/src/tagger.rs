@@ -561,16 +561,15 @@ impl Featurizer {
             push(Fnv::new(0));
             push(Fnv::new(1).bytes(lw));
             push(Fnv::new(2).bytes(me.shape.as_bytes()));
-            let chars: Vec<char> = me.lower.chars().collect();
-            if chars.len() > 3 && me.kind != 6 {
-                let pre: String = chars[..3].iter().collect();
-                let suf3: String = chars[chars.len() - 3..].iter().collect();
-                let suf2: String = chars[chars.len() - 2..].iter().collect();
-                push(Fnv::new(3).bytes(pre.as_bytes()));
-                push(Fnv::new(4).bytes(suf3.as_bytes()));
-                push(Fnv::new(5).bytes(suf2.as_bytes()));
+            // Prefix and suffixes as slices of the lower-cased word (no allocation).
+            let n_chars = me.lower.chars().count();
+            if n_chars > 3 && me.kind != 6 {
+                let at = |k: usize| me.lower.char_indices().nth(k).map_or(me.lower.len(), |(i, _)| i);
+                push(Fnv::new(3).bytes(&lw[..at(3)]));
+                push(Fnv::new(4).bytes(&lw[at(n_chars - 3)..]));
+                push(Fnv::new(5).bytes(&lw[at(n_chars - 2)..]));
             }
-            push(Fnv::new(6).bytes(&[me.kind, me.gaz, (chars.len().min(12) / 3) as u8]));
+            push(Fnv::new(6).bytes(&[me.kind, me.gaz, (n_chars.min(12) / 3) as u8]));
             push(Fnv::new(7).bytes(pw.as_bytes()));
             push(Fnv::new(8).bytes(nw.as_bytes()));
             push(Fnv::new(9).bytes(pw2.as_bytes()));
