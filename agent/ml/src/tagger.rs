@@ -437,6 +437,7 @@ impl<'a> Layout<'a> {
         // A header: the first non-empty line, if it holds one of the separators at least once and
         // no digit.
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let first = if first.len() < 400 { first } else { "" };
         let header = [b'\t', b',', b';', b'|']
             .into_iter()
             .find(|&s| first.bytes().filter(|&b| b == s).count() >= 1)
@@ -513,8 +514,12 @@ impl Featurizer {
     }
 
     /// Feature buckets for tokens `toks` of `text`.
-    pub fn features(&self, text: &str, toks: &[Tok], layout_text: Option<&str>) -> FeatureSet {
-        let layout = Layout::new(layout_text.unwrap_or(text));
+    pub fn features(&self, text: &str, toks: &[Tok]) -> FeatureSet {
+        self.features_in(text, toks, &Layout::new(text))
+    }
+
+    /// [`Featurizer::features`] with the text's layout computed once for all its segments.
+    fn features_in(&self, text: &str, toks: &[Tok], layout: &Layout<'_>) -> FeatureSet {
         let info: Vec<TokInfo> = toks
             .iter()
             .map(|t| {
@@ -534,7 +539,7 @@ impl Featurizer {
             out.offsets.push(out.per_token.len());
             if t.start >= line.end || line.start == usize::MAX {
                 let ls = text[..t.start].rfind('\n').map_or(0, |k| k + 1);
-                line = line_facts(&layout, ls);
+                line = line_facts(layout, ls);
                 pos_in_line = 0;
             } else {
                 pos_in_line += 1;
@@ -805,12 +810,14 @@ impl PiiTagger {
     /// Raw tagged spans `(class, start, end, margin)` of `text` before the post-filter.
     pub fn tag(&self, text: &str) -> Vec<(usize, usize, usize, f32)> {
         let mut out = Vec::new();
+        let mut layout = None;
         for (s, e) in segments(text) {
             let toks = tokenize(text, s, e);
             if toks.is_empty() {
                 continue;
             }
-            let f = self.feats.features(text, &toks, None);
+            let layout = layout.get_or_insert_with(|| Layout::new(text));
+            let f = self.feats.features_in(text, &toks, layout);
             let em = self.weights.emissions(&f);
             let path = viterbi(&em, &self.trans, toks.len());
             let mut spans = Vec::new();
@@ -995,7 +1002,7 @@ pub fn train(examples: &[Example], buckets: u32, epochs: usize, seed: u64, log: 
                 continue;
             }
             let gold = gold_labels(&toks, &ex.spans);
-            let f = feats.features(&ex.text, &toks, None);
+            let f = feats.features(&ex.text, &toks);
             seqs.push(Seq { f, gold });
         }
     }
