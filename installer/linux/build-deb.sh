@@ -30,7 +30,7 @@ mkdir -p "$stage/DEBIAN"
 # where the agent looks beside /usr/bin; without them it runs the structured detectors only.
 models="${PROMPTWALL_MODELS_SRC:-models/dist}"
 models_arg=()
-if [ -f "$models/runtime/manifest.json" ]; then
+if [ -f "$models/pii-tagger/manifest.json" ] || [ -f "$models/categories/manifest.json" ] || [ -f "$models/runtime/manifest.json" ]; then
   models_arg=(--models "$models")
 else
   echo "build-deb.sh: NOTE: no models in $models (python3 models/fetch.py): packaging without them" >&2

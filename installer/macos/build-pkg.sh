@@ -21,7 +21,7 @@ rm -rf "$payload"
 # ML models fetched on this Mac (python3 models/fetch.py: the macOS ONNX Runtime) go to
 # /Library/Promptwall/share/promptwall/models, where the agent looks beside its binary.
 models=()
-[ -f models/dist/runtime/manifest.json ] && models=(--models models/dist)
+{ [ -f models/dist/pii-tagger/manifest.json ] || [ -f models/dist/categories/manifest.json ] || [ -f models/dist/runtime/manifest.json ]; } && models=(--models models/dist)
 ids=()
 for id in ${PROMPTWALL_EXTENSION_IDS:-}; do ids+=(--extension-id "$id"); done
 for id in ${PROMPTWALL_FIREFOX_IDS:-}; do ids+=(--firefox-id "$id"); done

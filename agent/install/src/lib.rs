@@ -843,8 +843,12 @@ pub fn install(args: InstallArgs) -> Result<ExitCode> {
         if layout.os == Os::Windows {
             bail!("--models: the MSI carries the models on Windows");
         }
-        if !src.join("runtime/manifest.json").is_file() {
-            bail!("--models {}: not a models folder (no runtime/manifest.json; run python3 models/fetch.py)", src.display());
+        // Any one model is enough: the default models (tagger, categories) need no runtime.
+        if !["pii-tagger", "categories", "runtime", "pii-ner"].iter().any(|m| src.join(m).join("manifest.json").is_file()) {
+            bail!(
+                "--models {}: not a models folder (no pii-tagger/, categories/ or runtime/ manifest.json; run python3 models/fetch.py)",
+                src.display()
+            );
         }
         plan.actions.insert(1.min(plan.actions.len()), Action::Tree { path: layout.models_dir(), source: src.clone() });
     }
