@@ -77,9 +77,33 @@ pub fn connect() -> Option<Conn> {
     let path = socket_path().ok()?;
     let stream = std::os::unix::net::UnixStream::connect(path).ok()?;
     // A daemon that stops answering must not hold a verdict for long.
-    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    stream.set_write_timeout(Some(Duration::from_secs(2))).ok()?;
+    stream.set_read_timeout(Some(ANSWER_BASE)).ok()?;
+    stream.set_write_timeout(Some(ANSWER_BASE)).ok()?;
     Some(Conn { reader: BufReader::new(stream.try_clone().ok()?), writer: stream })
+}
+
+/// How long a host waits for the daemon's answer before deciding itself: 2 s, plus 2 s per MiB
+/// of request (a multi-megabyte paste takes the daemon a while to scan, and deciding it twice
+/// would cost more), at most 30 s.
+#[cfg(unix)]
+const ANSWER_BASE: Duration = Duration::from_secs(2);
+
+#[cfg(unix)]
+pub fn answer_timeout(request_bytes: usize) -> Duration {
+    let per_mib = Duration::from_secs(2).mul_f64(request_bytes as f64 / (1024.0 * 1024.0));
+    (ANSWER_BASE + per_mib).min(Duration::from_secs(30))
+}
+
+impl Conn {
+    /// Sets how long the next answer may take, from the size of the request it answers.
+    #[cfg(unix)]
+    pub fn expect_answer_to(&self, request_bytes: usize) {
+        let _ = self.writer.set_read_timeout(Some(answer_timeout(request_bytes)));
+    }
+
+    /// The pipe has no read timeout; the daemon's watchdog bounds a stuck instance.
+    #[cfg(not(unix))]
+    pub fn expect_answer_to(&self, _request_bytes: usize) {}
 }
 
 /// Connects to a running daemon's pipe, or `None` when there is none (or it is not ours).
@@ -353,4 +377,17 @@ pub fn run(args: DaemonArgs) -> Result<ExitCode> {
 #[cfg(not(any(unix, windows)))]
 pub fn run(_: DaemonArgs) -> Result<ExitCode> {
     anyhow::bail!("the daemon has no transport on this platform")
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_may_take_longer_for_a_larger_request_but_not_forever() {
+        assert_eq!(answer_timeout(100), Duration::from_secs(2) + Duration::from_secs(2).mul_f64(100.0 / 1048576.0));
+        assert_eq!(answer_timeout(1024 * 1024), Duration::from_secs(4));
+        assert_eq!(answer_timeout(8 * 1024 * 1024), Duration::from_secs(18));
+        assert_eq!(answer_timeout(usize::MAX), Duration::from_secs(30));
+    }
 }

@@ -131,6 +131,7 @@ enum RelayError {
 /// Forwards one request to the daemon (under the inbound cap, not the browser-bound one) and its
 /// replies (parts, then the final one) to the browser.
 fn relay(conn: &mut crate::daemon::Conn, json: &str, output: &mut impl io::Write, max_inbound: usize) -> Result<(), RelayError> {
+    conn.expect_answer_to(json.len());
     write_frame_max(&mut conn.writer, json, max_inbound).map_err(RelayError::NotSent)?;
     let mut first = true;
     loop {
