@@ -239,12 +239,13 @@ fn decode(name: &str, buf: Vec<u8>, max: u64) -> Result<String> {
 }
 
 fn document_json(name: Option<&str>, r: &ScanResult, text: &str) -> Value {
+    let lines = LineIndex::new(text);
     let findings: Vec<Value> = r
         .findings
         .iter()
         .map(|f| {
             let mut v = promptwall_detect::contract::finding_json(f);
-            let (line, col) = line_col(text, f.start);
+            let (line, col) = lines.line_col(f.start);
             v["line"] = json!(line);
             v["column"] = json!(col);
             v["masked"] = json!(mask_for_display(f.value(text)));
@@ -284,11 +285,31 @@ fn jsonl(engine: &Engine, out: &mut impl Write, max: u64) -> Result<()> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+/// Where each line starts, so that a finding's line and column cost a binary search and its own
+/// line, not a walk from the start of the text (a large file has thousands of findings).
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of byte offset `pos`.
+    fn line_col(&self, pos: usize) -> (usize, usize) {
+        let pos = promptwall_detect::document::floor_char_boundary(self.text, pos.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= pos);
+        let line_start = self.starts[line - 1];
+        (line, self.text[line_start..pos].chars().count() + 1)
+    }
+}
+
+#[cfg(test)]
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
-    let before = &text[..pos.min(text.len())];
-    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    LineIndex::new(text).line_col(pos)
 }
 
 fn family_color(t: EntityType) -> &'static str {
@@ -310,8 +331,9 @@ fn table(out: &mut impl Write, name: &str, text: &str, r: &ScanResult, color: bo
         writeln!(out, "{dim}no sensitive data found{reset}")?;
     } else {
         writeln!(out, "{bold}{:<22} {:>9}  {:<28} {:>5}{reset}", "TYPE", "LINE:COL", "VALUE (masked)", "SCORE")?;
+        let lines = LineIndex::new(text);
         for f in &r.findings {
-            let (line, col) = line_col(text, f.start);
+            let (line, col) = lines.line_col(f.start);
             let ty = f.rule_id.as_deref().map_or_else(|| f.entity.as_str().to_string(), |id| format!("CUSTOM:{id}"));
             let (c, e) = if color { (family_color(f.entity), reset) } else { ("", "") };
             let masked: String = mask_for_display(f.value(text)).chars().take(28).collect();
@@ -334,5 +356,8 @@ mod tests {
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
         assert_eq!(line_col("", 0), (1, 1));
+        assert_eq!(line_col("a\nb\n", 2), (2, 1));
+        assert_eq!(line_col("a\nb\n", 4), (3, 1));
+        assert_eq!(line_col("a\n", 1), (1, 2));
     }
 }
