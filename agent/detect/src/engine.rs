@@ -16,7 +16,7 @@ use crate::detectors::{self, custom::CustomSpec, Detector};
 use crate::document::{ceil_char_boundary, floor_char_boundary, CtxHit, Document};
 use crate::entity::Category;
 use crate::error::{ConfigErrors, EngineError};
-use crate::finding::{resolve_overlaps, Finding};
+use crate::finding::{resolve_overlaps, Finding, SpanIndex};
 
 /// The result of scanning one text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -293,13 +293,14 @@ impl Engine {
             None => structured,
             Some(model) => {
                 let mut learned = model.detect(text, &structured);
+                let taken = SpanIndex::new(&structured);
                 learned.retain(|f| {
                     f.score >= self.min_score
                         && f.start < f.end
                         && f.end <= text.len()
                         && text.is_char_boundary(f.start)
                         && text.is_char_boundary(f.end)
-                        && !structured.iter().any(|s| s.overlaps(f))
+                        && !taken.overlaps(f.start, f.end)
                 });
                 if learned.is_empty() {
                     return structured;
