@@ -132,7 +132,7 @@ pub fn resolve_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut groups: std::collections::HashMap<Option<Option<&str>>, std::collections::BTreeMap<usize, usize>> = Default::default();
     let mut keep = vec![false; findings.len()];
     for (i, f) in findings.iter().enumerate() {
-        let group = (f.entity == EntityType::Custom).then(|| f.rule_id.as_deref());
+        let group = (f.entity == EntityType::Custom).then_some(f.rule_id.as_deref());
         let spans = groups.entry(group).or_default();
         let clash = spans.range(..f.end).next_back().is_some_and(|(_, &end)| end > f.start);
         if !clash {
