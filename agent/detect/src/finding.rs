@@ -110,6 +110,17 @@ impl SpanIndex {
     }
 }
 
+/// The order in which findings claim their span: higher-priority type, then longer, then higher
+/// score; start and detector make it total.
+fn claim_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    priority(b.entity)
+        .cmp(&priority(a.entity))
+        .then(b.len().cmp(&a.len()))
+        .then(b.score.total_cmp(&a.score))
+        .then(a.start.cmp(&b.start))
+        .then(a.detector.cmp(&b.detector))
+}
+
 /// Resolves overlapping findings deterministically: when two findings overlap, the one that
 /// contains the other wins if its type claims whole structures, otherwise the higher priority,
 /// then the longer span, then the higher score, then the earlier start, then the detector id.
@@ -117,14 +128,7 @@ impl SpanIndex {
 /// built-in type also matches, and both are reported.
 pub fn resolve_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.retain(|f| !f.is_empty());
-    findings.sort_by(|a, b| {
-        priority(b.entity)
-            .cmp(&priority(a.entity))
-            .then(b.len().cmp(&a.len()))
-            .then(b.score.total_cmp(&a.score))
-            .then(a.start.cmp(&b.start))
-            .then(a.detector.cmp(&b.detector))
-    });
+    findings.sort_by(claim_order);
     // Kept spans of one group (built-in types; each custom rule) never overlap one another, so
     // per group they sit in a map by start and one look at the nearest span before `f.end` tells
     // whether `f` clashes: n log n, where comparing against every kept finding was quadratic (a
@@ -199,14 +203,7 @@ mod tests {
                 .collect();
             let mut sorted = fs.clone();
             sorted.retain(|f| !f.is_empty());
-            sorted.sort_by(|a, b| {
-                priority(b.entity)
-                    .cmp(&priority(a.entity))
-                    .then(b.len().cmp(&a.len()))
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.start.cmp(&b.start))
-                    .then(a.detector.cmp(&b.detector))
-            });
+            sorted.sort_by(claim_order);
             let mut naive: Vec<Finding> = Vec::new();
             for f in sorted {
                 let custom = f.entity == EntityType::Custom;
