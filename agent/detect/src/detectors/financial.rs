@@ -102,6 +102,12 @@ fn check_swift(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     if doc.context(c.start, Ctx::Swift) {
         return Some(0.95);
     }
+    // Eleven letters and no digit near a payment word is far more often a word or a type name
+    // (`created_at TIMESTAMPTZ` in a payments table) than a branch BIC, unless the branch is the
+    // primary office's `XXX`.
+    if v.len() == 11 && !v.bytes().any(|b| b.is_ascii_digit()) && !v.ends_with("XXX") {
+        return None;
+    }
     if doc.before(c.start, Ctx::Payment, 80) || doc.before(c.start, Ctx::Iban, 120) || doc.after(c.end, Ctx::Iban, 60) {
         return Some(0.75);
     }
@@ -182,8 +188,8 @@ pub static RULES: &[RuleSpec] = &[
             "bankverbindung",
         ],
         check: check_swift,
-        tp: &["SWIFT/BIC: DEUTDEFF", "BIC NWBKGB2L", "Wire to Barclays, SWIFT code BARCGB22XXX"],
-        fp: &["FEEDBACK on the bank transfer", "SWIFT: PASSWORD"],
+        tp: &["SWIFT/BIC: DEUTDEFF", "BIC NWBKGB2L", "Wire to Barclays, SWIFT code BARCGB22XXX", "payment to BNP Paribas BNPAFRPPXXX"],
+        fp: &["FEEDBACK on the bank transfer", "SWIFT: PASSWORD", "CREATE TABLE payments (id BIGINT, created_at TIMESTAMPTZ NOT NULL)"],
     },
 ];
 
