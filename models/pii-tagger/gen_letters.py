@@ -8,11 +8,9 @@ Portuguese, Polish, Turkish, Swedish, Chinese, Japanese and Korean, with hard ne
 
 Shares no template or word list with tests/corpus/generate.py. Output is byte-identical for a seed.
 """
-import argparse
-import random
 
 import vocab as V
-from parts import LOCALES, P, Piece, address, email_of, join, noise, org, person, phone, single_mention, to_record
+from parts import LOCALES, P, Piece, address, email_of, join, noise, org, person, phone, single_mention, generate_main
 
 GREET = {"us": ["Hi {g},", "Hello {g},", "Dear {f},"], "uk": ["Dear {f},", "Hiya {g},", "Morning {g},"],
          "de": ["Hallo {g},", "Liebe/r {f},", "Sehr geehrte/r {f},", "Moin {g},"], "fr": ["Bonjour {g},", "Chère {f},", "Madame, Monsieur {f},"],
@@ -259,17 +257,7 @@ KINDS = [(doc_email, 24), (doc_chat, 10), (doc_notes, 10), (doc_form, 10), (doc_
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--count", type=int, required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    r = random.Random(a.seed)
-    fns, weights = zip(*KINDS)
-    with open(a.out, "w", encoding="utf-8") as f:
-        for i in range(a.count):
-            fn = r.choices(fns, weights)[0]
-            f.write(to_record(f"L{a.seed}-{i:05d}", fn(r)) + "\n")
+    generate_main(KINDS, "L")
 
 
 if __name__ == "__main__":

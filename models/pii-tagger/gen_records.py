@@ -9,11 +9,9 @@ function names, keywords, placeholders, organisations (ORGANIZATION) and brands.
 Shares no template or word list with tests/corpus/generate.py or gen_letters.py (names and
 addresses come from parts.py/vocab.py, the pieces both generators of this model use).
 """
-import argparse
-import random
 
 import vocab as V
-from parts import LOCALES, P, Piece, address, email_of, join, noise, org, person, phone, single_mention, to_record
+from parts import LOCALES, P, Piece, address, email_of, join, noise, org, person, phone, single_mention, generate_main
 
 HEAD_FIRST = ["first_name", "FirstName", "given_name", "Vorname", "Prénom", "Nombre", "firstName", "fname", "名"]
 HEAD_LAST = ["last_name", "LastName", "surname", "Nachname", "Nom", "Apellidos", "lastName", "lname", "姓"]
@@ -299,17 +297,7 @@ KINDS = [(doc_title_table, 12), (doc_manifest, 5), (doc_json_split, 5), (doc_tab
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--count", type=int, required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    r = random.Random(a.seed)
-    fns, weights = zip(*KINDS)
-    with open(a.out, "w", encoding="utf-8") as f:
-        for i in range(a.count):
-            fn = r.choices(fns, weights)[0]
-            f.write(to_record(f"R{a.seed}-{i:05d}", fn(r)) + "\n")
+    generate_main(KINDS, "R")
 
 
 if __name__ == "__main__":

@@ -246,3 +246,22 @@ def single_mention(r: random.Random, loc=None):
     if k < 0.75:
         return Piece(r.choice(["Dr. ", "Mr. ", "Ms. ", "Mrs. ", "Frau ", "Herr ", "M. ", "Mme ", "Sr. ", "Sra. ", "Prof. "])) + P(fam, "PERSON")
     return P(fam, "PERSON")
+
+
+def generate_main(kinds, prefix):
+    """The command line both generators share: --seed, --count, --out; one JSON line per document,
+    its kind drawn by weight from `kinds` ([(function, weight)])."""
+    import argparse
+    import random
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--count", type=int, required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    r = random.Random(a.seed)
+    fns, weights = zip(*kinds)
+    with open(a.out, "w", encoding="utf-8") as f:
+        for i in range(a.count):
+            fn = r.choices(fns, weights)[0]
+            f.write(to_record(f"{prefix}{a.seed}-{i:05d}", fn(r)) + "\n")
