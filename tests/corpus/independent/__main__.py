@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import core  # noqa: E402
 
-AUTHORS = {"a": "author_a", "b": "author_b"}
+AUTHORS = {"a": "author_a", "b": "author_b", "c": "author_c"}
 
 
 def main():
