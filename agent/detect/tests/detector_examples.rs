@@ -48,3 +48,16 @@ fn every_detector_has_examples() {
         assert!(!d.true_positives().is_empty() || d.id() == "pii.kr_rrn", "{} has no true-positive examples", d.id());
     }
 }
+
+#[test]
+fn names_stop_at_column_breaks_and_line_ends() {
+    let engine = Engine::new().expect("engine builds");
+    for (text, want) in [
+        ("Signed: Hanneke Lindqvist            Signed: Tomasz Wolski", vec!["Hanneke Lindqvist", "Tomasz Wolski"]),
+        ("Approved by: Maria Rossi\nStatus: Final", vec!["Maria Rossi"]),
+    ] {
+        let names: Vec<&str> =
+            engine.findings(text).iter().filter(|f| f.entity.as_str() == "PERSON").map(|f| f.value(text)).collect();
+        assert_eq!(names, want, "{text:?}");
+    }
+}

@@ -16,7 +16,7 @@ use std::io::BufRead;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use promptwall_ml::tagger::{train, Example, PiiTagger, Weights};
+use promptwall_ml::tagger::{train, Example, PiiTagger, TrainSettings, Weights, LABELS};
 use sha2::{Digest, Sha256};
 
 fn read(path: &str) -> Result<Vec<Example>> {
@@ -52,7 +52,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("train") => {
             let mut out = None;
-            let (mut buckets, mut epochs, mut seed) = (1u32 << 17, 8usize, 16u64);
+            let (mut buckets, mut epochs, mut seed, mut lexicon_holdout) = (1u32 << 17, 8usize, 16u64, 0u64);
             let mut files = Vec::new();
             let mut it = args[1..].iter();
             while let Some(a) = it.next() {
@@ -62,6 +62,7 @@ fn main() -> Result<()> {
                     "--buckets" => buckets = val()?.parse()?,
                     "--epochs" => epochs = val()?.parse()?,
                     "--seed" => seed = val()?.parse()?,
+                    "--lexicon-holdout" => lexicon_holdout = val()?.parse()?,
                     f => files.push(f.to_string()),
                 }
             }
@@ -72,7 +73,8 @@ fn main() -> Result<()> {
             }
             eprintln!("train_tagger: {} documents from {} files", examples.len(), files.len());
             let t = Instant::now();
-            let w = train(&examples, buckets, epochs, seed, &mut |m| eprintln!("train_tagger: {m}"));
+            let settings = TrainSettings { buckets, epochs, seed, lexicon_holdout };
+            let w = train(&examples, settings, &mut |m| eprintln!("train_tagger: {m}"));
             let bytes = w.to_bytes();
             std::fs::write(&out, &bytes).with_context(|| format!("write {out}"))?;
             let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
@@ -143,7 +145,22 @@ fn main() -> Result<()> {
             println!("documents without PERSON/ADDRESS gold: {} of {} have no finding", clean.0, clean.1);
             println!("tagger alone: {:.2} MB/s ({:.1} us/KB)", bytes as f64 / secs / 1e6, secs * 1e6 / (bytes as f64 / 1024.0));
         }
-        _ => bail!("usage: train_tagger train --out FILE [--buckets N] [--epochs N] [--seed N] FILES… | eval MODEL CORPUS"),
+        Some("tag") => {
+            // Raw spans of each stdin line, before and after the post-filter, for error analysis.
+            let Some(model) = args.get(1) else { bail!("tag MODEL < lines") };
+            let w = Weights::from_bytes(&std::fs::read(model)?).map_err(anyhow::Error::msg)?;
+            let m = PiiTagger::from_weights(w, "tag".into());
+            for line in std::io::stdin().lock().lines() {
+                let text = line?.replace("\\n", "\n");
+                let kept: Vec<(usize, usize)> = m.findings(&text).iter().map(|f| (f.start, f.end)).collect();
+                println!("{}", text.replace('\n', "⏎"));
+                for (class, a, b, margin) in m.tag(&text) {
+                    let verdict = if kept.contains(&(a, b)) { "kept" } else { "dropped" };
+                    println!("  {} {:?} margin {margin:.2} {verdict}", LABELS[class * 2 - 1], &text[a..b]);
+                }
+            }
+        }
+        _ => bail!("usage: train_tagger train --out FILE [--buckets N] [--epochs N] [--seed N] [--lexicon-holdout N] FILES… | eval MODEL CORPUS | tag MODEL < LINES"),
     }
     Ok(())
 }

@@ -225,28 +225,64 @@ const PARTICLES: &[&str] = &[
 ];
 
 /// Word lists consulted by the features (bit flags per word).
+/// Given names and surnames of many locales (Faker's lists, MIT; `models/pii-tagger/build_lexicon.py`).
+const BIG_NAMES: &str = include_str!("../data/tagger_names.txt");
+/// Lower-case common words (SCOWL American English and Faker's lorem lists; same script).
+const COMMON_WORDS: &str = include_str!("../data/tagger_words.txt");
+/// Words of country, region and city names (Faker's address lists, MIT; same script).
+const PLACES: &str = include_str!("../data/tagger_places.txt");
+
+/// A word list embedded in the binary, sorted by code point, searched by bisection (no hashing
+/// of 140,000 words at load time).
+pub struct SortedWords(Vec<&'static str>);
+
+impl SortedWords {
+    fn parse(text: &'static str) -> SortedWords {
+        SortedWords(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.0.binary_search(&word).is_ok()
+    }
+
+    pub fn is_sorted(&self) -> bool {
+        self.0.windows(2).all(|w| w[0] < w[1])
+    }
+}
+
 pub struct Gazetteer {
     lexicon: NameLexicon,
+    big_names: SortedWords,
+    common_words: SortedWords,
+    places: SortedWords,
     street: HashSet<&'static str>,
     cjk_surname: HashSet<char>,
     cjk_address: HashSet<char>,
+    /// Training only: every `holdout`-th name word (by hash of its lower-case form) is treated as
+    /// unknown, so that the model also learns to find names that no list holds. 0 = none.
+    holdout: u64,
 }
 
 impl Default for Gazetteer {
     fn default() -> Self {
         Gazetteer {
             lexicon: NameLexicon::default(),
+            big_names: SortedWords::parse(BIG_NAMES),
+            common_words: SortedWords::parse(COMMON_WORDS),
+            places: SortedWords::parse(PLACES),
             street: STREET_WORDS.iter().copied().collect(),
             cjk_surname: CJK_SURNAMES.chars().collect(),
             cjk_address: CJK_ADDRESS.chars().collect(),
+            holdout: 0,
         }
     }
 }
 
 impl Gazetteer {
     /// Bit flags: 1 known name, 2 not-a-name word, 4 company word, 8 street word, 16 CJK surname
-    /// character, 32 CJK address character.
-    fn flags(&self, word: &str, lower: &str) -> u8 {
+    /// character, 32 CJK address character, 64 on the big list of names, 128 a common lower-case
+    /// word, 256 a place name (country, region, city).
+    fn flags(&self, word: &str, lower: &str) -> u16 {
         let mut f = 0;
         let mut cs = word.chars();
         let Some(first) = cs.next() else { return 0 };
@@ -260,8 +296,18 @@ impl Gazetteer {
             return f;
         }
         let cap: String = first.to_uppercase().chain(lower.chars().skip(1)).collect();
-        if self.lexicon.is_known_name(&cap) {
+        let held_out = self.holdout > 0 && Fnv::new(0).bytes(lower.as_bytes()).finish() % self.holdout == 0;
+        if self.lexicon.is_known_name(&cap) && !held_out {
             f |= 1;
+        }
+        if (self.big_names.contains(word) || self.big_names.contains(&cap)) && !held_out {
+            f |= 64;
+        }
+        if self.common_words.contains(lower) {
+            f |= 128;
+        }
+        if self.places.contains(word) || self.places.contains(&cap) {
+            f |= 256;
         }
         if self.lexicon.is_not_name(word) || self.lexicon.is_not_name(&cap) {
             f |= 2;
@@ -311,7 +357,7 @@ struct TokInfo {
     shape: String,
     /// 0 lower, 1 capitalised, 2 all caps, 3 camel/mixed, 4 digits, 5 alnum mixed, 6 CJK, 7 punct.
     kind: u8,
-    gaz: u8,
+    gaz: u16,
 }
 
 fn shape_of(word: &str) -> (String, u8) {
@@ -391,10 +437,16 @@ fn looks_like_code(line: &str) -> bool {
     if t.is_empty() {
         return false;
     }
+    // Marks no prose sentence holds.
     const MARKS: &[&str] = &[
-        "::", "->", "=>", "();", "{", "}", "fn ", "def ", "class ", "import ", "#include", "let ", "const ", "var ", "pub ", "return ",
-        "impl ", "struct ", "public ", "private ", "func ", "new ", "self.", "this.", "</", "/>", "&&", "||", "#[", "@param", "@return",
-        "typedef", "static ", "void ", "elif ", "lambda", "==", "!=", "()", "print(", "raise ",
+        "::", "->", "=>", "();", "{", "}", "#include", "self.", "this.", "</", "/>", "&&", "||", "#[", "@param", "@return", "typedef",
+        "elif ", "lambda", "==", "!=", "()", "print(",
+    ];
+    // Keywords that are also English words (`let me know`, `the new key`, `please return the
+    // copy`): code only at the start of the line or on a line with code punctuation.
+    const KEYWORDS: &[&str] = &[
+        "fn ", "def ", "class ", "import ", "let ", "const ", "var ", "pub ", "return ", "impl ", "struct ", "public ", "private ",
+        "func ", "new ", "static ", "void ", "raise ",
     ];
     const STARTS: &[&str] = &["//", "/*", "* ", "if ", "for ", "while ", "else", "try:", "except", "with ", "from ", "#define", "#if"];
     t.ends_with(';')
@@ -403,6 +455,7 @@ fn looks_like_code(line: &str) -> bool {
         || t.ends_with("):")
         || MARKS.iter().any(|m| t.contains(m))
         || STARTS.iter().any(|m| t.starts_with(m))
+        || KEYWORDS.iter().any(|k| t.starts_with(k) || (t.contains(k) && t.contains(['(', '{', ';', '=', '[', '<'])))
 }
 
 /// Whether most of a text is code (a third of its non-empty lines or more look like code).
@@ -513,6 +566,11 @@ impl Featurizer {
         Featurizer { gaz: Gazetteer::default(), buckets: buckets.max(1) }
     }
 
+    /// For training: hides every `holdout`-th name word from the name lists (see [`Gazetteer`]).
+    pub fn for_training(buckets: u32, holdout: u64) -> Featurizer {
+        Featurizer { gaz: Gazetteer { holdout, ..Gazetteer::default() }, buckets: buckets.max(1) }
+    }
+
     /// Feature buckets for tokens `toks` of `text`.
     pub fn features(&self, text: &str, toks: &[Tok]) -> FeatureSet {
         self.features_in(text, toks, &Layout::new(text))
@@ -545,7 +603,7 @@ impl Featurizer {
                 pos_in_line += 1;
             }
             let me = &info[i];
-            let word = |k: isize| -> (&str, &str, u8, u8) {
+            let word = |k: isize| -> (&str, &str, u8, u16) {
                 let j = i as isize + k;
                 if j < 0 {
                     (BOS, "", 8, 0)
@@ -574,7 +632,8 @@ impl Featurizer {
                 push(Fnv::new(4).bytes(&lw[at(n_chars - 3)..]));
                 push(Fnv::new(5).bytes(&lw[at(n_chars - 2)..]));
             }
-            push(Fnv::new(6).bytes(&[me.kind, me.gaz, (n_chars.min(12) / 3) as u8]));
+            let [g0, g1] = me.gaz.to_le_bytes();
+            push(Fnv::new(6).bytes(&[me.kind, g0, g1, (n_chars.min(12) / 3) as u8]));
             push(Fnv::new(7).bytes(pw.as_bytes()));
             push(Fnv::new(8).bytes(nw.as_bytes()));
             push(Fnv::new(9).bytes(pw2.as_bytes()));
@@ -583,10 +642,10 @@ impl Featurizer {
             push(Fnv::new(12).bytes(me.shape.as_bytes()).sep().bytes(ns.as_bytes()));
             push(Fnv::new(13).bytes(pw.as_bytes()).sep().bytes(lw));
             push(Fnv::new(14).bytes(lw).sep().bytes(nw.as_bytes()));
-            push(Fnv::new(15).bytes(&[me.gaz, pg, ng]));
+            push(Fnv::new(15).bytes(&[g0, g1]).bytes(&pg.to_le_bytes()).bytes(&ng.to_le_bytes()));
             push(Fnv::new(16).bytes(&[pk2, pk, me.kind, nk, nk2]));
-            push(Fnv::new(17).bytes(&[me.gaz, me.kind]).bytes(pw.as_bytes()));
-            push(Fnv::new(18).bytes(&[me.gaz, me.kind]).bytes(nw.as_bytes()));
+            push(Fnv::new(17).bytes(&[g0, g1, me.kind]).bytes(pw.as_bytes()));
+            push(Fnv::new(18).bytes(&[g0, g1, me.kind]).bytes(nw.as_bytes()));
             push(Fnv::new(19).bytes(&[t.nl_before as u8, nl_next as u8, me.kind, pos_in_line.min(4) as u8]));
             let tab_next = toks.get(i + 1).is_some_and(|n| n.tab_before);
             push(Fnv::new(29).bytes(&[t.tab_before as u8, tab_next as u8, me.kind]));
@@ -853,7 +912,9 @@ impl PiiTagger {
                 let mut after = text[end..].chars();
                 let (next, next2) = (after.next(), after.next());
                 if before.is_some_and(|c| c.is_alphanumeric() || "@_/\\#$".contains(c))
-                    || next.is_some_and(|c| c.is_alphanumeric() || "@_/\\(<".contains(c))
+                    || next.is_some_and(|c| c.is_alphanumeric() || "@_/\\(".contains(c))
+                    // `Arc<T>` is a type; `<name>Ana Lima</name>` is an element's text.
+                    || (next == Some('<') && !text[end..].starts_with("</"))
                     || matches!((before, text[..start].chars().rev().nth(1)), (Some('.'), Some(c)) if c.is_alphanumeric())
                     || matches!((next, next2), (Some('.' | '-' | ':'), Some(c)) if c.is_alphanumeric())
                 {
@@ -866,9 +927,9 @@ impl PiiTagger {
                     return false;
                 }
                 // A person's name right before a company word is a company (`Hewlett Packard Enterprise`).
-                let following =
-                    text[end..].trim_start_matches([' ', '\t']).split(|c: char| !c.is_alphanumeric() && c != '.').next().unwrap_or("");
-                if following == "&"
+                let after = text[end..].trim_start_matches([' ', '\t']);
+                let following = after.split(|c: char| !c.is_alphanumeric() && c != '.').next().unwrap_or("");
+                if after.starts_with('&')
                     || self.lexicon.is_company_word(following)
                     || matches!(following, "Enterprise" | "Enterprises" | "Foundation" | "Institute")
                 {
@@ -987,9 +1048,20 @@ impl Rng {
     }
 }
 
+/// Training settings (recorded in the manifest's `settings`).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainSettings {
+    pub buckets: u32,
+    pub epochs: usize,
+    pub seed: u64,
+    /// Every `lexicon_holdout`-th name word is hidden from the name lists during training (0 = none).
+    pub lexicon_holdout: u64,
+}
+
 /// Averaged structured perceptron over pre-extracted segments.
-pub fn train(examples: &[Example], buckets: u32, epochs: usize, seed: u64, log: &mut dyn FnMut(String)) -> Weights {
-    let feats = Featurizer::new(buckets);
+pub fn train(examples: &[Example], settings: TrainSettings, log: &mut dyn FnMut(String)) -> Weights {
+    let TrainSettings { buckets, epochs, seed, lexicon_holdout } = settings;
+    let feats = Featurizer::for_training(buckets, lexicon_holdout);
     struct Seq {
         f: FeatureSet,
         gold: Vec<usize>,
@@ -1107,6 +1179,17 @@ mod tests {
     }
 
     #[test]
+    fn embedded_word_lists_are_sorted_and_found() {
+        let g = Gazetteer::default();
+        assert!(g.big_names.is_sorted() && g.common_words.is_sorted() && g.places.is_sorted(), "re-run models/pii-tagger/build_lexicon.py");
+        assert!(g.big_names.0.len() > 40_000 && g.common_words.0.len() > 60_000);
+        assert_eq!(g.flags("Ignacio", "ignacio") & (64 | 128), 64);
+        assert_eq!(g.flags("Visitor", "visitor") & (64 | 128), 128);
+        let held = Gazetteer { holdout: 1, ..Gazetteer::default() };
+        assert_eq!(held.flags("Ignacio", "ignacio") & (1 | 64), 0);
+    }
+
+    #[test]
     fn weights_round_trip_and_reject_garbage() {
         let w = Weights { buckets: 4, scale: 0.5, trans: (0..(NL as i32 + 1) * NL as i32).collect(), w: (0..4 * NL as i16).collect() };
         let back = Weights::from_bytes(&w.to_bytes()).expect("round trip");
@@ -1126,7 +1209,7 @@ mod tests {
             let text = format!("Please call {n} today.\nlet x: {}<u8> = Default::default();\n", nots[i % nots.len()]);
             ex.push(Example { spans: vec![(12, 12 + n.len(), 1)], text });
         }
-        let w = train(&ex, 1 << 12, 8, 7, &mut |_| {});
+        let w = train(&ex, TrainSettings { buckets: 1 << 12, epochs: 8, seed: 7, lexicon_holdout: 0 }, &mut |_| {});
         let m = PiiTagger::from_weights(w, "test".into());
         let text = "Please call Ines Duarte today.\nlet y: Arc<u8> = Default::default();\n";
         let f = m.findings(text);

@@ -227,3 +227,18 @@ fn the_rust_category_scorer_agrees_with_the_onnx_graph() {
     assert!(worst <= 1e-5, "largest difference {worst} over {} texts", texts.len());
     eprintln!("categories: Rust and ONNX agree on {} texts (largest difference {worst:e})", texts.len());
 }
+
+#[test]
+fn names_in_markup_and_chat_but_not_type_parameters() {
+    let Some(dir) = support::models_or_skip("names_in_markup_and_chat_but_not_type_parameters") else { return };
+    let engine = engine(&dir);
+    let person = |text: &str| -> Vec<String> {
+        engine.findings(text).iter().filter(|f| f.entity == EntityType::Person).map(|f| text[f.start..f.end].to_string()).collect()
+    };
+    // An element's text is a value, even though `<` follows it.
+    assert_eq!(person("<contact>\n  <fullName>Ignacio Peñalver</fullName>\n</contact>"), ["Ignacio Peñalver"]);
+    // A chat line with `new` in it is prose, not code.
+    assert_eq!(person("17:52 Rupert: prod is down, who has the new key?"), ["Rupert"]);
+    // A type parameter list is code.
+    assert!(person("let cache: Arc<Mutex<Vec<Entry>>> = Arc::new(Mutex::new(Vec::new()));").is_empty());
+}

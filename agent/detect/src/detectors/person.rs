@@ -431,8 +431,10 @@ impl PersonDetector {
     pub fn new() -> Result<Self, regex::Error> {
         let list = |s: &'static str| s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let w = NAME_WORD;
-        let particle = r"(?:(?:van der|van den|van de|van|von|de la|de los|del|de|da|dos|das|di|du|le|la|bin|al|ibn)\s+)?";
-        let name = format!(r"({w}(?:\s+{particle}{w}){{0,2}})");
+        // The words of a name are one space apart: a run of spaces is a column break
+        // (`Signed: Ana Lima            Signed: …`), a line break a new field.
+        let particle = r"(?:(?:van der|van den|van de|van|von|de la|de los|del|de|da|dos|das|di|du|le|la|bin|al|ibn)[ \u{a0}])?";
+        let name = format!(r"({w}(?:[ \u{{a0}}]{particle}{w}){{0,2}})");
         Ok(PersonDetector {
             surnames: list(SURNAMES),
             not_names: NOT_NAMES.iter().copied().collect(),
@@ -452,7 +454,7 @@ impl PersonDetector {
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(FIRST_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
                 .map_err(|e| regex::Error::Syntax(e.to_string()))?,
-            rest: Regex::new(&format!(r"^[ \t]+({particle}{w})(?:[ \t]+({w}))?"))?,
+            rest: Regex::new(&format!(r"^[ \u{{a0}}]({particle}{w})(?:[ \u{{a0}}]({w}))?"))?,
             cjk: Regex::new(
                 r"(?:氏名|姓名|患者|名前|联系人|客户|申请人|担当|お名前|被保険者|乗客)\s*[:：]?\s*([\p{Han}\p{Hiragana}\p{Katakana}]{1,4}(?:[ 　][\p{Han}\p{Hiragana}\p{Katakana}]{1,4})?)",
             )?,
