@@ -4,8 +4,9 @@
 //! ONNX Runtime is needed. The same weights as an ONNX graph (`model.onnx`) stay in the
 //! repository as the reference this scorer is tested against.
 //! The taxonomy's hard rules stay on top: a SECRET finding always means `credentials`, FINANCIAL
-//! means `financial`, HEALTH means `health`, and a text without findings carries only
-//! `source_code` or `none`.
+//! means `financial`, HEALTH means `health`, a text without findings carries only
+//! `source_code` or `none`, and a text with findings carries at least one topic (the one the
+//! classifier rates closest to its threshold when it picks none).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -220,13 +221,24 @@ impl CategoryModel for CategoryClassifier {
                 return None;
             }
         };
-        let picked = |c: Category| probs.iter().zip(&self.weights.thresholds).any(|((l, p), t)| *l == c && p >= t);
-        Some(apply_rules(findings, picked))
+        let margins = |c: Category| {
+            probs.iter().zip(&self.weights.thresholds).find(|((l, _), _)| *l == c).map_or(f32::NEG_INFINITY, |((_, p), t)| margin(*p, *t))
+        };
+        Some(apply_rules(findings, margins))
     }
 }
 
-/// The taxonomy's rules over the classifier's picks.
-pub fn apply_rules(findings: &[Finding], picked: impl Fn(Category) -> bool) -> Vec<Category> {
+/// How far probability `p` is above threshold `t`, in logits: >= 0 exactly when `p >= t`, and
+/// comparable across labels whose thresholds differ.
+pub fn margin(p: f32, t: f32) -> f32 {
+    let logit = |v: f32| v.clamp(1e-6, 1.0 - 1e-6).ln() - (1.0 - v.clamp(1e-6, 1.0 - 1e-6)).ln();
+    logit(p) - logit(t)
+}
+
+/// The taxonomy's rules over the classifier's margins ([`margin`]; a label is picked when its
+/// margin is >= 0).
+pub fn apply_rules(findings: &[Finding], margin: impl Fn(Category) -> f32) -> Vec<Category> {
+    let picked = |c: Category| margin(c) >= 0.0;
     let mut cats = Vec::new();
     if picked(Category::SourceCode) {
         cats.push(Category::SourceCode);
@@ -238,24 +250,30 @@ pub fn apply_rules(findings: &[Finding], picked: impl Fn(Category) -> bool) -> V
         return cats;
     }
     let has = |f: Family| findings.iter().any(|x| x.family() == f);
-    for (cat, family) in [
-        (Category::Credentials, Some(Family::Secret)),
-        (Category::CustomerData, None),
-        (Category::Health, Some(Family::Health)),
-        (Category::Financial, Some(Family::Financial)),
-        (Category::Hr, None),
-        (Category::Legal, None),
-    ] {
+    for (cat, family) in TOPICS {
         if family.is_some_and(has) || picked(cat) {
             cats.push(cat);
         }
     }
-    // A sensitive text always has a topic: customer data is the broadest one.
+    // A sensitive text always has a topic (docs/taxonomy.md), and the taxonomy names no default
+    // one: when the classifier picks none and no finding forces one, the topic it rates closest to
+    // its threshold. (Always adding customer_data made every missed hr or legal text customer data.)
     if !cats.iter().any(|c| *c != Category::SourceCode) {
-        cats.push(Category::CustomerData);
+        let best = TOPICS.iter().map(|(c, _)| *c).fold(Category::CustomerData, |best, c| if margin(c) > margin(best) { c } else { best });
+        cats.push(best);
     }
     cats
 }
+
+/// The topic categories in output order, with the finding family that forces each.
+const TOPICS: [(Category, Option<Family>); 6] = [
+    (Category::Credentials, Some(Family::Secret)),
+    (Category::CustomerData, None),
+    (Category::Health, Some(Family::Health)),
+    (Category::Financial, Some(Family::Financial)),
+    (Category::Hr, None),
+    (Category::Legal, None),
+];
 
 #[cfg(test)]
 mod tests {
@@ -330,14 +348,51 @@ mod tests {
         }
     }
 
+    /// Margins from a set of picked labels: +1 picked, -1 not.
+    fn picks(picked: &[Category]) -> impl Fn(Category) -> f32 + '_ {
+        move |c| if picked.contains(&c) { 1.0 } else { -1.0 }
+    }
+
     #[test]
     fn rules_override_the_classifier() {
         let secret = Finding::new(EntityType::AwsAccessKey, 0, 20, 0.9, "x");
-        assert_eq!(apply_rules(&[secret], |_| false), vec![Category::Credentials]);
-        assert_eq!(apply_rules(&[], |c| c == Category::Hr), vec![Category::None]);
-        assert_eq!(apply_rules(&[], |c| c == Category::SourceCode), vec![Category::SourceCode]);
+        assert_eq!(apply_rules(&[secret], picks(&[])), vec![Category::Credentials]);
+        assert_eq!(apply_rules(&[], picks(&[Category::Hr])), vec![Category::None]);
+        assert_eq!(apply_rules(&[], picks(&[Category::SourceCode])), vec![Category::SourceCode]);
         let email = Finding::new(EntityType::Email, 0, 5, 0.9, "x");
-        assert_eq!(apply_rules(std::slice::from_ref(&email), |_| false), vec![Category::CustomerData]);
-        assert_eq!(apply_rules(&[email], |c| c == Category::Hr), vec![Category::Hr]);
+        assert_eq!(apply_rules(std::slice::from_ref(&email), picks(&[])), vec![Category::CustomerData]);
+        assert_eq!(apply_rules(&[email], picks(&[Category::Hr])), vec![Category::Hr]);
+    }
+
+    #[test]
+    fn a_sensitive_text_without_a_picked_topic_gets_the_nearest_one_not_always_customer_data() {
+        let name = Finding::new(EntityType::Person, 0, 5, 0.9, "x");
+        // hr just under its threshold, customer_data far under: hr, not customer_data.
+        let near_hr = |c: Category| match c {
+            Category::Hr => -0.2,
+            Category::Legal => -1.0,
+            _ => -3.0,
+        };
+        assert_eq!(apply_rules(std::slice::from_ref(&name), near_hr), vec![Category::Hr]);
+        let near_legal_code = |c: Category| match c {
+            Category::SourceCode => 0.5,
+            Category::Legal => -0.1,
+            _ => -2.0,
+        };
+        assert_eq!(apply_rules(std::slice::from_ref(&name), near_legal_code), vec![Category::SourceCode, Category::Legal]);
+        // Ties and a classifier with no topic labels at all fall back to customer_data.
+        assert_eq!(apply_rules(std::slice::from_ref(&name), |_| f32::NEG_INFINITY), vec![Category::CustomerData]);
+        // A forced topic (a SECRET finding) leaves the others to the classifier: no fallback added.
+        let key = Finding::new(EntityType::AwsAccessKey, 10, 30, 0.9, "x");
+        assert_eq!(apply_rules(&[name, key], near_hr), vec![Category::Credentials]);
+    }
+
+    #[test]
+    fn margins_are_logit_distances_to_the_threshold() {
+        assert_eq!(margin(0.3, 0.3), 0.0);
+        assert!(margin(0.31, 0.3) > 0.0 && margin(0.29, 0.3) < 0.0);
+        // 0.45 under a 0.5 threshold is nearer than 0.1 under a 0.2 one.
+        assert!(margin(0.45, 0.5) > margin(0.1, 0.2));
+        assert!(margin(0.0, 0.5).is_finite() && margin(1.0, 0.5).is_finite());
     }
 }
