@@ -4,15 +4,18 @@
     python3 models/fetch.py --retrain-categories        # in the pinned venv (recommended)
     python models/categories/train.py --bin target/release/promptwall
 
-Data (categories-2): documents of two generators written apart from each other,
-tests/corpus/generate.py (seeds 11, 12) and tests/corpus/independent author B (seeds 11, 12), plus
+Data (categories-3): documents of three generators written apart from each other,
+tests/corpus/generate.py (seeds 11, 12) and tests/corpus/independent authors B and C (seeds 11, 12), plus
 real public documents pinned by hash in realdocs.json (licence texts for `legal`, manual pages as
 `none`, crate sources as `source_code`; see realdocs.py), cut into paste-sized pieces. C, class
 weights, whether to keep only features seen in two sources, and thresholds are chosen across
-generators: fit on one generator (plus the real documents), score on the other's dev set (generate.py
-seed 1, author B seed 1), both ways; the final model is then fitted on everything. Author A
-of tests/corpus/independent is never trained or tuned on: its seed 1 is the validation set, the
-figure of record (with generate.py's held-out seed 2 beside it).
+generators: fit on two generators (plus the real documents), score on the third's dev set (generate.py
+seed 1, author B seed 1, author C seed 3), each way. Thresholds start at each label's best F1 and are
+then moved one label at a time where that raises the exact match of the whole rule set on those
+held-out predictions without lowering the lowest per-category recall (refine()). The final model is
+then fitted on everything.
+Author A of tests/corpus/independent is never trained or tuned on: its seed 1 is the validation set,
+the figure of record (with generate.py's held-out seed 2 and author C's unseen seed 1 beside it).
 
 Features: hashed words, word pairs, CJK character pairs, punctuation, line shapes and the
 structured detectors' finding types (features.py, mirrored by agent/ml/src/features.rs); finding
@@ -25,6 +28,10 @@ generated documents train the source_code head only. Exported as one linear laye
 outputs, twice with the same float32 weights: weights.bin (PWCL 1, see export_weights.py), which
 the agent scores in pure Rust, and model.onnx, the reference graph the Rust scorer is tested
 against when ONNX Runtime is present (agent/ml/tests/models.rs); the agent never loads it.
+
+Rules (apply_rules, as agent/ml/src/categories.rs): SECRET/FINANCIAL/HEALTH findings force their
+topic, no findings means only `source_code`/`none`, and a text with findings but no topic picked gets
+the topic whose probability is nearest its threshold (in logits), not always `customer_data`.
 
 Evaluation (eval.json): the taxonomy rules over the classifier's picks, with the findings that the
 engine would have given a perfect name/address model: the structured detectors' finding types
@@ -57,15 +64,18 @@ LABELS = ["source_code", "credentials", "customer_data", "health", "financial", 
 GENERATORS = {
     "generate": [sys.executable, str(ROOT / "tests/corpus/generate.py")],
     "author_b": [sys.executable, str(ROOT / "tests/corpus/independent"), "--author", "b"],
+    "author_c": [sys.executable, str(ROOT / "tests/corpus/independent"), "--author", "c"],
     "author_a": [sys.executable, str(ROOT / "tests/corpus/independent"), "--author", "a"],
 }
-TRAIN = [("generate", 11), ("generate", 12), ("author_b", 11), ("author_b", 12)]
-DEV = [("generate", 1), ("author_b", 1)]
+TRAIN = [("generate", 11), ("generate", 12), ("author_b", 11), ("author_b", 12), ("author_c", 11), ("author_c", 12)]
+# Author C's dev seed is 3: its seed 1 stays unseen documents of a seen generator (reported, never tuned on).
+DEV = [("generate", 1), ("author_b", 1), ("author_c", 3)]
 VALIDATION = ("author_a", 1)  # never trained or tuned on
 TEST = ("generate", 2)
+SEEN_C = ("author_c", 1)  # author C is trained on (seeds 11, 12) and tuned on (seed 3), never on seed 1
 COUNT = 1500
 DIM = 1 << 15
-VERSION = "categories-2"
+VERSION = "categories-3"
 REAL_PIECES = 2  # pieces cut from each real document
 C_GRID = (0.5, 2.0, 8.0)
 WEIGHTS = (None, "balanced")
@@ -165,18 +175,29 @@ def types_for_rules(d, found):
     return found.get(d["id"], []) + [s["type"] for s in d["spans"] if s["type"] in ("PERSON", "ADDRESS")]
 
 
-def apply_rules(types, picked):
-    """The taxonomy rules on top of the classifier (as categories.rs::apply_rules)."""
+TOPICS = (("credentials", "SECRET"), ("customer_data", None), ("health", "HEALTH"),
+          ("financial", "FINANCIAL"), ("hr", None), ("legal", None))
+
+
+def margin(p, t):
+    """How far a probability is above its threshold, in logits (as categories.rs::margin)."""
+    logit = lambda v: np.log(max(v, 1e-6)) - np.log(max(1.0 - v, 1e-6))  # noqa: E731
+    return logit(p) - logit(t)
+
+
+def apply_rules(types, margins):
+    """The taxonomy rules on top of the classifier's margins (as categories.rs::apply_rules): a label
+    is picked when its margin is >= 0. A text with findings but no topic gets the topic closest to
+    its threshold (the taxonomy names no default topic)."""
     has = lambda fam: any(FAMILY.get(t) == fam for t in types)  # noqa: E731
-    cats = ["source_code"] if picked["source_code"] else []
+    cats = ["source_code"] if margins["source_code"] >= 0 else []
     if not types:
         return cats or ["none"]
-    for cat, fam in (("credentials", "SECRET"), ("customer_data", None), ("health", "HEALTH"),
-                     ("financial", "FINANCIAL"), ("hr", None), ("legal", None)):
-        if (fam and has(fam)) or picked[cat]:
+    for cat, fam in TOPICS:
+        if (fam and has(fam)) or margins[cat] >= 0:
             cats.append(cat)
     if not any(c != "source_code" for c in cats):
-        cats.append("customer_data")
+        cats.append(max(["customer_data"] + [c for c, _ in TOPICS], key=lambda c: margins[c]))  # ties: customer_data
     return cats
 
 
@@ -188,8 +209,8 @@ def evaluate(probs, thresholds, docs, found):
     stats = {lab: [0, 0, 0] for lab in LABELS + ["none"]}
     exact = 0
     for i, d in enumerate(docs):
-        picked = {lab: probs[i, k] >= thresholds[k] for k, lab in enumerate(LABELS)}
-        pred = set(apply_rules(types_for_rules(d, found), picked))
+        margins = {lab: margin(probs[i, k], thresholds[k]) for k, lab in enumerate(LABELS)}
+        pred = set(apply_rules(types_for_rules(d, found), margins))
         gold = set(d["categories"])
         exact += pred == gold
         for lab in stats:
@@ -263,9 +284,9 @@ def main():
     x_dev, dev_tgt = matrix(dev_docs, dev_found), targets(dev_docs)
     print(f"train: {len(train_docs)} documents ({len(real)} real pieces); dev: {len(dev_docs)}", flush=True)
 
-    # Model choice across generators, never within one: fit on one generator (plus the real
-    # documents), score on the other generator's dev set, and the other way round. A choice made
-    # on a dev set of the training generator rewards memorising its templates.
+    # Model choice across generators, never within one: fit on all generators but one (plus the
+    # real documents), score on the left-out generator's dev set, each way. A choice made on a dev
+    # set of a training generator rewards memorising its templates.
     source = np.array([d["id"].split(":")[0] for d in train_docs])
     dev_source = np.array([d["id"].split(":")[0] for d in dev_docs])
     gens = sorted({g for g, _ in TRAIN})
@@ -292,24 +313,42 @@ def main():
             out.append(max(THRESHOLDS, key=f1))
         return out
 
+    def refine(probs, th):
+        """The per-label F1 thresholds, then each label's threshold moved (in label order, once) where
+        that raises the cross-generator exact match of the whole rule set. Per-label F1 cannot see
+        the rules: a sensitive text with no topic picked gets the nearest one anyway, so a head that
+        fires beside other topics (customer_data on wire instructions or HR minutes) can afford a
+        higher threshold than its F1 alone suggests. A move never takes the lowest per-category
+        recall below where the F1 thresholds left it (the aim is every category's recall, not only
+        the exact match)."""
+        def key(t):
+            score = evaluate(probs, t, dev_docs, dev_found)
+            return round(score["exact_match"], 3), min(score[lab]["recall"] for lab in LABELS + ["none"])
+        th, best_key = list(th), key(th)
+        floor = best_key[1]
+        for k in range(len(LABELS)):
+            for t in THRESHOLDS:
+                trial = th[:k] + [t] + th[k + 1:]
+                trial_key = key(trial)
+                if trial_key[1] >= floor and trial_key > best_key:
+                    th, best_key = trial, trial_key
+        return th, best_key
+
     best = None
     for shared in SHARED:
         for weight in WEIGHTS:
             for c in C_GRID:
                 probs = np.zeros((len(dev_docs), len(LABELS)))
                 for g in gens:
-                    rows = (source == g) | (source == "real")
+                    rows = source != g
                     xt = restrict(x_train, shared_columns(np.ones(len(train_docs), bool))) if shared else x_train
                     sub = [(m & rows, y) for m, y in tgt]
                     models = fit(xt, sub, c, weight)
-                    other = dev_source != g
-                    probs[other] = probabilities(models, x_dev[other])
-                th = tune(probs, dev_tgt)
-                score = evaluate(probs, th, dev_docs, dev_found)
-                worst = min(score[lab]["recall"] for lab in LABELS + ["none"])
+                    held = dev_source == g
+                    probs[held] = probabilities(models, x_dev[held])
+                th, key = refine(probs, tune(probs, dev_tgt))
                 print(f"shared={shared} C={c} class_weight={weight}: cross-generator dev exact match "
-                      f"{score['exact_match']:.3f}, lowest recall {worst:.3f}", flush=True)
-                key = (round(score["exact_match"], 3), worst)
+                      f"{key[0]:.3f}, lowest recall {key[1]:.3f}, thresholds {th}", flush=True)
                 if best is None or key > best[0]:
                     best = (key, shared, c, weight, th)
     _, shared, c, weight, thresholds = best
@@ -318,7 +357,7 @@ def main():
 
     reports = {}
     for name, sets in (("validation_author_a_seed_1_never_seen", [VALIDATION]), ("test_generate_seed_2_held_out", [TEST]),
-                       ("dev", DEV)):
+                       ("author_c_seed_1_unseen_documents", [SEEN_C]), ("dev", DEV)):
         docs = generated(sets, cache)
         found = scan(docs, args.bin)
         reports[name] = evaluate(probabilities(models, matrix(docs, found)), thresholds, docs, found)
@@ -345,7 +384,7 @@ def main():
         "format": 1, "name": "categories", "kind": "linear_multilabel", "version": VERSION,
         "description": "Document-category classifier of our own: hashed bag of features (agent/ml/src/features.rs) "
                        "into one logistic regression per category, trained by models/categories/train.py on "
-                       "documents of two independent generators and real public documents.",
+                       "documents of three independent generators and real public documents.",
         "source": {"trained_by": "models/categories/train.py", "train": report["train"]["generated"],
                    "real_documents": len(real), "docs": len(train_docs)},
         "license": "Apache-2.0",
