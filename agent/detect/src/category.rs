@@ -3,7 +3,9 @@
 //! Rules follow the taxonomy: a SECRET finding implies `credentials`, a FINANCIAL finding
 //! `financial`, a HEALTH finding `health`. `source_code` comes from code-shaped lines. Topic
 //! categories (`customer_data`, `hr`, `legal`) come from key words weighed against the findings.
-//! A text without findings carries only `source_code` or `none`.
+//! A text without findings carries only `source_code` or `none`; a text with findings carries at
+//! least one topic, the one with the most key words when none reached its bar (the taxonomy names
+//! no default topic).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -143,10 +145,8 @@ const CUSTOMER_WORDS: &[&str] = &[
     "registered",
     "buyer",
     "consumer",
-    "patient",
     "applicant",
     "kunde",
-    "client",
 ];
 const HEALTH_WORDS: &[&str] = &[
     "patient",
@@ -345,11 +345,14 @@ impl Categorizer {
         if hr {
             cats.push(Category::Hr);
         }
-        if counts[Topic::Legal as usize] >= 2 {
+        let legal = counts[Topic::Legal as usize] >= 2;
+        if legal {
             cats.push(Category::Legal);
         }
-        // Customer data: personal details beyond a lone name, in a text about customers, users,
-        // orders or tickets — or personal details with no other topic to explain them.
+        // Customer data: personal details in a text about customers, users, orders or tickets —
+        // unless it is an HR or legal text, whose people are employees and parties (a privileged
+        // letter's "attorney-client", a contract's "account"), not customers — or personal details
+        // with no other topic to explain them.
         let personal = findings
             .iter()
             .filter(|x| {
@@ -372,11 +375,21 @@ impl Categorizer {
             .iter()
             .any(|c| matches!(c, Category::Hr | Category::Legal | Category::Health | Category::Financial | Category::Credentials));
         let customer_words = counts[Topic::Customer as usize];
-        if personal > 0 && (customer_words >= 2 && !hr || !topical) {
+        if personal > 0 && customer_words >= 2 && !hr && !legal {
             cats.push(Category::CustomerData);
         }
-        if !cats.iter().any(|c| *c != Category::SourceCode) {
-            cats.push(Category::CustomerData);
+        // A text with findings always has a topic (docs/taxonomy.md). When none reached its bar,
+        // the one its key words lean to: an HR or legal text with one key word (or in a language
+        // the lists miss less) is not customer data. Ties and no key words: customer_data.
+        if !topical && !cats.iter().any(|c| *c != Category::SourceCode) {
+            let (hr_words, legal_words) = (counts[Topic::Hr as usize], counts[Topic::Legal as usize]);
+            cats.push(if hr_words > customer_words && hr_words >= legal_words {
+                Category::Hr
+            } else if legal_words > customer_words && legal_words > hr_words {
+                Category::Legal
+            } else {
+                Category::CustomerData
+            });
         }
         cats.sort();
         cats.dedup();
@@ -476,4 +489,61 @@ fn code_line(l: &str) -> bool {
                     || t.contains('=') && key.len() >= 3 && key.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
                     || key.starts_with('"'))
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats(text: &str, found: &[(EntityType, &str)]) -> Vec<Category> {
+        let findings: Vec<Finding> = found
+            .iter()
+            .map(|(t, v)| {
+                let start = text.find(v).expect("value in text");
+                Finding::new(*t, start, start + v.len(), 0.9, "test")
+            })
+            .collect();
+        Categorizer::new().expect("categorizer").categorize(text, &findings)
+    }
+
+    #[test]
+    fn a_privileged_letter_is_legal_not_customer_data() {
+        let text = "PRIVILEGED & CONFIDENTIAL - ATTORNEY-CLIENT COMMUNICATION\n\nDear Ysolde Penhaligon,\n\
+                    following our call about the termination of your account with the client, our counsel \
+                    believes the settlement is fair. Reach me at y.penhaligon@mailbox.org.";
+        let got = cats(text, &[(EntityType::Person, "Ysolde Penhaligon"), (EntityType::Email, "y.penhaligon@mailbox.org")]);
+        assert_eq!(got, vec![Category::Legal]);
+    }
+
+    #[test]
+    fn one_client_is_one_customer_word() {
+        // "client" was listed twice, so one occurrence counted as two customer words.
+        let text = "Invoice 2291 for our client, please pay to IBAN DE89 3704 0044 0532 0130 00 by Friday.\n\
+                    Questions: anna.berg@posteo.de";
+        let got = cats(text, &[(EntityType::Iban, "DE89 3704 0044 0532 0130 00"), (EntityType::Email, "anna.berg@posteo.de")]);
+        assert_eq!(got, vec![Category::Financial]);
+    }
+
+    #[test]
+    fn a_clinical_note_about_a_patient_is_health_not_customer_data() {
+        let text = "Patient: Tomas Kwiatkowski, MRN 5623284\nThe patient reports chest pain; diagnosis pending.";
+        let got = cats(text, &[(EntityType::Person, "Tomas Kwiatkowski"), (EntityType::MedicalRecordNumber, "5623284")]);
+        assert_eq!(got, vec![Category::Health]);
+    }
+
+    #[test]
+    fn a_text_with_findings_and_no_topic_gets_the_one_its_words_lean_to() {
+        // One HR word (under the bar of two) and no customer words: hr, not customer_data.
+        let text = "From 1 July Loic Roux heads the Bluebird team; his manager will be Maelle Lambert.";
+        let got = cats(text, &[(EntityType::Person, "Loic Roux"), (EntityType::Person, "Maelle Lambert")]);
+        assert_eq!(got, vec![Category::Hr]);
+        // No key words at all: customer_data, the broadest topic.
+        let text = "Call Loic Roux on +33 6 12 34 56 78.";
+        let got = cats(text, &[(EntityType::Person, "Loic Roux"), (EntityType::Phone, "+33 6 12 34 56 78")]);
+        assert_eq!(got, vec![Category::CustomerData]);
+        // A customer ticket stays customer data.
+        let text = "Support ticket 4411: customer Loic Roux (loic.roux@free.fr) asks about a refund for order 9912.";
+        let got = cats(text, &[(EntityType::Person, "Loic Roux"), (EntityType::Email, "loic.roux@free.fr")]);
+        assert_eq!(got, vec![Category::CustomerData]);
+    }
 }
