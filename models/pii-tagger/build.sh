@@ -18,12 +18,15 @@ python3 models/pii-tagger/gen_letters.py --seed 161 --count 10000 --out "$out/le
 python3 models/pii-tagger/gen_records.py --seed 162 --count 10000 --out "$out/records.jsonl"
 python3 models/pii-tagger/gen_realtext.py --seed 163 --mb 4 --out "$out/realtext.jsonl"
 python3 models/pii-tagger/gen_realprose.py --seed 164 --mb 1 --out "$out/realprose.jsonl"
-# The independent generator's author B (artefact kinds: HL7, payslips, leases, courier lists ...),
-# training seed 11; its author A and tests/corpus/generate.py stay unseen for validation.
+# The independent generators' authors B (artefact kinds: HL7, payslips, leases, courier lists ...)
+# and C (names in every form and position, 18 origins), training seed 11; author A and
+# tests/corpus/generate.py stay unseen for validation (author C seed 1 is a seen-generator check).
 python3 tests/corpus/independent --author b --seed 11 --count 3000 --out "$out/indep-b-train.jsonl"
+python3 tests/corpus/independent --author c --seed 11 --count 3000 --out "$out/indep-c-train.jsonl"
 cargo run --release --locked -q -p promptwall-ml --example train_tagger -- train \
     --out models/pii-tagger/tagger.bin --buckets 131072 --epochs 8 --seed 16 --lexicon-holdout 4 \
-    "$out/letters.jsonl" "$out/records.jsonl" "$out/realtext.jsonl" "$out/realprose.jsonl" "$out/indep-b-train.jsonl"
+    "$out/letters.jsonl" "$out/records.jsonl" "$out/realtext.jsonl" "$out/realprose.jsonl" "$out/indep-b-train.jsonl" \
+    "$out/indep-c-train.jsonl"
 python3 - <<'PY'
 import hashlib, json, pathlib
 d = pathlib.Path("models/pii-tagger")

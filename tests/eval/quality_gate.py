@@ -61,9 +61,9 @@ def main():
               f"family micro-F1 {base['family_micro']['f1']:.3f} -> {r['family_micro']['f1']:.3f}")
         pii = fam["PII"]["f1"]
         # Floors raised with the pii-tagger (issue 16: 0.938/0.950 with Rampart, models/README.md -> 0.966/0.972 with the tagger).
-        checks.append((f"PII family F1 with models {pii:.3f} >= 0.94", pii >= 0.94))
+        checks.append((f"PII family F1 with models {pii:.3f} >= 0.96", pii >= 0.96))
         micro_f1 = r["family_micro"]["f1"]
-        checks.append((f"family micro-F1 with models {micro_f1:.3f} >= 0.955", micro_f1 >= 0.955))
+        checks.append((f"family micro-F1 with models {micro_f1:.3f} >= 0.97", micro_f1 >= 0.97))
     for name in ["SECRET", "FINANCIAL"]:
         p, rc, f = fam[name]["precision"], fam[name]["recall"], fam[name]["f1"]
         checks.append((f"{name} family F1 {f:.3f} >= 0.97", f >= 0.97))

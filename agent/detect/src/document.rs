@@ -350,16 +350,20 @@ fn find_table_headers(text: &str) -> Vec<TableHeader> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut prev: Option<(usize, usize)> = None;
+    // Whether the line before `prev` is a Markdown rule (`|---|---|`): then `prev` is a data row
+    // (`| Name | string | … |` in a field table), not a header.
+    let mut after_rule = false;
     // Only look at lines that could be headers: cheap checks first.
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        if let Some((ps, pe)) = prev {
+        if let Some((ps, pe)) = prev.filter(|&(ps, pe)| !after_rule && !markdown_rule(&text[ps..pe])) {
             if let Some(h) = header_from(text, ps, pe, start, end) {
                 if headers.last().is_none_or(|l: &TableHeader| l.line_start != h.line_start) {
                     headers.push(h);
                 }
             }
         }
+        after_rule = prev.is_some_and(|(ps, pe)| markdown_rule(&text[ps..pe]));
         prev = Some((start, end));
         start = end + 1;
         if headers.len() > 64 {
@@ -367,6 +371,12 @@ fn find_table_headers(text: &str) -> Vec<TableHeader> {
         }
     }
     headers
+}
+
+/// A Markdown table's rule line: `|---|:---:|`, `--- | ---`.
+fn markdown_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.contains("---") && t.contains('|') && t.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
 }
 
 fn header_from(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option<TableHeader> {
@@ -432,6 +442,18 @@ mod tests {
         assert!(doc.column_is(pos, Ctx::Dob));
         assert_eq!(doc.column_header(pos), Some("dob"));
         assert!(!doc.column_is(text.find("Berlin").unwrap(), Ctx::Dob));
+    }
+
+    #[test]
+    fn markdown_header_is_above_the_rule_not_below() {
+        let text = "| Name | Email |\n|---|---|\n| Ana Lima | a@b.co |\n";
+        let doc = Document::new(text, vec![CtxHit { start: 2, end: 6, ctx: Ctx::Name }]);
+        assert_eq!(doc.column_header(text.find("Ana").unwrap()).map(str::trim), Some("Name"));
+        // A field table: `Name` is a data cell, so `Phone` below it is no name.
+        let fields = "| Field | Type |\n|---|---|\n| Name | string |\n| Phone | string |\n";
+        let at = fields.find("Name").unwrap();
+        let doc = Document::new(fields, vec![CtxHit { start: at, end: at + 4, ctx: Ctx::Name }]);
+        assert!(doc.column_cells(Ctx::Name).is_empty());
     }
 
     #[test]

@@ -56,8 +56,7 @@ fn names_stop_at_column_breaks_and_line_ends() {
         ("Signed: Hanneke Lindqvist            Signed: Tomasz Wolski", vec!["Hanneke Lindqvist", "Tomasz Wolski"]),
         ("Approved by: Maria Rossi\nStatus: Final", vec!["Maria Rossi"]),
     ] {
-        let names: Vec<&str> =
-            engine.findings(text).iter().filter(|f| f.entity.as_str() == "PERSON").map(|f| f.value(text)).collect();
+        let names: Vec<&str> = engine.findings(text).iter().filter(|f| f.entity.as_str() == "PERSON").map(|f| f.value(text)).collect();
         assert_eq!(names, want, "{text:?}");
     }
 }

@@ -154,8 +154,13 @@ fn main() -> Result<()> {
                 let text = line?.replace("\\n", "\n");
                 let kept: Vec<(usize, usize)> = m.findings(&text).iter().map(|f| (f.start, f.end)).collect();
                 println!("{}", text.replace('\n', "⏎"));
+                let code = promptwall_ml::tagger::mostly_code(&text);
                 for (class, a, b, margin) in m.tag(&text) {
-                    let verdict = if kept.contains(&(a, b)) { "kept" } else { "dropped" };
+                    let verdict = match m.rejection(&text, code, (class, a, b, margin)) {
+                        None if kept.iter().any(|&(s, e)| s <= a && b <= e) => "kept".to_string(),
+                        None => "joined or lost".to_string(),
+                        Some(why) => format!("dropped: {why}"),
+                    };
                     println!("  {} {:?} margin {margin:.2} {verdict}", LABELS[class * 2 - 1], &text[a..b]);
                 }
             }

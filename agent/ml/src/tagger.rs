@@ -224,6 +224,321 @@ const PARTICLES: &[&str] = &[
     "zu",
 ];
 
+/// Titles written right after a CJK surname (`周经理`, `伊藤部長`, `허 팀장님`, `田中様`).
+const CJK_TITLES: &[&str] = &[
+    "经理",
+    "經理",
+    "先生",
+    "女士",
+    "小姐",
+    "老师",
+    "老師",
+    "总",
+    "總",
+    "主任",
+    "部长",
+    "部長",
+    "課長",
+    "课长",
+    "社長",
+    "様",
+    "さん",
+    "くん",
+    "ちゃん",
+    "氏",
+    "教授",
+    "医生",
+    "醫生",
+    "님",
+    "씨",
+    "팀장",
+    "과장",
+    "부장",
+    "대리",
+    "사장",
+    "선생",
+    "교수",
+];
+
+/// Capitalised determiners, possessives and pronouns of the taxonomy's languages that start a
+/// sentence, never a name (`Unser Leitfaden …`, `Die Kantine …`, `Notre équipe …`). Articles that
+/// also begin surnames (`De`, `La`, `Le`, `Van`, `Del`) are left out.
+const DETERMINERS: &[&str] = &[
+    "The", "A", "An", "Our", "Your", "Their", "This", "That", "These", "Those", "Every", "Each", "All", "Some", "Any", "No", "My", "We",
+    "Der", "Die", "Das", "Dem", "Den", "Des", "Ein", "Eine", "Einen", "Einem", "Einer", "Unser", "Unsere", "Unseren", "Unserem", "Ihr",
+    "Ihre", "Mein", "Meine", "Dein", "Deine", "Sein", "Seine", "Dieser", "Diese", "Dieses", "Jeder", "Jede", "Jedes", "Alle", "Kein",
+    "Keine", "Wir", "Les", "Un", "Une", "Notre", "Nos", "Votre", "Vos", "Leur", "Leurs", "Ce", "Cet", "Cette", "Ces", "Chaque", "Nous",
+    "Vous", "El", "Los", "Las", "Una", "Nuestro", "Nuestra", "Nuestros", "Nuestras", "Este", "Esta", "Estos", "Estas", "Cada", "Il", "Lo",
+    "Gli", "Nostro", "Nostra", "Nostri", "Questo", "Questa", "Ogni", "Het", "Een", "Ons", "Onze", "Deze", "Dit", "Elke", "Wij", "Os", "As",
+    "Um", "Uma", "Nosso", "Nossa", "Nossos", "Nossas", "Vår", "Vårt", "Våra", "Det", "Denna", "Detta", "Varje", "Nasz", "Nasza", "Nasze",
+    "Każdy", "Bu", "Her",
+];
+
+/// Month and weekday names of the taxonomy's languages that are written with a capital
+/// (`14. Januar`, `Montag`, `Sábado`), leaving out those that are also given names (`Mai`,
+/// `April`, `June`, `Julio`, `Domingo`, `Nisan`, `Eylül`). English ones are in the name lists'
+/// not-a-name words.
+const MONTHS_AND_DAYS: &[&str] = &[
+    "Januar",
+    "Februar",
+    "März",
+    "Juni",
+    "Juli",
+    "Oktober",
+    "Dezember",
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+    "Janvier",
+    "Février",
+    "Avril",
+    "Juin",
+    "Juillet",
+    "Août",
+    "Septembre",
+    "Octobre",
+    "Novembre",
+    "Décembre",
+    "Lundi",
+    "Mardi",
+    "Mercredi",
+    "Jeudi",
+    "Vendredi",
+    "Samedi",
+    "Dimanche",
+    "Enero",
+    "Febrero",
+    "Marzo",
+    "Abril",
+    "Mayo",
+    "Junio",
+    "Agosto",
+    "Septiembre",
+    "Octubre",
+    "Noviembre",
+    "Diciembre",
+    "Lunes",
+    "Martes",
+    "Miércoles",
+    "Jueves",
+    "Viernes",
+    "Sábado",
+    "Gennaio",
+    "Febbraio",
+    "Aprile",
+    "Maggio",
+    "Giugno",
+    "Luglio",
+    "Settembre",
+    "Ottobre",
+    "Dicembre",
+    "Lunedì",
+    "Martedì",
+    "Mercoledì",
+    "Giovedì",
+    "Venerdì",
+    "Sabato",
+    "Januari",
+    "Februari",
+    "Maart",
+    "Mei",
+    "Augustus",
+    "Maandag",
+    "Dinsdag",
+    "Woensdag",
+    "Donderdag",
+    "Vrijdag",
+    "Zaterdag",
+    "Zondag",
+    "Janeiro",
+    "Fevereiro",
+    "Março",
+    "Maio",
+    "Junho",
+    "Julho",
+    "Setembro",
+    "Outubro",
+    "Novembro",
+    "Dezembro",
+    "Segunda-feira",
+    "Terça-feira",
+    "Quarta-feira",
+    "Quinta-feira",
+    "Sexta-feira",
+    "Styczeń",
+    "Luty",
+    "Marzec",
+    "Kwiecień",
+    "Czerwiec",
+    "Lipiec",
+    "Sierpień",
+    "Wrzesień",
+    "Październik",
+    "Listopad",
+    "Grudzień",
+    "Poniedziałek",
+    "Wtorek",
+    "Środa",
+    "Czwartek",
+    "Piątek",
+    "Sobota",
+    "Niedziela",
+    "Ocak",
+    "Şubat",
+    "Mart",
+    "Mayıs",
+    "Haziran",
+    "Temmuz",
+    "Ağustos",
+    "Ekim",
+    "Kasım",
+    "Aralık",
+    "Pazartesi",
+    "Salı",
+    "Çarşamba",
+    "Perşembe",
+    "Cuma",
+    "Cumartesi",
+    "Pazar",
+    "Augusti",
+    "Måndag",
+    "Tisdag",
+    "Onsdag",
+    "Torsdag",
+    "Fredag",
+    "Lördag",
+    "Söndag",
+];
+
+/// Languages and nationalities, capitalised in English prose and sometimes surnames (`English`).
+const LANGUAGES: &[&str] = &[
+    "English",
+    "French",
+    "German",
+    "Spanish",
+    "Italian",
+    "Dutch",
+    "Portuguese",
+    "Chinese",
+    "Japanese",
+    "Korean",
+    "Russian",
+    "Arabic",
+    "Hindi",
+    "Latin",
+    "Greek",
+    "Polish",
+    "Swedish",
+    "Turkish",
+    "Danish",
+    "Norwegian",
+    "Finnish",
+    "Czech",
+    "Hungarian",
+    "Vietnamese",
+    "Thai",
+    "Hebrew",
+    "Persian",
+    "Ukrainian",
+    "American",
+    "British",
+    "European",
+    "Asian",
+    "African",
+    "Canadian",
+    "Australian",
+    "Mexican",
+    "Brazilian",
+    "Indian",
+    "Irish",
+    "Scottish",
+    "Welsh",
+    "Swiss",
+    "Austrian",
+    "Belgian",
+];
+
+/// Nouns that make the name before them an eponym, not a person (`Kalman filter`, `Fourier
+/// transform`, `Dijkstra's algorithm`, `Bonferroni correction`, `Gaussian distribution`).
+const EPONYM_NOUNS: &[&str] = &[
+    "filter",
+    "filters",
+    "transform",
+    "transforms",
+    "coding",
+    "correction",
+    "test",
+    "tests",
+    "distribution",
+    "algorithm",
+    "algorithms",
+    "theorem",
+    "lemma",
+    "conjecture",
+    "method",
+    "methods",
+    "equation",
+    "equations",
+    "series",
+    "number",
+    "numbers",
+    "effect",
+    "law",
+    "laws",
+    "principle",
+    "process",
+    "model",
+    "matrix",
+    "matrices",
+    "curve",
+    "space",
+    "spaces",
+    "norm",
+    "graph",
+    "tree",
+    "trees",
+    "function",
+    "functions",
+    "integral",
+    "constant",
+    "criterion",
+    "inequality",
+    "regression",
+    "estimator",
+    "index",
+    "scale",
+    "syndrome",
+    "disease",
+    "sort",
+    "search",
+    "hash",
+    "cipher",
+    "encoding",
+    "machine",
+    "problem",
+    "paradox",
+    "formula",
+    "rule",
+    "bound",
+    "limit",
+    "operator",
+    "polynomial",
+    "polynomials",
+    "kernel",
+    "sampling",
+    "chain",
+    "chains",
+    "field",
+    "fields",
+    "diagram",
+    "plot",
+    "interval",
+];
+
 /// Word lists consulted by the features (bit flags per word).
 /// Given names and surnames of many locales (Faker's lists, MIT; `models/pii-tagger/build_lexicon.py`).
 const BIG_NAMES: &str = include_str!("../data/tagger_names.txt");
@@ -449,10 +764,21 @@ fn looks_like_code(line: &str) -> bool {
         "func ", "new ", "static ", "void ", "raise ",
     ];
     const STARTS: &[&str] = &["//", "/*", "* ", "if ", "for ", "while ", "else", "try:", "except", "with ", "from ", "#define", "#if"];
+    // A call (`run(x)`, `def f(a):`), not a note in brackets (`Gianluca (notes)`, `(Monday)`).
+    let call = t
+        .as_bytes()
+        .windows(2)
+        .position(|w| (w[0].is_ascii_alphanumeric() || w[0] == b'_') && w[1] == b'(')
+        .is_some_and(|at| t[at..].contains(')'));
+    // An assignment (`x = 1`, `self.rate: float = 0.5`), not prose with an equals sign in it.
+    let assignment = t.split_once(" = ").is_some_and(|(lhs, _)| {
+        let lhs = lhs.split(':').next().unwrap_or(lhs).trim();
+        !lhs.is_empty() && lhs.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']' | b'\'' | b'"'))
+    });
     t.ends_with(';')
         || t.ends_with('{')
-        || t.ends_with(')')
-        || t.ends_with("):")
+        || call
+        || assignment
         || MARKS.iter().any(|m| t.contains(m))
         || STARTS.iter().any(|m| t.starts_with(m))
         || KEYWORDS.iter().any(|k| t.starts_with(k) || (t.contains(k) && t.contains(['(', '{', ';', '=', '[', '<'])))
@@ -900,31 +1226,54 @@ impl PiiTagger {
         out
     }
 
-    fn plausible(&self, text: &str, code: bool, class: usize, start: usize, end: usize) -> bool {
+    /// Why the post-filter drops a tagged span, or `None` when it keeps it.
+    pub fn rejection(&self, text: &str, code: bool, span: (usize, usize, usize, f32)) -> Option<&'static str> {
+        let (class, start, end, margin) = span;
         let span = &text[start..end];
         match class {
-            2 => span.chars().any(|c| c.is_numeric()) && span.chars().filter(|c| c.is_alphabetic()).count() >= 2,
+            2 => (!(span.chars().any(|c| c.is_numeric()) && span.chars().filter(|c| c.is_alphabetic()).count() >= 2))
+                .then_some("address without a digit"),
             1 => {
-                if span.chars().filter(|c| c.is_alphabetic()).count() < 2 {
-                    return false;
+                let cjk = span.chars().any(is_cjk);
+                // One CJK character is a name only as a surname before a title (`周经理`,
+                // `伊藤部長`, `허 팀장님`).
+                let titled = || {
+                    let rest = text[end..].trim_start_matches(' ');
+                    CJK_TITLES.iter().any(|t| rest.starts_with(t))
+                };
+                if span.chars().filter(|c| c.is_alphabetic()).count() < 2 && !(cjk && titled()) {
+                    return Some("fewer than two letters");
                 }
                 let before = text[..start].chars().next_back();
                 let mut after = text[end..].chars();
                 let (next, next2) = (after.next(), after.next());
-                if before.is_some_and(|c| c.is_alphanumeric() || "@_/\\#$".contains(c))
-                    || next.is_some_and(|c| c.is_alphanumeric() || "@_/\\(".contains(c))
+                let line_start = text[..start].rfind('\n').map_or(0, |k| k + 1);
+                let line_end = text[end..].find('\n').map_or(text.len(), |k| end + k);
+                let code_line = code || looks_like_code(&text[line_start..line_end]);
+                // A chat mention (`@Heather can you …`) names a person; `@Override`, `@user.name`
+                // and `x@Host` do not.
+                let mention = before == Some('@')
+                    && !code_line
+                    && text[..start - 1].chars().next_back().is_none_or(char::is_whitespace)
+                    && next.is_none_or(|c| c == ' ' || c == ',' || c == ':');
+                // CJK text has no spaces: a CJK neighbour does not join a CJK name to a word.
+                let joins = |c: char| c.is_alphanumeric() && !(cjk && is_cjk(c));
+                if before.is_some_and(|c| joins(c) || "_/\\#$".contains(c) || (c == '@' && !mention))
+                    || next.is_some_and(|c| joins(c) || "@_/\\(".contains(c))
                     // `Arc<T>` is a type; `<name>Ana Lima</name>` is an element's text.
                     || (next == Some('<') && !text[end..].starts_with("</"))
                     || matches!((before, text[..start].chars().rev().nth(1)), (Some('.'), Some(c)) if c.is_alphanumeric())
-                    || matches!((next, next2), (Some('.' | '-' | ':'), Some(c)) if c.is_alphanumeric())
+                    // `Name:value` is a token, but a calendar's `CN=Ana Lima:mailto:…` is a name.
+                    || (matches!((next, next2), (Some('.' | '-' | ':'), Some(c)) if c.is_alphanumeric())
+                        && !text[end..].starts_with(":mailto:"))
                 {
-                    return false;
+                    return Some("touches a word, path, handle or token");
                 }
                 // A specimen name (`Hi Jane Doe`), or a part of one.
                 let lo = promptwall_detect::document::floor_char_boundary(text, start.saturating_sub(24));
                 let hi = promptwall_detect::document::floor_char_boundary(text, (end + 24).min(text.len()));
                 if promptwall_detect::detectors::person::placeholder_within(&text[lo..hi], start - lo, end - lo) {
-                    return false;
+                    return Some("a specimen name");
                 }
                 // A person's name right before a company word is a company (`Hewlett Packard Enterprise`).
                 let after = text[end..].trim_start_matches([' ', '\t']);
@@ -933,15 +1282,56 @@ impl PiiTagger {
                     || self.lexicon.is_company_word(following)
                     || matches!(following, "Enterprise" | "Enterprises" | "Foundation" | "Institute")
                 {
-                    return false;
+                    return Some("before a company word");
+                }
+                // An eponym (`Kalman filter`, `Dijkstra's algorithm`).
+                let noun = after.strip_prefix("'s ").or_else(|| after.strip_prefix("’s ")).unwrap_or(after);
+                let noun = noun.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                if EPONYM_NOUNS.contains(&noun) {
+                    return Some("an eponym");
+                }
+                // A month or weekday (`14. Januar`, `am Montag`), or a language or nationality
+                // (`Apply English case rules`, `the German team`).
+                if span.split(' ').any(|w| {
+                    let w = w.trim_end_matches(['.', ',']);
+                    MONTHS_AND_DAYS.contains(&w) || LANGUAGES.contains(&w)
+                }) {
+                    return Some("a month, weekday or language");
+                }
+                // A sentence that starts with a determiner (`Unser Leitfaden`, `Die Kantine`).
+                if span.split(' ').next().is_some_and(|w| DETERMINERS.contains(&w)) {
+                    return Some("starts with a determiner");
+                }
+                // A company named after people (`Walt Disney`, `Wells Fargo's`).
+                let next_word = after.split([' ', '\t', ',', '.', ';', ':', ')']).next().unwrap_or("");
+                if self.lexicon.is_eponymous_company(span)
+                    || (!next_word.is_empty()
+                        && self.lexicon.is_eponymous_company(&text[start..end + (text[end..].len() - after.len()) + next_word.len()]))
+                {
+                    return Some("a company named after people");
                 }
                 if span.chars().any(is_cjk) {
-                    return true;
+                    return None;
                 }
                 let words: Vec<&str> = span.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-                // Capitalised, and so is every part after a hyphen (`Jean-Luc`, not `Phone-like`).
+                // Capitalised, and so is every part after a hyphen (`Jean-Luc`, not `Phone-like`),
+                // except a romanised syllable (`Ha-yun`, `Min-jae`, `Xiao-ming`) that is no common
+                // word; after a lower-case particle (`al-Qahtani`, `d'Angelo`, `ibn-Saud`).
+                let gaz = &self.feats.gaz;
+                let common = |part: &str| part.chars().count() >= 4 && gaz.common_words.contains(&part.to_lowercase());
                 let name_like = |w: &str| {
-                    w.split('-').all(|part| part.chars().next().is_some_and(char::is_uppercase)) && w.chars().any(char::is_lowercase)
+                    let w = ["al-", "el-", "ibn-", "bin-", "bint-", "d'", "d’", "l'", "da-", "de-", "van-", "von-"]
+                        .iter()
+                        .find_map(|p| w.strip_prefix(p))
+                        .unwrap_or(w);
+                    let mut parts = w.split('-');
+                    let head = parts.next().unwrap_or("");
+                    head.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().any(char::is_lowercase)
+                        && parts.all(|part| {
+                            part.chars().next().is_some_and(char::is_uppercase)
+                                || (part.chars().all(char::is_lowercase) && !common(part) && !common(head) && margin > 0.0)
+                        })
                 };
                 let upper = |w: &str| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
                 let initial = |w: &str| w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() <= 2;
@@ -952,26 +1342,59 @@ impl PiiTagger {
                     self.lexicon.is_known_name(&cap) && !self.lexicon.is_not_name(&cap)
                 };
                 if words.iter().any(|w| self.lexicon.is_company_word(w)) {
-                    return false;
+                    return Some("a company word inside");
                 }
                 let names: Vec<&str> = words.iter().copied().filter(|w| !initial(w) && !particle(w)).collect();
                 if names.is_empty() || names.iter().any(|w| camel_inside(w) && !known(w)) {
-                    return false;
+                    return Some("camel case");
+                }
+                // A place (`Bengaluru`, `Rotterdam`): every word a place name and on no list of
+                // names (`Florence Nightingale`, `Tommaso`, from `San Tommaso`, stay people).
+                if names.iter().all(|w| {
+                    let w = w.trim_end_matches("'s");
+                    gaz.places.contains(w) && !known(w) && !gaz.big_names.contains(w)
+                }) {
+                    return Some("a place");
+                }
+                // A product or phrase (`Onnx Runtime`, `Apply English`): no word on any list of
+                // names, and one a common lower-case word.
+                let listed = |w: &str| known(w) || gaz.big_names.contains(w);
+                if names.len() > 1
+                    && !names.iter().any(|w| listed(w))
+                    && names.iter().any(|w| w.chars().count() >= 3 && gaz.common_words.contains(&w.to_lowercase()))
+                {
+                    return Some("a phrase: common words, no listed name");
                 }
                 if names.len() == 1 {
                     let w = names[0];
-                    // One word in code (`Backoff`, `Darwin`, `Returns`): only a known name.
-                    let line_start = text[..start].rfind('\n').map_or(0, |k| k + 1);
-                    let line_end = text[end..].find('\n').map_or(text.len(), |k| end + k);
-                    if (code || looks_like_code(&text[line_start..line_end])) && !known(w) {
-                        return false;
+                    // One word in code (`Backoff`, `Darwin`, `Returns`): only a known name, or a
+                    // value: an element's text (`<FamilyName>Osei</FamilyName>`) or a quoted
+                    // string (`'Niels'`) that is on the list of names and is no place or word.
+                    let element = text[..start].ends_with('>') && text[end..].starts_with("</");
+                    // (a quoted string counts only in a record: a line with a `name` key or an e-mail)
+                    let line = &text[line_start..line_end];
+                    let record = line.contains('@') || line.to_lowercase().contains("name");
+                    let quoted = record && ['\'', '"'].iter().any(|&q| text[..start].ends_with(q) && text[end..].starts_with(q));
+                    let value = (element || quoted)
+                        && gaz.big_names.contains(w)
+                        && !gaz.places.contains(w)
+                        && !gaz.common_words.contains(&w.to_lowercase());
+                    if code_line && !known(w) && !value {
+                        return Some("one unknown word in code");
                     }
-                    return if upper(w) { known(w) } else { name_like(w) };
+                    let ok = if upper(w) { known(w) } else { name_like(w) };
+                    return (!ok).then_some("one word, not name-like");
                 }
-                names.iter().all(|w| name_like(w)) || names.iter().all(|w| upper(w) && w.chars().count() >= 2)
+                // Every word capitalised or upper case (`PELLEGRINI, Stefano`, `VON BÜLOW Gudrun`).
+                let ok = names.iter().all(|w| name_like(w) || (upper(w) && w.chars().count() >= 2));
+                (!ok).then_some("a word that is not name-like")
             }
-            _ => false,
+            _ => Some("not a person or address"),
         }
+    }
+
+    fn plausible(&self, text: &str, code: bool, span: (usize, usize, usize, f32)) -> bool {
+        self.rejection(text, code, span).is_none()
     }
 
     /// Findings (PERSON, ADDRESS) in `text`.
@@ -981,9 +1404,9 @@ impl PiiTagger {
             return Vec::new();
         }
         let code = mostly_code(text);
-        tagged
+        let kept: Vec<(usize, usize, usize, f32)> = tagged.into_iter().filter(|&span| self.plausible(text, code, span)).collect();
+        join_surname_first(text, kept)
             .into_iter()
-            .filter(|&(class, s, e, _)| self.plausible(text, code, class, s, e))
             .map(|(class, s, e, margin)| {
                 let ty = if class == 1 { EntityType::Person } else { EntityType::Address };
                 let score = 0.6 + 0.39 * (margin / 4.0).tanh().max(0.0);
@@ -991,6 +1414,48 @@ impl PiiTagger {
             })
             .collect()
     }
+}
+
+/// Joins two names the model found apart into one when they are a surname-first name,
+/// `Surname, Given`, as lists and exports write them (`To: Marini, Massimo <…>`, `Patient:
+/// PELLEGRINI, Stefano`, `Attendees: Yang, Dong-hyun; Bauer, Florian`): the pair stands alone
+/// in its field (a line start, `:`, tab, `|`, `;`, quote or bracket before it, and one of those,
+/// `<` or the line's end after it). A list of given names (`Heather, Roberta and Ana`) and the
+/// cells of a comma-separated row (`Ana,Lima,…` has no space) are left as they are.
+fn join_surname_first(text: &str, spans: Vec<(usize, usize, usize, f32)>) -> Vec<(usize, usize, usize, f32)> {
+    let opens = |s: usize| {
+        let head = text[..s].trim_end_matches(' ');
+        head.is_empty() || head.ends_with(['\n', ':', '\t', '|', ';', '"', '\'', '(', '[', '>', '='])
+    };
+    let closes = |e: usize| {
+        let tail = &text[e..];
+        let t = tail.trim_start_matches(' ');
+        t.is_empty() || tail.starts_with("  ") || t.starts_with(['\n', '\r', '\t', '|', ';', '"', '\'', ')', ']', '<'])
+    };
+    let mut out: Vec<(usize, usize, usize, f32)> = Vec::with_capacity(spans.len());
+    for span in spans {
+        if let Some(last) = out.last_mut() {
+            let (surname, given) = (&text[last.1..last.2], &text[span.1..span.2]);
+            // A surname is one word, perhaps after particles (`van der Wal`, `al-Hashimi`); two
+            // full names (`Ana Lima, Bo Berg`) and CJK names (written without a comma) stay apart.
+            let one_surname = surname.split(' ').rev().skip(1).all(|w| PARTICLES.contains(&w) || w.chars().all(char::is_lowercase));
+            let latin = !surname.chars().chain(given.chars()).any(is_cjk);
+            if last.0 == 1
+                && span.0 == 1
+                && &text[last.2..span.1] == ", "
+                && one_surname
+                && latin
+                && given.split(' ').count() <= 2
+                && opens(last.1)
+                && closes(span.2)
+            {
+                *last = (1, last.1, span.2, last.3.min(span.3));
+                continue;
+            }
+        }
+        out.push(span);
+    }
+    out
 }
 
 impl ContextModel for PiiTagger {
@@ -1176,6 +1641,50 @@ mod tests {
         assert!(allowed(None, path[0]));
         assert!(allowed(Some(path[0]), path[1]));
         assert_eq!(spans_of(&[0, 1, 2, 0, 3, 4, 4, 1, 1]), vec![(1, 1, 2), (2, 4, 6), (1, 7, 7), (1, 8, 8)]);
+    }
+
+    #[test]
+    fn surname_first_names_are_joined_only_standing_alone() {
+        let join = |text: &str, parts: &[&str]| -> Vec<String> {
+            let spans = parts
+                .iter()
+                .map(|p| {
+                    let at = text.find(p).unwrap();
+                    (1, at, at + p.len(), 1.0)
+                })
+                .collect();
+            join_surname_first(text, spans).iter().map(|&(_, s, e, _)| text[s..e].to_string()).collect()
+        };
+        assert_eq!(join("Patient: PELLEGRINI, Stefano   MRN 1", &["PELLEGRINI", "Stefano"]), ["PELLEGRINI, Stefano"]);
+        assert_eq!(join("To: Marini, Massimo <m@x.io>", &["Marini", "Massimo"]), ["Marini, Massimo"]);
+        assert_eq!(join("Attendees: Yang, Dong-hyun; Bauer, Florian", &["Yang", "Dong-hyun", "Bauer", "Florian"]).len(), 2);
+        // A list of given names, two full names, and CJK names stay apart.
+        assert_eq!(join("Heather, Roberta and Ana are out", &["Heather", "Roberta"]).len(), 2);
+        assert_eq!(join("To: Ana Lima, Bo Berg", &["Ana Lima", "Bo Berg"]).len(), 2);
+        assert_eq!(join("To: 中村浩二, 中村翔太", &["中村浩二", "中村翔太"]).len(), 2);
+    }
+
+    #[test]
+    fn one_cjk_character_is_a_name_only_before_a_title() {
+        let w = Weights { buckets: 1, scale: 1.0, trans: vec![0; (NL + 1) * NL], w: vec![0; NL] };
+        let m = PiiTagger::from_weights(w, "test".into());
+        let at = |text: &str, name: &str| {
+            let s = text.find(name).unwrap();
+            m.rejection(text, false, (1, s, s + name.len(), 1.0))
+        };
+        assert_eq!(at("由周经理负责交接。", "周"), None);
+        assert_eq!(at("처리 후 허 팀장님께 공유", "허"), None);
+        assert!(at("下周起调往上海分公司", "周").is_some());
+    }
+
+    #[test]
+    fn prose_is_not_code_and_code_is() {
+        assert!(!looks_like_code("17:52 Rupert: prod is down, who has the new key?"));
+        assert!(!looks_like_code("Please return the signed copy together with your ID."));
+        assert!(!looks_like_code("- [ ] Lea: update the rollout plan (Monday)"));
+        assert!(looks_like_code("    result = compute(values)"));
+        assert!(looks_like_code("let cache = Arc::new(Mutex::new(Vec::new()));"));
+        assert!(looks_like_code("self.rate: float = 0.5"));
     }
 
     #[test]

@@ -242,3 +242,24 @@ fn names_in_markup_and_chat_but_not_type_parameters() {
     // A type parameter list is code.
     assert!(person("let cache: Arc<Mutex<Vec<Entry>>> = Arc::new(Mutex::new(Vec::new()));").is_empty());
 }
+
+#[test]
+fn post_filter_keeps_real_name_forms_and_drops_lookalikes() {
+    let Some(dir) = support::models_or_skip("post_filter_keeps_real_name_forms_and_drops_lookalikes") else { return };
+    let engine = engine(&dir);
+    let person = |text: &str| -> Vec<String> {
+        engine.findings(text).iter().filter(|f| f.entity == EntityType::Person).map(|f| text[f.start..f.end].to_string()).collect()
+    };
+    // Romanised Korean given names, a particle surname.
+    assert!(person("I spoke with Yoo Ha-yun yesterday and she confirmed the order.").iter().any(|p| p.contains("Ha-yun")));
+    assert!(person("Please add Ibrahim al-Qahtani in cc.").iter().any(|p| p.contains("al-Qahtani")));
+    // Eponyms, months, sentence-initial determiners and companies named after people are not people.
+    for text in [
+        "We tried Huffman coding first, then switched to a Kalman filter.",
+        "Dates for the schedule: 14. Januar 2019 and 2022/09/01.",
+        "Unser Leitfaden zur Arbeitszeiterfassung gilt ab Montag.",
+        "Company cards are issued by Wells Fargo; receipts must show the amount.",
+    ] {
+        assert!(person(text).is_empty(), "{text:?}: {:?}", person(text));
+    }
+}

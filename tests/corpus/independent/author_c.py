@@ -2126,7 +2126,7 @@ def k_docs_placeholder(rng, lang):
     t = Text()
     t.add(f"## Example: creating a contact\n\nThe request body takes a display name, for example `{ph[0]}`, and an e-mail such as "
           f"`{ascii_fold(ph[0].split(' ')[0]) or 'user'}@example.com`. Other locales use sample names such as "
-          f"{ph[1]} and {ph[2]}.\n\n| Field | Type | Example |\n|---|---|---|\n| Name | string | {ph[0]} |\n| Phone | string | +1 555 0100 |\n| Ward | string | 7B |\n")
+          f"{ph[1]} and {ph[2]}.\n\n| Field | Type | Example |\n|---|---|---|\n| Name | string | {ph[0]} |\n| Phone | string (E.164) | +CC NNN NNNN |\n| Ward | string | 7B |\n")
     return t, ["none"]
 
 

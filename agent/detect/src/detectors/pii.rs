@@ -257,6 +257,9 @@ impl Detector for EmailDetector {
         &[
             "support@acme-corp.com",
             "noreply@github.com",
+            "To: all-staff@northwind.io",
+            "it-helpdesk@contoso.de",
+            "billing.emea@fabrikam.co.uk",
             "john@example.com",
             "you@yourcompany.com",
             "admin@localhost",
@@ -268,12 +271,60 @@ impl Detector for EmailDetector {
     }
 }
 
+/// Words that only qualify a role mailbox (`all-staff`, `it-helpdesk`, `support.emea`,
+/// `hr-team-de`): a region, a group, a desk.
+const ROLE_QUALIFIERS: &[&str] = &[
+    "staff",
+    "team",
+    "teams",
+    "desk",
+    "group",
+    "dept",
+    "department",
+    "global",
+    "intl",
+    "local",
+    "central",
+    "eu",
+    "us",
+    "uk",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "emea",
+    "apac",
+    "amer",
+    "latam",
+    "na",
+    "hq",
+    "internal",
+    "external",
+    "general",
+    "main",
+    "mail",
+    "ops",
+];
+
+/// A shared mailbox no one person owns (the taxonomy leaves those out): a role word, or role words
+/// and qualifiers joined by `-`, `.`, `_` (`all-staff`, `it-helpdesk`, `billing.emea`).
+fn role_mailbox(local: &str) -> bool {
+    if ROLE_MAILBOXES.contains(&local) || local.starts_with("noreply") || local.starts_with("no-reply") {
+        return true;
+    }
+    let parts: Vec<&str> = local.split(['-', '.', '_']).collect();
+    parts.len() > 1
+        && parts.iter().any(|p| ROLE_MAILBOXES.contains(p))
+        && parts.iter().all(|p| ROLE_MAILBOXES.contains(p) || ROLE_QUALIFIERS.contains(p))
+}
+
 fn check_email(doc: &Document<'_>, c: &mut Candidate) -> Option<f32> {
     let v = c.value(doc);
     let (local, domain) = v.rsplit_once('@')?;
     let local_l = local.to_ascii_lowercase();
     let domain_l = domain.to_ascii_lowercase();
-    if ROLE_MAILBOXES.contains(&local_l.as_str()) || local_l.starts_with("noreply") || local_l.starts_with("no-reply") {
+    if role_mailbox(&local_l) {
         return None;
     }
     // Message-IDs and generated addresses (`<uuid@mail.host>`, `bounce+8f3a…@`): no person behind them.
