@@ -547,21 +547,43 @@ const COMMON_WORDS: &str = include_str!("../data/tagger_words.txt");
 /// Words of country, region and city names (Faker's address lists, MIT; same script).
 const PLACES: &str = include_str!("../data/tagger_places.txt");
 
-/// A word list embedded in the binary, sorted by code point, searched by bisection (no hashing
-/// of 140,000 words at load time).
-pub struct SortedWords(Vec<&'static str>);
+/// A word list embedded in the binary, one word per line sorted by code point, searched by
+/// bisection over the text itself: nothing to build at load time.
+pub struct SortedWords(&'static str);
 
 impl SortedWords {
     fn parse(text: &'static str) -> SortedWords {
-        SortedWords(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+        // Skip the header comment lines.
+        let mut body = text;
+        while body.starts_with('#') {
+            body = body.find('\n').map_or("", |k| &body[k + 1..]);
+        }
+        SortedWords(body)
     }
 
     pub fn contains(&self, word: &str) -> bool {
-        self.0.binary_search(&word).is_ok()
+        let b = self.0.as_bytes();
+        let (mut lo, mut hi) = (0usize, b.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = b[lo..mid].iter().rposition(|&c| c == b'\n').map_or(lo, |k| lo + k + 1);
+            let end = b[mid..hi].iter().position(|&c| c == b'\n').map_or(hi, |k| mid + k);
+            match b[start..end].cmp(word.as_bytes()) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = end + 1,
+                std::cmp::Ordering::Greater => hi = start,
+            }
+        }
+        false
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.0.lines().count()
     }
 
     pub fn is_sorted(&self) -> bool {
-        self.0.windows(2).all(|w| w[0] < w[1])
+        let lines: Vec<&str> = self.0.lines().collect();
+        lines.windows(2).all(|w| w[0] < w[1])
     }
 }
 
@@ -1691,7 +1713,8 @@ mod tests {
     fn embedded_word_lists_are_sorted_and_found() {
         let g = Gazetteer::default();
         assert!(g.big_names.is_sorted() && g.common_words.is_sorted() && g.places.is_sorted(), "re-run models/pii-tagger/build_lexicon.py");
-        assert!(g.big_names.0.len() > 40_000 && g.common_words.0.len() > 60_000);
+        assert!(g.big_names.word_count() > 40_000 && g.common_words.word_count() > 60_000 && g.places.word_count() > 40_000);
+        assert!(g.big_names.contains("Aaban") && g.common_words.contains("zoo") && !g.common_words.contains("zzzzq"));
         assert_eq!(g.flags("Ignacio", "ignacio") & (64 | 128), 64);
         assert_eq!(g.flags("Visitor", "visitor") & (64 | 128), 128);
         let held = Gazetteer { holdout: 1, ..Gazetteer::default() };
