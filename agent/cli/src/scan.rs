@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -260,28 +262,85 @@ fn document_json(name: Option<&str>, r: &ScanResult, text: &str) -> Value {
 }
 
 /// The `--jsonl` contract: one output line per input line, same order, flushed as it goes.
+///
+/// Lines are scanned on every core: a reader thread hands them out, workers scan, and this
+/// thread writes the answers back in input order. At most [`AHEAD`] lines are in flight, so a
+/// long document never lets the finished answers behind it pile up; an interactive caller that
+/// writes one line and waits still gets its answer at once.
 fn jsonl(engine: &Engine, out: &mut impl Write, max: u64) -> Result<()> {
-    let stdin = io::stdin();
-    let mut reader = stdin.lock();
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = reader.read_until(b'\n', &mut line).context("reading standard input")?;
-        if n == 0 {
-            break;
-        }
-        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            line.pop();
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let reply = promptwall_detect::contract::answer_line(engine, &line, max);
-        serde_json::to_writer(&mut *out, &reply)?;
-        out.write_all(b"\n")?;
-        out.flush()?;
+    const AHEAD: usize = 64;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(AHEAD);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<u8>)>();
+    // One token per line in flight: the reader takes one before handing a line out, the writer
+    // gives it back once that line's answer is written.
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(AHEAD);
+    for _ in 0..AHEAD {
+        token_tx.send(()).ok();
     }
-    Ok(())
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
+                let Ok((seq, line)) = job else { break };
+                let mut reply = serde_json::to_vec(&promptwall_detect::contract::answer_line(engine, &line, max)).unwrap_or_default();
+                reply.push(b'\n');
+                if done_tx.send((seq, reply)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        let stop = &stop;
+        let reader = scope.spawn(move || -> Result<()> {
+            let stdin = io::stdin();
+            let mut reader = stdin.lock();
+            let mut seq = 0u64;
+            loop {
+                let mut line = Vec::new();
+                let n = reader.read_until(b'\n', &mut line).context("reading standard input")?;
+                if n == 0 || stop.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    line.pop();
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                if token_rx.recv().is_err() || job_tx.send((seq, line)).is_err() {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+        });
+        let mut next = 0u64;
+        let mut pending = std::collections::BTreeMap::new();
+        let mut failed = None;
+        for (seq, reply) in done_rx {
+            pending.insert(seq, reply);
+            while let Some(reply) = pending.remove(&next) {
+                next += 1;
+                if failed.is_none() {
+                    if let Err(e) = out.write_all(&reply).and_then(|()| out.flush()) {
+                        // A closed pipe: stop reading; the workers finish what is queued.
+                        stop.store(true, Ordering::Relaxed);
+                        failed = Some(e);
+                    }
+                }
+                token_tx.send(()).ok();
+            }
+        }
+        let read = reader.join().map_err(|_| anyhow::anyhow!("the input reader panicked"))?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        read
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.

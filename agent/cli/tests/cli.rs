@@ -75,6 +75,25 @@ fn jsonl_contract_one_line_per_line_in_order() {
 }
 
 #[test]
+fn jsonl_answers_keep_input_order_when_scanned_in_parallel() {
+    // Long and short documents mixed, so that workers finish out of order.
+    let mut input = String::new();
+    for i in 0..300 {
+        let text = if i % 7 == 0 {
+            "filler words and more filler ".repeat(2000) + "jane.doe@northwind.io"
+        } else {
+            format!("mail u{i}@northwind.io")
+        };
+        input.push_str(&serde_json::json!({"id": i, "text": text}).to_string());
+        input.push('\n');
+    }
+    let (code, out, _) = run_stdin(&["scan", "--jsonl"], input.as_bytes());
+    assert_eq!(code, 0);
+    let ids: Vec<i64> = out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, (0..300).collect::<Vec<i64>>());
+}
+
+#[test]
 fn redact_styles() {
     let (_, tag, _) = run_stdin(&["scan", "--redact"], PASTE.as_bytes());
     assert_eq!(tag, "Customer [EMAIL] paid with [CREDIT_CARD].\n");
