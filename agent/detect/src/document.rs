@@ -384,6 +384,11 @@ fn header_from(text: &str, hs: usize, he: usize, rs: usize, re: usize) -> Option
     if line.len() > 2000 || line.len() < 3 {
         return None;
     }
+    // A line of code is no header (`pub const BY_NAME: &[(&str, Script)] = &[` above a table of
+    // `("Adlam", ADLAM),` rows); an SQL column list (`INSERT INTO t (id, name) VALUES`) is.
+    if line.contains(['=', '[', '{', '&']) || line.contains("::") || line.contains("->") {
+        return None;
+    }
     if let Some(h) = aligned_header(text, hs, he, rs, re) {
         return Some(h);
     }
@@ -453,6 +458,14 @@ mod tests {
         let fields = "| Field | Type |\n|---|---|\n| Name | string |\n| Phone | string |\n";
         let at = fields.find("Name").unwrap();
         let doc = Document::new(fields, vec![CtxHit { start: at, end: at + 4, ctx: Ctx::Name }]);
+        assert!(doc.column_cells(Ctx::Name).is_empty());
+    }
+
+    #[test]
+    fn a_line_of_code_is_no_table_header() {
+        let text = "pub const BY_NAME: &'static [(&'static str, &'static [(char, char)])] = &[\n    (\"Adlam\", ADLAM),\n    (\"Ahom\", AHOM),\n];\n";
+        let at = text.find("NAME").unwrap();
+        let doc = Document::new(text, vec![CtxHit { start: at, end: at + 4, ctx: Ctx::Name }]);
         assert!(doc.column_cells(Ctx::Name).is_empty());
     }
 

@@ -224,6 +224,36 @@ const PARTICLES: &[&str] = &[
     "zu",
 ];
 
+/// Keys that say a record's value is a person (`"speaker": "Tommaso"`, `author='Ana'`).
+const PERSON_KEYS: &[&str] = &[
+    "name",
+    "user",
+    "author",
+    "owner",
+    "assignee",
+    "contact",
+    "customer",
+    "client",
+    "patient",
+    "employee",
+    "speaker",
+    "from",
+    "to:",
+    "by",
+    "manager",
+    "reviewer",
+    "member",
+    "guest",
+    "passenger",
+    "recipient",
+    "sender",
+    "holder",
+    "person",
+    "nombre",
+    "nom",
+    "vorname",
+];
+
 /// Titles written right after a CJK surname (`周经理`, `伊藤部長`, `허 팀장님`, `田中様`).
 const CJK_TITLES: &[&str] = &[
     "经理",
@@ -824,9 +854,43 @@ fn looks_like_code(line: &str) -> bool {
         || t.ends_with('{')
         || call
         || assignment
+        || tuple_with_identifier(t)
         || MARKS.iter().any(|m| t.contains(m))
         || STARTS.iter().any(|m| t.starts_with(m))
         || KEYWORDS.iter().any(|k| t.starts_with(k) || (t.contains(k) && t.contains(['(', '{', ';', '=', '[', '<'])))
+}
+
+/// An element of a table in code: a bracketed tuple with a bare identifier in it
+/// (`("Adlam", ADLAM),`, `[Kind::Person, "Ana"],`), unlike an SQL row of quoted values and numbers
+/// (`(1004, 'Niels', 'van Vliet', NULL),`).
+fn tuple_with_identifier(t: &str) -> bool {
+    let body = t.trim_end_matches([',', ';']);
+    let Some(inner) =
+        body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).or_else(|| body.strip_prefix('[').and_then(|b| b.strip_suffix(']')))
+    else {
+        return false;
+    };
+    let mut quote: Option<char> = None;
+    let mut bare = String::new();
+    let mut found = false;
+    for c in inner.chars().chain(std::iter::once(',')) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == ',' => {
+                let w = bare.trim();
+                if w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && !matches!(w, "NULL" | "null" | "None" | "TRUE" | "FALSE" | "true" | "false" | "nil")
+                {
+                    found = true;
+                }
+                bare.clear();
+            }
+            None => bare.push(c),
+        }
+    }
+    found
 }
 
 /// Whether most of a text is code (a third of its non-empty lines or more look like code).
@@ -1300,7 +1364,10 @@ impl PiiTagger {
                 let mention = before == Some('@')
                     && !code_line
                     && text[..start - 1].chars().next_back().is_none_or(char::is_whitespace)
-                    && next.is_none_or(|c| c == ' ' || c == ',' || c == ':');
+                    // followed by more words, or ending a line it did not start (`thanks @Ana`);
+                    // an annotation (`@Override`) stands alone at a line's start.
+                    && (next.is_some_and(|c| " ,:!?".contains(c))
+                        || (next.is_none_or(|c| c == '\n' || c == '\r') && !text[line_start..start - 1].trim().is_empty()));
                 // CJK text has no spaces: a CJK neighbour does not join a CJK name to a word.
                 let joins = |c: char| c.is_alphanumeric() && !(cjk && is_cjk(c));
                 if before.is_some_and(|c| joins(c) || "_/\\#$".contains(c) || (c == '@' && !mention))
@@ -1355,8 +1422,11 @@ impl PiiTagger {
                 {
                     return Some("a company named after people");
                 }
-                if span.chars().any(is_cjk) {
-                    return None;
+                if cjk {
+                    // In code, CJK text in a string is mostly words (`"配列"`, `"世界"`): a name
+                    // there starts with a surname character.
+                    let surname_first = span.chars().next().is_some_and(|c| self.feats.gaz.cjk_surname.contains(&c));
+                    return (code_line && !surname_first).then_some("CJK word in code");
                 }
                 let words: Vec<&str> = span.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
                 // Capitalised, and so is every part after a hyphen (`Jean-Luc`, not `Phone-like`),
@@ -1416,10 +1486,17 @@ impl PiiTagger {
                     // value: an element's text (`<FamilyName>Osei</FamilyName>`) or a quoted
                     // string (`'Niels'`) that is on the list of names and is no place or word.
                     let element = text[..start].ends_with('>') && text[end..].starts_with("</");
-                    // (a quoted string counts only in a record: a line with a `name` key or an e-mail)
+                    // (a quoted string counts only in a record: a line with a person's key or an e-mail)
                     let line = &text[line_start..line_end];
-                    let record = line.contains('@') || line.to_lowercase().contains("name");
-                    let quoted = record && ['\'', '"'].iter().any(|&q| text[..start].ends_with(q) && text[end..].starts_with(q));
+                    let lower_line = line.to_lowercase();
+                    let record = line.contains('@') || PERSON_KEYS.iter().any(|k| lower_line.contains(k));
+                    let in_quotes = ['\'', '"'].iter().any(|&q| text[..start].ends_with(q) && text[end..].starts_with(q));
+                    let quoted = record && in_quotes;
+                    // One quoted word outside a record is a string constant (`| 'Power'`,
+                    // `"Min",`) unless it is a known name.
+                    if in_quotes && !record && !known(w) {
+                        return Some("one quoted word, not in a record");
+                    }
                     let value = (element || quoted)
                         && gaz.big_names.contains(w)
                         && !gaz.places.contains(w)
@@ -1723,6 +1800,27 @@ mod tests {
     }
 
     #[test]
+    fn post_filter_name_forms() {
+        let w = Weights { buckets: 1, scale: 1.0, trans: vec![0; (NL + 1) * NL], w: vec![0; NL] };
+        let m = PiiTagger::from_weights(w, "test".into());
+        let why = |text: &str, name: &str, margin: f32| {
+            let s = text.find(name).unwrap();
+            m.rejection(text, false, (1, s, s + name.len(), margin))
+        };
+        assert_eq!(why("Please add Ibrahim al-Qahtani in cc.", "Ibrahim al-Qahtani", 1.0), None);
+        assert_eq!(why("I spoke with Yoo Ha-yun yesterday.", "Yoo Ha-yun", 1.0), None);
+        assert_eq!(why("Patient: VON BÜLOW Gudrun   MRN 1", "VON BÜLOW Gudrun", 1.0), None);
+        assert_eq!(why("[13:36] Ana: @Bilal can you check", "Bilal", 1.0), None);
+        assert_eq!(why("CN=Alfie Walker:mailto:a@b.io", "Alfie Walker", 1.0), None);
+        // A hyphenated word with a lower-case tail needs the model's confidence (`Per-diem`).
+        assert!(why("Per-diem: EUR 45.", "Per-diem", -5.0).is_some());
+        assert!(why("@Override", "Override", 1.0).is_some());
+        assert!(why("options: ['Power', 'Tab']", "Power", 1.0).is_some());
+        assert!(why("Then switched to a Kalman filter.", "Kalman", 1.0).is_some());
+        assert!(why("Company cards are issued by Wells Fargo.", "Wells Fargo", 1.0).is_some());
+    }
+
+    #[test]
     fn prose_is_not_code_and_code_is() {
         assert!(!looks_like_code("17:52 Rupert: prod is down, who has the new key?"));
         assert!(!looks_like_code("Please return the signed copy together with your ID."));
@@ -1730,6 +1828,8 @@ mod tests {
         assert!(looks_like_code("    result = compute(values)"));
         assert!(looks_like_code("let cache = Arc::new(Mutex::new(Vec::new()));"));
         assert!(looks_like_code("self.rate: float = 0.5"));
+        assert!(looks_like_code("    (\"Adlam\", ADLAM),"));
+        assert!(!looks_like_code("  (1004, 'Niels', 'van Vliet', 'niels88@ziggo.nl', NULL),"));
     }
 
     #[test]

