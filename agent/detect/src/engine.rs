@@ -301,6 +301,7 @@ impl Engine {
                         && text.is_char_boundary(f.start)
                         && text.is_char_boundary(f.end)
                         && !taken.overlaps(f.start, f.end)
+                        && !code_attribution(text, f)
                 });
                 if learned.is_empty() {
                     return structured;
@@ -321,7 +322,7 @@ impl Engine {
             }
         }
         self.run_gated(&doc, &mut raw);
-        raw.retain(|f| f.score >= self.min_score && f.end <= text.len() && f.start < f.end);
+        raw.retain(|f| f.score >= self.min_score && f.end <= text.len() && f.start < f.end && !code_attribution(text, f));
         resolve_overlaps(raw)
     }
 
@@ -432,3 +433,9 @@ impl Engine {
 const CHUNK: usize = 2048;
 /// How far past its chunk a gated rule may look: longer than any anchorless value.
 const OVERLAP: usize = 128;
+
+/// A name in a source file's author or copyright comment (see
+/// [`crate::detectors::person::in_code_attribution`]).
+fn code_attribution(text: &str, f: &Finding) -> bool {
+    f.entity == crate::entity::EntityType::Person && crate::detectors::person::in_code_attribution(text, f.start)
+}

@@ -60,3 +60,15 @@ fn names_stop_at_column_breaks_and_line_ends() {
         assert_eq!(names, want, "{text:?}");
     }
 }
+
+#[test]
+fn names_in_source_attribution_comments_are_left_alone() {
+    let engine = Engine::new().expect("engine builds");
+    let person = |text: &str| engine.findings(text).iter().filter(|f| f.entity.as_str() == "PERSON").count();
+    assert_eq!(person("// Copyright 2016 Hanneke Lindqvist\nfn main() {}\n"), 0);
+    assert_eq!(person(" * Author: Maria Rossi\n */\n"), 0);
+    assert_eq!(person("__author__ = 'Tomasz Wolski'\n"), 0);
+    // An internal git log and prose still name people.
+    assert_eq!(person("commit 3f2a9c1\nAuthor: Maria Rossi <m.rossi@northwind.io>\n"), 1);
+    assert_eq!(person("Approved by: Maria Rossi\n"), 1);
+}

@@ -747,6 +747,56 @@ impl PersonDetector {
     }
 }
 
+/// Whether the name at `pos` stands in an attribution: a copyright notice (`Copyright (C) 2012
+/// Ana Lima`, anywhere), a comment line that credits an author (` * Author: Ana Lima`, `# Written
+/// by Ana Lima`), or Python's `__author__` / Sphinx's `moduleauthor`. Public
+/// attribution in public code is not personal data to stop; an internal git log
+/// (`Author: Ana Lima <ana@…>`, no comment marker) is still reported.
+pub fn in_code_attribution(text: &str, pos: usize) -> bool {
+    let start = text[..pos].rfind('\n').map_or(0, |k| k + 1);
+    let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
+    let line = &text[start..end];
+    let lower = line.to_lowercase();
+    // A copyright notice is attribution wherever it stands (inside a block comment or a licence
+    // text, with no marker of its own); so are Python's and Sphinx's author fields.
+    if [
+        "__author__",
+        "__maintainer__",
+        "moduleauthor::",
+        "sectionauthor::",
+        ":author:",
+        "@author ",
+        "copyright",
+        "©",
+        "all rights reserved",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        return true;
+    }
+    let t = line.trim_start();
+    let comment = ["//", "/*", "*", "#", "--", ";;", "%", "'''", "\"\"\""].iter().any(|m| t.starts_with(m));
+    comment
+        && [
+            "copyright",
+            "(c)",
+            "©",
+            "author",
+            "written by",
+            "created by",
+            "maintained by",
+            "maintainer",
+            "contributed by",
+            "developed by",
+            "implemented by",
+            "definitions by",
+            "all rights reserved",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
+}
+
 /// Specimen names that forms, manuals and support macros use in place of a real person's (`John
 /// Doe`, `Max Mustermann`, `山田太郎`): not personal data, so never a finding.
 const PLACEHOLDER_NAMES: &[&str] = &[
