@@ -343,7 +343,6 @@ fn jsonl(engine: &Engine, out: &mut impl Write, max: u64) -> Result<()> {
     })
 }
 
-/// 1-based line and column (in characters) of a byte offset.
 /// Where each line starts, so that a finding's line and column cost a binary search and its own
 /// line, not a walk from the start of the text (a large file has thousands of findings).
 struct LineIndex<'a> {

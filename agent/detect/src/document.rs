@@ -349,22 +349,23 @@ fn find_table_headers(text: &str) -> Vec<TableHeader> {
     let mut headers = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut prev: Option<(usize, usize)> = None;
-    // Whether the line before `prev` is a Markdown rule (`|---|---|`): then `prev` is a data row
-    // (`| Name | string | … |` in a field table), not a header.
+    // The previous line, and whether it is a Markdown rule (`|---|---|`).
+    let mut prev: Option<(usize, usize, bool)> = None;
+    // Whether the line before `prev` is a rule: then `prev` is a data row (`| Name | string | … |`
+    // in a field table), not a header.
     let mut after_rule = false;
     // Only look at lines that could be headers: cheap checks first.
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        if let Some((ps, pe)) = prev.filter(|&(ps, pe)| !after_rule && !markdown_rule(&text[ps..pe])) {
+        if let Some((ps, pe, false)) = prev.filter(|_| !after_rule) {
             if let Some(h) = header_from(text, ps, pe, start, end) {
                 if headers.last().is_none_or(|l: &TableHeader| l.line_start != h.line_start) {
                     headers.push(h);
                 }
             }
         }
-        after_rule = prev.is_some_and(|(ps, pe)| markdown_rule(&text[ps..pe]));
-        prev = Some((start, end));
+        after_rule = prev.is_some_and(|(_, _, rule)| rule);
+        prev = Some((start, end, markdown_rule(&text[start..end])));
         start = end + 1;
         if headers.len() > 64 {
             break;

@@ -569,12 +569,12 @@ const EPONYM_NOUNS: &[&str] = &[
     "interval",
 ];
 
-/// Word lists consulted by the features (bit flags per word).
 /// Given names and surnames of many locales (Faker's lists, MIT; `models/pii-tagger/build_lexicon.py`).
 const BIG_NAMES: &str = include_str!("../data/tagger_names.txt");
 /// Lower-case common words (SCOWL American English and Faker's lorem lists; same script).
 const COMMON_WORDS: &str = include_str!("../data/tagger_words.txt");
-/// Words of country, region and city names (Faker's address lists, MIT; same script).
+/// Words of country, region and city names (Faker's address lists, MIT, and GeoNames' cities,
+/// CC BY 4.0; same script).
 const PLACES: &str = include_str!("../data/tagger_places.txt");
 
 /// A word list embedded in the binary, one word per line sorted by code point, searched by
@@ -635,6 +635,7 @@ impl SortedWords {
     }
 }
 
+/// Word lists consulted by the features (bit flags per word).
 pub struct Gazetteer {
     lexicon: NameLexicon,
     big_names: SortedWords,
@@ -1786,10 +1787,14 @@ mod tests {
         assert_eq!(join("To: 中村浩二, 中村翔太", &["中村浩二", "中村翔太"]).len(), 2);
     }
 
+    /// A tagger with zero weights: for testing the post-filter, which reads no weights.
+    fn bare_tagger() -> PiiTagger {
+        PiiTagger::from_weights(Weights { buckets: 1, scale: 1.0, trans: vec![0; (NL + 1) * NL], w: vec![0; NL] }, "test".into())
+    }
+
     #[test]
     fn one_cjk_character_is_a_name_only_before_a_title() {
-        let w = Weights { buckets: 1, scale: 1.0, trans: vec![0; (NL + 1) * NL], w: vec![0; NL] };
-        let m = PiiTagger::from_weights(w, "test".into());
+        let m = bare_tagger();
         let at = |text: &str, name: &str| {
             let s = text.find(name).unwrap();
             m.rejection(text, false, (1, s, s + name.len(), 1.0))
@@ -1801,8 +1806,7 @@ mod tests {
 
     #[test]
     fn post_filter_name_forms() {
-        let w = Weights { buckets: 1, scale: 1.0, trans: vec![0; (NL + 1) * NL], w: vec![0; NL] };
-        let m = PiiTagger::from_weights(w, "test".into());
+        let m = bare_tagger();
         let why = |text: &str, name: &str, margin: f32| {
             let s = text.find(name).unwrap();
             m.rejection(text, false, (1, s, s + name.len(), margin))

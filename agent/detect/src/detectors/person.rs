@@ -663,8 +663,7 @@ impl NameLexicon {
     /// A company or brand named after people, as a whole name (`Walt Disney`, `Wells Fargo`),
     /// also with a possessive (`Walt Disney's`).
     pub fn is_eponymous_company(&self, name: &str) -> bool {
-        let name = name.strip_suffix("'s").or_else(|| name.strip_suffix("’s")).unwrap_or(name);
-        EPONYMOUS_COMPANIES.contains(&name)
+        is_eponymous_company(name)
     }
 }
 
@@ -728,7 +727,7 @@ impl PersonDetector {
         let words: Vec<&str> = s.split_whitespace().collect();
         !words.is_empty()
             && words.iter().all(|w| !self.not_names.contains(w.trim_end_matches(['.', ','])) && !COMPANY_SUFFIXES.contains(w))
-            && !EPONYMOUS_COMPANIES.contains(&s.trim_end_matches("'s"))
+            && !is_eponymous_company(s)
     }
 
     fn push(&self, doc: &Document<'_>, s: usize, mut e: usize, score: f32, out: &mut Vec<Finding>) {
@@ -745,6 +744,12 @@ impl PersonDetector {
     fn first_line(doc: &Document<'_>, s: usize, e: usize) -> usize {
         memchr::memchr(b'\n', &doc.text.as_bytes()[s..e]).map_or(e, |i| s + i)
     }
+}
+
+/// A company or brand named after people (see [`EPONYMOUS_COMPANIES`]), also with a possessive.
+fn is_eponymous_company(name: &str) -> bool {
+    let name = name.strip_suffix("'s").or_else(|| name.strip_suffix("’s")).unwrap_or(name);
+    EPONYMOUS_COMPANIES.contains(&name)
 }
 
 /// Whether the name at `pos` stands in an attribution: a copyright notice (`Copyright (C) 2012
@@ -777,11 +782,10 @@ pub fn in_code_attribution(text: &str, pos: usize) -> bool {
     }
     let t = line.trim_start();
     let comment = ["//", "/*", "*", "#", "--", ";;", "%", "'''", "\"\"\""].iter().any(|m| t.starts_with(m));
+    // (copyright notices returned above already)
     comment
         && [
-            "copyright",
             "(c)",
-            "©",
             "author",
             "written by",
             "created by",
@@ -791,7 +795,6 @@ pub fn in_code_attribution(text: &str, pos: usize) -> bool {
             "developed by",
             "implemented by",
             "definitions by",
-            "all rights reserved",
         ]
         .iter()
         .any(|k| lower.contains(k))
